@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "treso",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "treso", targets: ["treso"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure domain: money, days, calendars, invoices, scenario, projection, financing, comparison.
+        .target(name: "TresoCore"),
+        // Files: CSV invoices, TOML scenarios, e-invoices, exports.
+        .target(name: "TresoIO", dependencies: ["TresoCore"]),
+        // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
+        .target(name: "TerminalKit"),
+        // Application state, actions, reducer, screens, key table, themes. No ncurses.
+        .target(name: "TresoApp", dependencies: ["TresoCore", "TresoIO", "TerminalKit"]),
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The only code that talks to ncurses.
+        .target(name: "NcursesTerminal", dependencies: ["CNcursesw", "TerminalKit"]),
+        .executableTarget(
+            name: "treso",
+            dependencies: [
+                "TresoCore", "TresoIO", "TresoApp", "NcursesTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks driver, built with -c release by scripts/bench.
+        .executableTarget(name: "treso-bench", dependencies: ["TresoCore", "TresoIO", "TresoApp", "TerminalKit"], path: "Sources/treso-bench"),
+        .target(name: "TestSupport", dependencies: ["TresoCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TresoCoreTests", dependencies: ["TresoCore", "TestSupport"]),
+        .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TestSupport"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
+        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ]
+)

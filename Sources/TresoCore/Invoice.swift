@@ -1,0 +1,61 @@
+/// Whether an invoice brings money in or takes it out.
+public enum InvoiceKind: String, Sendable, Hashable, CaseIterable {
+    case receivable, payable
+}
+
+public enum InvoiceStatus: String, Sendable, Hashable, CaseIterable {
+    case open, paid, disputed
+}
+
+/// An early-payment discount such as "2/10 net 30": `rate` off when paid within `days` of issue.
+public struct EarlyPaymentDiscount: Sendable, Hashable {
+    public var rate: Rate
+    public var days: Int
+    public init(rate: Rate, days: Int) { self.rate = rate; self.days = days }
+
+    /// Parses `2/10` (percent / days); `2.5/10` too.
+    public init?(text: some StringProtocol) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2,
+              let r = Rate(percent: parts[0].trimmingSpaces()),
+              let d = Int(parts[1].trimmingSpaces()), d >= 0, r >= .zero, r < .one else { return nil }
+        rate = r; days = d
+    }
+
+    public var text: String { rate.percentString + "/" + String(days) }
+}
+
+/// One open invoice, a receivable or a payable, amounts VAT included, always positive.
+public struct Invoice: Sendable, Hashable {
+    public var id: String
+    public var counterparty: String
+    public var issueDate: Day
+    public var dueDate: Day
+    public var amount: Money
+    public var status: InvoiceStatus
+    /// When the user expects it to settle, overriding the delay conventions.
+    public var expectedDate: Day?
+    public var discount: EarlyPaymentDiscount?
+    public var country: String?
+    public var note: String?
+    /// 1-based line of the row in its source file (0 when built in code).
+    public var line: Int32
+
+    public init(id: String, counterparty: String, issueDate: Day, dueDate: Day, amount: Money,
+                status: InvoiceStatus = .open, expectedDate: Day? = nil, discount: EarlyPaymentDiscount? = nil,
+                country: String? = nil, note: String? = nil, line: Int32 = 0) {
+        self.id = id; self.counterparty = counterparty; self.issueDate = issueDate; self.dueDate = dueDate
+        self.amount = amount; self.status = status; self.expectedDate = expectedDate; self.discount = discount
+        self.country = country; self.note = note; self.line = line
+    }
+}
+
+extension StringProtocol {
+    /// Trims ASCII spaces and tabs (and the no-break spaces exports like to add).
+    public func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\u{00A0}" || f == "\u{202F}" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\u{00A0}" || l == "\u{202F}" { s = s.dropLast() }
+        return String(s)
+    }
+}
