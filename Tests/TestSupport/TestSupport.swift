@@ -1,1 +1,104 @@
 import TresoCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small deterministic PRNG (SplitMix64) so every property test replays from its seed.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Day {
+    /// `Day(2026, 12, 1)`: for tests only, where the literal is known to be valid.
+    public static func ymd(_ y: Int, _ m: Int, _ d: Int) -> Day {
+        Day(year: y, month: m, day: d) ?? Day(raw: 0)
+    }
+}
+
+/// Random but plausible scenarios for the property tests.
+public enum RandomScenario {
+    public static func make(seed: UInt64, receivables: Int = 40, payables: Int = 30) -> Scenario {
+        var rng = SeededRandom(seed: seed)
+        let start = Day.ymd(2026, 1, 1) + Int.random(in: 0...1400, using: &rng)
+        let horizon = Int.random(in: 1...240, using: &rng)
+        let calendars = CalendarKind.allCases
+        func invoice(_ prefix: String, _ i: Int) -> Invoice {
+            let issue = start + Int.random(in: -120...horizon, using: &rng)
+            let due = issue + [0, 30, 45, 60, 90].randomElement(using: &rng)!
+            let amount = Money(cents: Int64.random(in: 1...5_000_000_00, using: &rng))
+            let statuses: [InvoiceStatus] = [.open, .open, .open, .open, .paid, .disputed]
+            return Invoice(id: "\(prefix)-\(i)", counterparty: "Party \(Int.random(in: 0..<12, using: &rng))", issueDate: issue,
+                           dueDate: due, amount: amount, status: statuses.randomElement(using: &rng)!,
+                           expectedDate: Int.random(in: 0..<10, using: &rng) == 0 ? due + Int.random(in: -10...40, using: &rng) : nil,
+                           line: Int32(i + 2))
+        }
+        let nr = Int.random(in: 0...receivables, using: &rng), np = Int.random(in: 0...payables, using: &rng)
+        var delays: [String: Int] = [:]
+        for p in 0..<4 where Bool.random(using: &rng) { delays["Party \(p)"] = Int.random(in: 0...60, using: &rng) }
+        let flows = (0..<Int.random(in: 0...4, using: &rng)).map { i in
+            RecurringFlow(label: "Flow \(i)", amount: Money(cents: Int64.random(in: -8_000_000...2_000_000, using: &rng)),
+                          every: RecurringFlow.Frequency.allCases.randomElement(using: &rng)!,
+                          day: Int.random(in: 1...31, using: &rng) , month: Int.random(in: 1...12, using: &rng))
+        }.map { f -> RecurringFlow in var f = f; if f.every == .week { f.day = (f.day - 1) % 7 + 1 }; return f }
+        return Scenario(name: "random \(seed)", start: start, horizonDays: horizon,
+                        openingBalance: Money(cents: Int64.random(in: -5_000_000...20_000_000, using: &rng)),
+                        minCash: Money(cents: Int64.random(in: 0...2_000_000, using: &rng)),
+                        calendar: calendars.randomElement(using: &rng)!,
+                        receivables: (0..<nr).map { invoice("R", $0) }, payables: (0..<np).map { invoice("P", $0) },
+                        customerDelayDays: Int.random(in: 0...20, using: &rng), customerDelays: delays,
+                        overdraft: OverdraftTerms(limit: Money(cents: Int64.random(in: 0...10_000_000, using: &rng)),
+                                                  annualRate: Rate(percentHundredths: Int64.random(in: 0...1800, using: &rng)),
+                                                  highestOverdraftRate: Rate(percentHundredths: Int64.random(in: 0...10, using: &rng))),
+                        recurring: flows)
+    }
+}
+
+/// Compares `actual` with the snapshot file `name` beside the calling test file; records it when missing
+/// (or when TRESO_RECORD_SNAPSHOTS=1) and returns a failure description when they differ.
+public func snapshotMismatch(_ actual: String, named name: String, testFile: String = #filePath) -> String? {
+    let folder = testFile.split(separator: "/").dropLast().joined(separator: "/")
+    let dir = "/" + folder + "/__Snapshots__"
+    let path = dir + "/" + name + ".txt"
+    let record = getenv("TRESO_RECORD_SNAPSHOTS").map { String(cString: $0) == "1" } ?? false
+    if !record, let expected = readText(path) {
+        if expected == actual { return nil }
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(e.count, a.count) {
+            let el = i < e.count ? String(e[i]) : "<missing>", al = i < a.count ? String(a[i]) : "<missing>"
+            if el != al { return "snapshot \(name) differs at line \(i + 1):\n expected: \(el)\n   actual: \(al)\n(re-record with TRESO_RECORD_SNAPSHOTS=1)" }
+        }
+        return "snapshot \(name) differs"
+    }
+    mkdir(dir, 0o755)
+    writeText(path, actual)
+    return nil
+}
+
+public func readText(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buf, 1, buf.count, f)
+        if n <= 0 { break }
+        bytes.append(contentsOf: buf[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+public func writeText(_ path: String, _ text: String) {
+    guard let f = fopen(path, "wb") else { return }
+    defer { fclose(f) }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+}

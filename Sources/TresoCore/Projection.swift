@@ -1,0 +1,198 @@
+/// Conditions a day is in, each shown as text as well as colour.
+public struct DayFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Closing balance below zero.
+    public static let overdrawn = DayFlags(rawValue: 1)
+    /// Debit larger than the authorised overdraft.
+    public static let overLimit = DayFlags(rawValue: 2)
+    /// Closing balance below the minimum cash the CFO wants to keep.
+    public static let belowBuffer = DayFlags(rawValue: 4)
+
+    public var names: [String] {
+        var out: [String] = []
+        if contains(.overdrawn) { out.append("overdrawn") }
+        if contains(.overLimit) { out.append("over_limit") }
+        if contains(.belowBuffer) { out.append("below_buffer") }
+        return out
+    }
+}
+
+/// One calendar day of the projection.
+/// closing = opening + receipts − disbursements + financing − charges.
+public struct DailyPosition: Sendable, Hashable {
+    public var day: Day
+    public var opening: Money
+    /// Ordinary inflows (≥ 0).
+    public var receipts: Money
+    /// Ordinary outflows, as a positive amount.
+    public var disbursements: Money
+    /// Net cash from financing instruments (signed).
+    public var financing: Money
+    /// Bank charges posted this day (≥ 0 for a debit balance; interest and commission).
+    public var charges: Money
+    public var closing: Money
+    public var flags: DayFlags
+    /// max(0, −balance) counted for overdraft interest this day.
+    public var debit: Money
+}
+
+public struct ProjectionSummary: Sendable, Hashable {
+    public var lowestBalance: Money
+    public var lowestBalanceDate: Day
+    public var peakOverdraft: Money
+    public var daysOverdrawn: Int
+    public var daysOverLimit: Int
+    public var daysBelowBuffer: Int
+    public var bankCharges: Money
+    /// Of which interest on the debit balance, and highest-overdraft commission.
+    public var overdraftInterest: Money
+    public var overdraftCommission: Money
+    public var finalBalance: Money
+}
+
+/// The day-by-day treasury of one plan over the scenario's horizon.
+public struct Projection: Sendable {
+    public var days: [DailyPosition]
+    public var summary: ProjectionSummary
+    /// The overdraft charges posted, one per month (or partial month) with a debit.
+    public var overdraftCharges: [OverdraftCharge]
+
+    public func position(on day: Day) -> DailyPosition? {
+        guard let first = days.first else { return nil }
+        let i = day - first.day
+        return i >= 0 && i < days.count ? days[i] : nil
+    }
+}
+
+/// Per-day sums of movements over the horizon: the only thing the daily balance
+/// depends on. Plans add their financing movements into a copy of the base ledger,
+/// which keeps re-projection after one decision at O(horizon).
+public struct CashLedger: Sendable, Hashable {
+    public let start: Day
+    public var receipts: [Int64]
+    public var disbursements: [Int64]
+    public var financing: [Int64]
+
+    public init(start: Day, days: Int) {
+        self.start = start
+        receipts = Array(repeating: 0, count: days)
+        disbursements = Array(repeating: 0, count: days)
+        financing = Array(repeating: 0, count: days)
+    }
+
+    public var count: Int { receipts.count }
+
+    /// Index of a day in the ledger, or nil outside the horizon.
+    @inlinable public func offset(_ day: Day) -> Int? {
+        let i = day - start
+        return i >= 0 && i < receipts.count ? i : nil
+    }
+
+    /// Adds a signed movement to its column; movements outside the horizon are ignored.
+    @inlinable public mutating func add(_ amount: Money, on day: Day, as category: MovementCategory) {
+        guard let i = offset(day) else { return }
+        switch category {
+        case .receipt: receipts[i] += amount.cents
+        case .disbursement: disbursements[i] -= amount.cents   // stored as a positive outflow
+        case .financing: financing[i] += amount.cents
+        case .charge: break   // bank charges are derived from the balance by `Projection.run`, never added
+        }
+    }
+}
+
+/// Bank charges of one month (or the partial month at either end of the horizon).
+public struct OverdraftCharge: Sendable, Hashable {
+    public var postedOn: Day
+    public var periodStart: Day
+    /// Σ daily debit (cents × days) over the period.
+    public var debitDays: Int64
+    public var largestDebit: Money
+    public var interest: Money
+    public var commission: Money
+    public var total: Money { interest + commission }
+}
+
+extension Projection {
+    /// The summary of a range of days (the whole horizon by default), as the table footer and JSON show it.
+    public func summary(from: Day? = nil, through: Day? = nil) -> ProjectionSummary {
+        guard let first = days.first, let last = days.last else { return summary }
+        let lo = max(0, (from ?? first.day) - first.day), hi = min(days.count - 1, (through ?? last.day) - first.day)
+        guard lo <= hi else { return summary }
+        var s = ProjectionSummary(lowestBalance: days[lo].closing, lowestBalanceDate: days[lo].day, peakOverdraft: .zero,
+                                  daysOverdrawn: 0, daysOverLimit: 0, daysBelowBuffer: 0, bankCharges: .zero,
+                                  overdraftInterest: .zero, overdraftCommission: .zero, finalBalance: days[hi].closing)
+        for d in days[lo...hi] {
+            if d.closing < s.lowestBalance { s.lowestBalance = d.closing; s.lowestBalanceDate = d.day }
+            if -d.closing > s.peakOverdraft { s.peakOverdraft = -d.closing }
+            if d.flags.contains(.overdrawn) { s.daysOverdrawn += 1 }
+            if d.flags.contains(.overLimit) { s.daysOverLimit += 1 }
+            if d.flags.contains(.belowBuffer) { s.daysBelowBuffer += 1 }
+        }
+        for c in overdraftCharges where c.postedOn >= days[lo].day && c.postedOn <= days[hi].day {
+            s.overdraftInterest += c.interest
+            s.overdraftCommission += c.commission
+        }
+        s.bankCharges = s.overdraftInterest + s.overdraftCommission
+        return s
+    }
+
+    /// Runs the balance over the ledger, posting overdraft charges monthly.
+    /// See docs/calculations.md § Overdraft for the exact rule and a worked example.
+    public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms) -> Projection {
+        let n = ledger.count
+        var days: [DailyPosition] = []
+        days.reserveCapacity(n)
+        var balance = opening.cents
+        var monthDebitSum: Int64 = 0
+        var monthMaxDebit: Int64 = 0
+        var periodStart = ledger.start
+        var lowest = Int64.max, lowestDay = ledger.start
+        var peak: Int64 = 0
+        var overdrawn = 0, overLimit = 0, belowBuffer = 0
+        var interestTotal: Int64 = 0, commissionTotal: Int64 = 0
+        var charges: [OverdraftCharge] = []
+        let limit = overdraft.limit.cents
+        for i in 0..<n {
+            let day = ledger.start + i
+            let open = balance
+            let pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
+            let debit = pre < 0 ? -pre : 0
+            monthDebitSum += debit
+            if debit > monthMaxDebit { monthMaxDebit = debit }
+            var charge: Int64 = 0
+            if day == day.endOfMonth || i == n - 1 {
+                let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: 360)
+                let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
+                charge = interest.cents + commission.cents
+                interestTotal += interest.cents
+                commissionTotal += commission.cents
+                if charge != 0 || monthDebitSum != 0 {
+                    charges.append(OverdraftCharge(postedOn: day, periodStart: periodStart, debitDays: monthDebitSum,
+                                                   largestDebit: Money(cents: monthMaxDebit), interest: interest, commission: commission))
+                }
+                monthDebitSum = 0
+                monthMaxDebit = 0
+                periodStart = day + 1
+            }
+            let close = pre - charge
+            var flags: DayFlags = []
+            if close < 0 { flags.insert(.overdrawn); overdrawn += 1 }
+            if close < 0 && -close > limit { flags.insert(.overLimit); overLimit += 1 }
+            if close < minCash.cents { flags.insert(.belowBuffer); belowBuffer += 1 }
+            if close < lowest { lowest = close; lowestDay = day }
+            if -close > peak { peak = -close }
+            days.append(DailyPosition(day: day, opening: Money(cents: open), receipts: Money(cents: ledger.receipts[i]),
+                                      disbursements: Money(cents: ledger.disbursements[i]), financing: Money(cents: ledger.financing[i]),
+                                      charges: Money(cents: charge), closing: Money(cents: close), flags: flags, debit: Money(cents: debit)))
+            balance = close
+        }
+        if n == 0 { lowest = opening.cents }
+        let summary = ProjectionSummary(lowestBalance: Money(cents: lowest), lowestBalanceDate: lowestDay, peakOverdraft: Money(cents: peak),
+                                        daysOverdrawn: overdrawn, daysOverLimit: overLimit, daysBelowBuffer: belowBuffer,
+                                        bankCharges: Money(cents: interestTotal + commissionTotal),
+                                        overdraftInterest: Money(cents: interestTotal), overdraftCommission: Money(cents: commissionTotal),
+                                        finalBalance: Money(cents: balance))
+        return Projection(days: days, summary: summary, overdraftCharges: charges)
+    }
+}
