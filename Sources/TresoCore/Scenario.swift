@@ -83,6 +83,10 @@ public struct Scenario: Sendable {
     public var customerDelays: [String: Int]
     public var overdraft: OverdraftTerms
     public var recurring: [RecurringFlow]
+    /// Financing offers available to the plans.
+    public var instruments = Instruments()
+    /// The user's named plans (the comparison adds "overdraft only" and "negotiate terms").
+    public var plans: [Plan] = []
     /// Source files, for locating problems in messages ("receivables.csv").
     public var receivablesFile: String
     public var payablesFile: String

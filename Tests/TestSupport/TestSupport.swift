@@ -102,3 +102,62 @@ public func writeText(_ path: String, _ text: String) {
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
 }
+
+extension RandomScenario {
+    /// A random scenario with a few instruments of every kind, and a horizon long enough
+    /// for every settlement and financing movement to fall inside it.
+    public static func withInstruments(seed: UInt64) -> Scenario {
+        var s = make(seed: seed)
+        var rng = SeededRandom(seed: seed ^ 0xABCDEF)
+        s.horizonDays = 1200
+        func pct(_ lo: Int, _ hi: Int) -> Rate { Rate(percentHundredths: Int64(Int.random(in: lo...hi, using: &rng))) }
+        for n in 0..<Int.random(in: 1...3, using: &rng) {
+            var c = FactoringContract(name: "F\(n)")
+            c.kind = Bool.random(using: &rng) ? .global : .spot
+            c.advanceRate = pct(7000, 10000)
+            c.commissionRate = pct(10, 500)
+            c.minimumCommission = Money(cents: Int64.random(in: 0...10_000, using: &rng))
+            c.vatRate = pct(0, 2000)
+            c.annualRate = pct(0, 800)
+            c.graceDays = Int.random(in: 0...15, using: &rng)
+            c.fundingDelayDays = Int.random(in: 0...3, using: &rng)
+            c.recourse = Bool.random(using: &rng)
+            c.insuranceCoverage = Bool.random(using: &rng) ? pct(5000, 9500) : .zero
+            c.indemnityDelayDays = Int.random(in: 0...150, using: &rng)
+            if Bool.random(using: &rng) { c.maximumInvoice = Money(cents: Int64.random(in: 100_000...3_000_000_00, using: &rng)) }
+            if Bool.random(using: &rng) { c.minimumInvoice = Money(cents: Int64.random(in: 0...200_000, using: &rng)) }
+            if Bool.random(using: &rng) { c.excludedCustomers = ["Party 3"] }
+            c.annualMinimumFee = c.kind == .global && Bool.random(using: &rng) ? Money(cents: Int64.random(in: 0...500_000, using: &rng)) : .zero
+            s.instruments.factoring.append(c)
+        }
+        var r = ReverseFactoringProgram(name: "RF"); r.extensionDays = Int.random(in: 0...90, using: &rng); r.annualRate = pct(0, 900)
+        r.capturesDiscounts = Bool.random(using: &rng)
+        s.instruments.reverseFactoring = [r]
+        var f = SupplierFinancingProgram(name: "SF"); f.termDays = Int.random(in: 15...120, using: &rng); f.monthlyRate = pct(0, 300)
+        if Bool.random(using: &rng) { f.maximumAmount = Money(cents: Int64.random(in: 100_000...2_000_000_00, using: &rng)) }
+        s.instruments.supplierFinancing = [f]
+        var sp = SplitPaymentProgram(name: "SP"); sp.instalments = Int.random(in: 2...12, using: &rng); sp.feeRate = pct(0, 600)
+        s.instruments.splitPayment = [sp]
+        s.instruments.negotiation.targetDays = Int.random(in: 30...90, using: &rng)
+        for i in s.payables.indices where Int.random(in: 0..<4, using: &rng) == 0 {
+            s.payables[i].discount = EarlyPaymentDiscount(rate: pct(50, 300), days: Int.random(in: 5...20, using: &rng))
+        }
+        return s
+    }
+
+    /// Random decisions for the invoices of `s` (some ineligible on purpose).
+    public static func decisions(for s: Scenario, seed: UInt64) -> [(InvoiceRef, Decision)] {
+        var rng = SeededRandom(seed: seed ^ 0x5151)
+        var out: [(InvoiceRef, Decision)] = []
+        for i in s.receivables.indices where Bool.random(using: &rng) {
+            let c = s.instruments.factoring.randomElement(using: &rng)?.name ?? "none"
+            out.append((InvoiceRef(.receivable, i), .factor(c)))
+        }
+        let payableChoices: [Decision] = [.reverseFactor("RF"), .supplierFinancing("SF"), .splitPayment("SP"), .negotiate,
+                                          .payLate(Int.random(in: 1...60, using: &rng)), .factor("F0")]
+        for i in s.payables.indices where Bool.random(using: &rng) {
+            out.append((InvoiceRef(.payable, i), payableChoices.randomElement(using: &rng)!))
+        }
+        return out
+    }
+}

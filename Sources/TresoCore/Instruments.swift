@@ -1,0 +1,104 @@
+/// A factoring contract [contrat d'affacturage]: a bank's global contract or a fintech's spot offer.
+public struct FactoringContract: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable { case global, spot }
+    public var name: String
+    public var kind: Kind = .global
+    /// Share of the invoice (VAT included) paid at funding.
+    public var advanceRate: Rate = Rate(percentHundredths: 9000)
+    /// Service commission on the invoice amount [commission d'affacturage], an operating charge (6225).
+    public var commissionRate: Rate = .zero
+    public var minimumCommission: Money = .zero
+    /// VAT charged on the commission (recoverable).
+    public var vatRate: Rate = Rate(percentHundredths: 2000)
+    /// Financing commission on the advance, ACT/360, charged at funding (6616).
+    public var annualRate: Rate = .zero
+    /// Extra days of interest the factor counts after the expected collection.
+    public var graceDays: Int = 0
+    /// Business days from assignment (or issue) to funding.
+    public var fundingDelayDays: Int = 2
+    /// With recourse, the factor reclaims the advance `reclaimDays` after the due date when the customer defaults.
+    public var recourse: Bool = true
+    public var reclaimDays: Int = 30
+    /// Notified or confidential: same cash timing, a different customer relationship.
+    public var notified: Bool = true
+    /// Credit insurance: share of a defaulted invoice paid `indemnityDelayDays` after the due date.
+    public var insuranceCoverage: Rate = .zero
+    public var indemnityDelayDays: Int = 0
+    public var minimumInvoice: Money? = nil
+    public var maximumInvoice: Money? = nil
+    public var excludedCustomers: [String] = []
+    /// Global contracts: commissions below this yearly floor are topped up (prorated to the horizon).
+    public var annualMinimumFee: Money = .zero
+
+    public init(name: String) { self.name = name }
+}
+
+/// Reverse factoring [affacturage inversé]: our payment to a supplier moves to due + extension, for a fee.
+public struct ReverseFactoringProgram: Sendable, Hashable {
+    public var name: String
+    public var extensionDays: Int = 60
+    public var annualRate: Rate = .zero
+    /// Whether the program pays the supplier early enough to capture its early-payment discount.
+    public var capturesDiscounts: Bool = false
+    public init(name: String) { self.name = name }
+}
+
+/// Supplier-invoice financing [avance sur facture fournisseur]: a platform pays the supplier, we repay after a term.
+public struct SupplierFinancingProgram: Sendable, Hashable {
+    public var name: String
+    public var termDays: Int = 60
+    public var monthlyRate: Rate = .zero
+    public var maximumAmount: Money? = nil
+    public init(name: String) { self.name = name }
+}
+
+/// B2B split payment [paiement fractionné]: n instalments 30 days apart, a fee with the first.
+public struct SplitPaymentProgram: Sendable, Hashable {
+    public var name: String
+    public var instalments: Int = 3
+    public var feeRate: Rate = .zero
+    public var maximumAmount: Money? = nil
+    public init(name: String) { self.name = name }
+}
+
+/// Payment-term negotiation and the cost of paying late without agreement (Code de commerce L.441-10).
+public struct NegotiationTerms: Sendable, Hashable {
+    public enum CapMethod: String, Sendable, Hashable, CaseIterable {
+        /// 60 days from the invoice date.
+        case daysFromIssue = "days_from_issue"
+        /// 45 days end of month: the last day of the month in which issue + 45 days falls.
+        case endOfMonth45 = "45_end_of_month"
+    }
+    public var targetDays: Int = 60
+    public var capDays: Int = 60
+    public var capMethod: CapMethod = .daysFromIssue
+    /// ECB main refinancing rate; late interest = ECB + `latePenaltyPoints`.
+    public var ecbRate: Rate = Rate(percentHundredths: 215)
+    public var latePenaltyPoints: Rate = Rate(percentHundredths: 1000)
+    public var fixedIndemnity: Money = Money(cents: 4000)
+
+    public init() {}
+
+    /// The latest legal due date of an invoice issued on `issue`.
+    public func legalCap(issue: Day) -> Day {
+        switch capMethod {
+        case .daysFromIssue: return issue + capDays
+        case .endOfMonth45: return (issue + 45).endOfMonth
+        }
+    }
+}
+
+/// All the financing offers a scenario can use, by name.
+public struct Instruments: Sendable, Hashable {
+    public var factoring: [FactoringContract] = []
+    public var reverseFactoring: [ReverseFactoringProgram] = []
+    public var supplierFinancing: [SupplierFinancingProgram] = []
+    public var splitPayment: [SplitPaymentProgram] = []
+    public var negotiation = NegotiationTerms()
+    public init() {}
+
+    public func factoringContract(_ name: String) -> FactoringContract? { factoring.first { $0.name == name } }
+    public func reverseProgram(_ name: String) -> ReverseFactoringProgram? { reverseFactoring.first { $0.name == name } }
+    public func supplierProgram(_ name: String) -> SupplierFinancingProgram? { supplierFinancing.first { $0.name == name } }
+    public func splitProgram(_ name: String) -> SplitPaymentProgram? { splitPayment.first { $0.name == name } }
+}

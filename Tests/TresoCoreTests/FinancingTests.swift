@@ -1,0 +1,229 @@
+import Testing
+import TestSupport
+@testable import TresoCore
+
+@Suite struct FinancingTests {
+    let start = Day.ymd(2026, 12, 1) // Tuesday
+
+    func bank() -> FactoringContract {
+        var c = FactoringContract(name: "bank")
+        c.advanceRate = Rate(percent: "90")!
+        c.commissionRate = Rate(percent: "1")!
+        c.annualRate = Rate(percent: "4.5")!
+        return c
+    }
+
+    /// Worked case 2: 20 000 € at 60 days, 90 % advance within two business days.
+    @Test func case2FactoringAdvance() throws {
+        var s = Scenario(start: start, horizonDays: 120, calendar: .fr,
+                         receivables: [Invoice(id: "F-2026-001", counterparty: "Client", issueDate: start, dueDate: start + 60, amount: Money(cents: 2_000_000))])
+        s.instruments.factoring = [bank()]
+        let e = ForecastEngine(scenario: s)
+        let eff = try #require(try e.effect(of: .factor("bank"), on: InvoiceRef(.receivable, 0)).get())
+        let byLabel = Dictionary(eff.movements.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let advance = try #require(byLabel["factoring advance (bank)"])
+        #expect(advance.amount.cents == 1_800_000)
+        #expect(advance.day == Day.ymd(2026, 12, 3)) // two business days after Tue 1 Dec
+        #expect(byLabel["factoring commission (bank)"]?.amount.cents == -20_000)
+        #expect(byLabel["VAT on factoring commission (bank)"]?.amount.cents == -4_000)
+        // Due Sat 30 Jan 2027 → collected Mon 1 Feb: 60 days from funding; 18 000 × 4.5 % × 60 / 360 = 135.00
+        #expect(byLabel["factoring interest 60 d (bank)"]?.amount.cents == -13_500)
+        #expect(byLabel["reserve released (bank)"]?.amount.cents == 200_000)
+        #expect(byLabel["reserve released (bank)"]?.day == Day.ymd(2027, 2, 1))
+        #expect(eff.cost.operating.cents == 20_000)
+        #expect(eff.cost.financial.cents == 13_500)
+        #expect(eff.cost.recoverableVAT.cents == 4_000)
+        // In the projection: +17 625.00 net on 3 Dec, +2 000.00 on 1 Feb instead of 20 000.00.
+        var plan = PlanState(engine: e, name: "factor")
+        #expect(plan.set(.factor("bank"), for: InvoiceRef(.receivable, 0)) == nil)
+        let p = plan.project()
+        #expect(p.position(on: Day.ymd(2026, 12, 3))?.financing.cents == 1_762_500)
+        #expect(p.position(on: Day.ymd(2027, 2, 1))?.receipts.cents == 0)
+        #expect(p.position(on: Day.ymd(2027, 2, 1))?.financing.cents == 200_000)
+    }
+
+    /// Worked case 3: receivables 30 000 € all assigned: +27 000 € at once; fees 2 000 € reduce EBE.
+    @Test func case3WholeLedgerAssigned() {
+        var c = bank()
+        c.kind = .global
+        c.commissionRate = Rate(percent: "0.5")!
+        c.annualMinimumFee = Money(cents: 200_000)
+        c.annualRate = .zero
+        c.vatRate = .zero
+        var s = Scenario(start: start, horizonDays: 365, calendar: .none)
+        s.receivables = (0..<3).map { Invoice(id: "R\($0)", counterparty: "C\($0)", issueDate: start, dueDate: start + 45, amount: Money(cents: 1_000_000)) }
+        s.instruments.factoring = [c]
+        let e = ForecastEngine(scenario: s)
+        let plan = PlanState(engine: e, plan: Plan(name: "all", rules: [PlanRule(kind: .receivable, selector: .all, decision: .factor("bank"))]))
+        #expect(plan.refusals.isEmpty)
+        let p = plan.project()
+        // Funding 2 days after the start (calendar none): 3 × (9 000 − 50 commission).
+        #expect(p.position(on: start + 2)?.financing == Money(cents: 2_685_000))
+        #expect(plan.financingCost.operating.cents == 200_000) // 150 commission + 1 850 top-up to the annual minimum
+        #expect(plan.financingCost.financial.cents == 0)
+    }
+
+    /// Worked case 4: a 50 000 € default; insured at 90 % → 45 000 € indemnity; with recourse the advance is reclaimed.
+    @Test func case4DefaultWithInsuranceAndRecourse() throws {
+        var c = bank()
+        c.recourse = true
+        c.reclaimDays = 30
+        c.insuranceCoverage = Rate(percent: "90")!
+        c.indemnityDelayDays = 120
+        var s = Scenario(start: start, horizonDays: 300, calendar: .none,
+                         receivables: [Invoice(id: "BK", counterparty: "Bankrupt SA", issueDate: start, dueDate: start + 30, amount: Money(cents: 5_000_000))])
+        s.instruments.factoring = [c]
+        let e = ForecastEngine(scenario: s)
+        let ref = InvoiceRef(.receivable, 0)
+        let insured = try #require(try e.effect(of: .factor("bank"), on: ref, defaulted: true).get())
+        let m = Dictionary(insured.movements.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(m["credit-insurance indemnity (bank)"]?.amount.cents == 4_500_000)
+        #expect(m["credit-insurance indemnity (bank)"]?.day == start + 30 + 120)
+        #expect(m["advance reclaimed after default (bank)"]?.amount.cents == -4_500_000)
+        #expect(m["advance reclaimed after default (bank)"]?.day == start + 60)
+        #expect(m["reserve released (bank)"] == nil)
+        // Without insurance, with recourse: the advance is repaid and nothing comes back.
+        c.insuranceCoverage = .zero
+        s.instruments.factoring = [c]
+        let bare = try #require(try ForecastEngine(scenario: s).effect(of: .factor("bank"), on: ref, defaulted: true).get())
+        #expect(bare.movements.contains { $0.label == "advance reclaimed after default (bank)" && $0.amount.cents == -4_500_000 })
+        #expect(!bare.movements.contains { $0.amount.cents > 0 && $0.label.contains("indemnity") })
+        // Without recourse the factor bears it: the reserve still comes back.
+        c.recourse = false
+        s.instruments.factoring = [c]
+        let noRecourse = try #require(try ForecastEngine(scenario: s).effect(of: .factor("bank"), on: ref, defaulted: true).get())
+        #expect(!noRecourse.movements.contains { $0.amount.isNegative && $0.label.contains("reclaimed") })
+        // Not factored and defaulted: the collection simply disappears.
+        var plan = PlanState(engine: ForecastEngine(scenario: s))
+        plan.setDefaulted(true, for: ref)
+        #expect(plan.project().summary.finalBalance == .zero)
+    }
+
+    /// Worked case 1: reverse factoring of 50 000 €: we pay the factor 60 days after the due date.
+    @Test func case1ReverseFactoring() throws {
+        var s = Scenario(start: start, horizonDays: 200, calendar: .fr,
+                         payables: [Invoice(id: "MAT-1", counterparty: "Acier", issueDate: start, dueDate: Day.ymd(2026, 12, 31), amount: Money(cents: 5_000_000))])
+        var p = ReverseFactoringProgram(name: "scf"); p.extensionDays = 60; p.annualRate = Rate(percent: "3.6")!
+        s.instruments.reverseFactoring = [p]
+        let eff = try #require(try ForecastEngine(scenario: s).effect(of: .reverseFactor("scf"), on: InvoiceRef(.payable, 0)).get())
+        // 31 Dec + 60 = Mon 1 Mar 2027; fee = 50 000 × 3.6 % × 60 / 360 = 300.00
+        #expect(eff.movements.map(\.day) == [Day.ymd(2027, 3, 1), Day.ymd(2027, 3, 1)])
+        #expect(eff.movements.map(\.amount.cents) == [-5_000_000, -30_000])
+        #expect(eff.cost.financial.cents == 30_000)
+    }
+
+    /// Worked case 7: a 15 000 € machine in 3 instalments.
+    @Test func case7SplitPayment() throws {
+        var s = Scenario(start: start, horizonDays: 200, calendar: .none,
+                         payables: [Invoice(id: "MACH", counterparty: "Machines", issueDate: start, dueDate: start + 10, amount: Money(cents: 1_500_001))])
+        var p = SplitPaymentProgram(name: "bnpl"); p.instalments = 3; p.feeRate = Rate(percent: "2.5")!
+        s.instruments.splitPayment = [p]
+        let eff = try #require(try ForecastEngine(scenario: s).effect(of: .splitPayment("bnpl"), on: InvoiceRef(.payable, 0)).get())
+        let inst = eff.movements.filter { $0.label.hasPrefix("instalment") }
+        #expect(inst.map(\.amount.cents) == [-500_000, -500_000, -500_001]) // remainder on the last
+        #expect(inst.map(\.day) == [start + 10, start + 40, start + 70])
+        #expect(eff.movements.first { $0.label.hasPrefix("split-payment fee") }?.amount.cents == -37_500)
+    }
+
+    /// Worked cases 5 and 6: supplier-invoice financing pays the supplier now, we repay after the term.
+    @Test func case5and6SupplierFinancing() throws {
+        var s = Scenario(start: start, horizonDays: 200, calendar: .none,
+                         payables: [Invoice(id: "MAT", counterparty: "Matériaux", issueDate: start, dueDate: start + 10, amount: Money(cents: 2_000_000))])
+        var p = SupplierFinancingProgram(name: "avance"); p.termDays = 45; p.monthlyRate = Rate(percent: "1")!
+        s.instruments.supplierFinancing = [p]
+        let eff = try #require(try ForecastEngine(scenario: s).effect(of: .supplierFinancing("avance"), on: InvoiceRef(.payable, 0)).get())
+        // Repay on due + 45 days; fee = 20 000 × 1 % × 45 / 30 = 300.00
+        #expect(eff.movements.map(\.day) == [start + 55, start + 55])
+        #expect(eff.movements.map(\.amount.cents) == [-2_000_000, -30_000])
+    }
+
+    @Test func refusalsSayWhy() {
+        var c = bank()
+        c.maximumInvoice = Money(cents: 10_000_000)
+        var s = Scenario(start: start, horizonDays: 90, receivables: [
+            Invoice(id: "F-2026-104", counterparty: "Big", issueDate: start, dueDate: start + 30, amount: Money(cents: 15_000_000)),
+        ])
+        s.instruments.factoring = [c]
+        let e = ForecastEngine(scenario: s)
+        var plan = PlanState(engine: e)
+        let r = plan.set(.factor("bank"), for: InvoiceRef(.receivable, 0))
+        #expect(r?.reason == "F-2026-104: 150\u{00A0}000,00\u{00A0}€ exceeds the 100\u{00A0}000,00\u{00A0}€ maximum of contract \"bank\"")
+        #expect(plan.ledger == e.baseLedger)
+    }
+
+    @Test func negotiationIsCappedByLaw() throws {
+        var s = Scenario(start: start, horizonDays: 200, calendar: .none,
+                         payables: [Invoice(id: "P", counterparty: "S", issueDate: start, dueDate: start + 30, amount: Money(cents: 100_000))])
+        s.instruments.negotiation.targetDays = 90
+        let e = ForecastEngine(scenario: s)
+        let eff = try #require(try e.effect(of: .negotiate, on: InvoiceRef(.payable, 0)).get())
+        #expect(eff.movements.first?.day == start + 60)
+        #expect(eff.legalBreach)
+        // Late payment: 1 000 € 20 days late at ECB 2.15 % + 10 points = 12.15 % → 6.66 € + 40 €.
+        let late = try #require(try e.effect(of: .payLate(20), on: InvoiceRef(.payable, 0)).get())
+        #expect(late.cost.penalties.cents == 666 + 4_000)
+        #expect(late.movements.first?.day == start + 50)
+    }
+
+    /// Money is conserved: with every settlement inside the horizon, a plan's final balance is the
+    /// base's minus its financing cash cost minus the extra bank charges.
+    @Test(arguments: 0..<20)
+    func moneyIsConserved(batch: Int) {
+        for k in 0..<25 {
+            let seed = UInt64(50_000 + batch * 100 + k)
+            let s = RandomScenario.withInstruments(seed: seed)
+            let e = ForecastEngine(scenario: s)
+            let base = e.project()
+            var plan = PlanState(engine: e)
+            for (ref, d) in RandomScenario.decisions(for: s, seed: seed) { plan.set(d, for: ref) }
+            let p = plan.project()
+            let cost = plan.financingCost
+            let cashCost = cost.total + cost.recoverableVAT
+            #expect(p.summary.finalBalance == base.summary.finalBalance - cashCost - (p.summary.bankCharges - base.summary.bankCharges),
+                    "seed \(seed)")
+            // And a plan never makes cash appear from nowhere: each day still adds up.
+            for d in p.days { #expect(d.closing == d.opening + d.receipts - d.disbursements + d.financing - d.charges) }
+        }
+    }
+
+    /// Applying decisions then clearing them restores the projection exactly; refused ones change nothing;
+    /// the order decisions are applied in does not matter.
+    @Test(arguments: 0..<20)
+    func togglingTwiceRestoresThePlan(batch: Int) {
+        for k in 0..<25 {
+            let seed = UInt64(90_000 + batch * 100 + k)
+            let s = RandomScenario.withInstruments(seed: seed)
+            let e = ForecastEngine(scenario: s)
+            let decisions = RandomScenario.decisions(for: s, seed: seed)
+            var plan = PlanState(engine: e)
+            for (ref, d) in decisions {
+                let before = plan.ledger
+                if plan.set(d, for: ref) != nil { #expect(plan.ledger == before, "seed \(seed): a refused decision changed the plan") }
+            }
+            var reversed = PlanState(engine: e)
+            for (ref, d) in decisions.reversed() { reversed.set(d, for: ref) }
+            #expect(reversed.ledger == plan.ledger, "seed \(seed)")
+            for (ref, _) in decisions { plan.set(.none, for: ref) }
+            #expect(plan.ledger == e.baseLedger, "seed \(seed)")
+            #expect(plan.effectsCost == FinancingCost())
+            #expect(plan.project().days == e.project().days)
+        }
+    }
+
+    @Test func comparisonMarksTheCheapestPlanWithinTheLimit() {
+        var s = Scenario(start: start, horizonDays: 90, openingBalance: Money(cents: 100_000), calendar: .none,
+                         receivables: [Invoice(id: "R", counterparty: "C", issueDate: start, dueDate: start + 60, amount: Money(cents: 5_000_000))],
+                         payables: [Invoice(id: "P", counterparty: "S", issueDate: start - 20, dueDate: start + 5, amount: Money(cents: 4_000_000))],
+                         overdraft: OverdraftTerms(limit: Money(cents: 1_000_000), annualRate: Rate(percent: "12")!, highestOverdraftRate: Rate(percent: "0.05")!))
+        s.instruments.factoring = [bank()]
+        s.plans = [Plan(name: "factor R", rules: [PlanRule(kind: .receivable, selector: .invoice("R"), decision: .factor("bank"))])]
+        let cmp = PlanComparison(engine: ForecastEngine(scenario: s), plans: s.plans)
+        #expect(cmp.results.map(\.name) == ["overdraft only", "negotiate terms", "factor R"])
+        // Overdraft only breaches the 10 000 limit (−39 000 for 55 days); negotiating moves P to day 40, still breaching.
+        #expect(cmp.results[0].projection.summary.daysOverLimit > 0)
+        #expect(cmp.bestIndex == 2)
+        let r = cmp.results[2]
+        #expect(r.totalCost == r.operatingCost + r.financialCost)
+        #expect(r.effectiveAnnualRate != nil)
+    }
+}
