@@ -1,0 +1,157 @@
+import TresoCore
+
+/// What loading a scenario folder produced: the scenario (when no error prevents building it),
+/// the invoices set aside, and every problem found in every file.
+public struct LoadedScenario: Sendable {
+    public var scenario: Scenario?
+    public var disputed: [InvoiceKind: [Invoice]]
+    public var paidSkipped: [InvoiceKind: Int]
+    public var diagnostics: [Diagnostic]
+    /// Path of the scenario's TOML file, and its text (kept for comment-preserving saves).
+    public var tomlPath: String
+    public var tomlText: String
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+}
+
+/// Reads `treso.toml` and the invoice files it names. Schema: docs/scenario-format.md.
+public enum ScenarioLoader {
+    public static let fileName = "treso.toml"
+
+    static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
+                           "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring"]
+        + FinancingSection.rootKeys
+
+    /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
+    /// (the CLI passes today; the engine never reads the clock).
+    public static func load(path: String, defaultStart: Day) -> LoadedScenario {
+        let (folder, tomlPath) = locate(path)
+        var result = LoadedScenario(scenario: nil, disputed: [:], paidSkipped: [:], diagnostics: [], tomlPath: tomlPath, tomlText: "")
+        let bytes: [UInt8]
+        switch readFileBytes(path: tomlPath, displayName: tomlPath) {
+        case .failure(let d):
+            var d = d
+            if !isDirectory(folder) && !fileExists(path) {
+                d.message = "no scenario at '\(path)': expected a folder containing \(fileName)"
+            }
+            result.diagnostics.append(d)
+            return result
+        case .success(let b): bytes = b
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        result.tomlText = text
+        let doc: TOMLDocument
+        do { doc = try TOMLDocument.parse(text) } catch {
+            result.diagnostics.append(.error(tomlPath, line: error.line, column: error.column, error.message))
+            return result
+        }
+        let sink = DiagnosticSink()
+        let root = FieldReader(table: doc.root, file: tomlPath, context: "", sink: sink)
+        root.rejectUnknown(rootKeys)
+
+        let name = root.string("name") ?? lastPathComponent(folder)
+        let currency = root.string("currency") ?? "EUR"
+        if let n = root.node("currency"), currency.count != 3 || !currency.allSatisfy({ $0.isLetter && $0.isUppercase }) {
+            sink.error(tomlPath, n.position, "'currency' must be an ISO 4217 code such as EUR")
+        }
+        let start = root.day("start") ?? defaultStart
+        let horizon = root.int("horizon_days", in: 1...3660) ?? 90
+        let opening = root.money("opening_balance") ?? .zero
+        let minCash = root.money("min_cash") ?? .zero
+        var calendar = CalendarKind.fr
+        if let c = root.string("calendar") {
+            if let k = CalendarKind(name: c) { calendar = k } else if let n = root.node("calendar") {
+                sink.error(tomlPath, n.position, "'calendar' = \"\(c)\" is not one of FR, TARGET, none")
+            }
+        }
+        let defaultDelay = root.int("customer_delay_days", in: -365...3650) ?? 0
+        var delays: [String: Int] = [:]
+        if let t = root.table("customer_delays") {
+            for (k, n) in t.entries {
+                if case .integer(let v) = n.value, v >= -365, v <= 3650 { delays[k] = Int(v) } else {
+                    sink.error(tomlPath, n.position, "customer_delays.\"\(k)\" must be a whole number of days between -365 and 3650")
+                }
+            }
+        }
+        var overdraft = OverdraftTerms()
+        if let t = root.table("overdraft") {
+            let r = root.sub(t, "overdraft")
+            r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate"])
+            overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
+            overdraft.annualRate = r.percent("annual_rate") ?? .zero
+            overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate") ?? .zero
+        }
+        var recurring: [RecurringFlow] = []
+        for (i, (t, node)) in root.arrayOfTables("recurring").enumerated() {
+            let r = root.sub(t, "recurring[\(i + 1)]")
+            r.rejectUnknown(["label", "amount", "every", "day", "month", "from", "until"])
+            let label = r.string("label")
+            if label == nil && t["label"] == nil { sink.error(tomlPath, node.position, "recurring flow \(i + 1) has no 'label'") }
+            let amount = r.money("amount")
+            if amount == nil && t["amount"] == nil { sink.error(tomlPath, node.position, "recurring flow '\(label ?? String(i + 1))' has no 'amount' (negative for a payment)") }
+            var every = RecurringFlow.Frequency.month
+            if let e = r.string("every") {
+                switch e.lowercased() {
+                case "week", "weekly", "semaine": every = .week
+                case "month", "monthly", "mois": every = .month
+                case "quarter", "quarterly", "trimestre": every = .quarter
+                case "year", "yearly", "annual", "an": every = .year
+                default:
+                    if let n = t["every"] { sink.error(tomlPath, n.position, "'every' = \"\(e)\" is not one of week, month, quarter, year") }
+                }
+            }
+            let day = r.int("day", in: every == .week ? 1...7 : 1...31) ?? 1
+            let month = r.int("month", in: 1...12) ?? 1
+            let from = r.day("from"), until = r.day("until")
+            if let f = from, let u = until, u < f, let n = t["until"] { sink.error(tomlPath, n.position, "'until' is before 'from'") }
+            if let label, let amount {
+                recurring.append(RecurringFlow(label: label, amount: amount, every: every, day: day, month: month, from: from, until: until))
+            }
+        }
+
+        let financing = FinancingSection.read(root: root, sink: sink)
+
+        // Invoice files, both read and checked even when the TOML has errors: list every problem at once.
+        var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
+        var files: [InvoiceKind: String] = [:]
+        for kind in InvoiceKind.allCases {
+            let key = kind == .receivable ? "receivables" : "payables"
+            guard let rel = root.string(key) else {
+                if let n = root.node(key) { _ = n } else {
+                    // No file named: allowed (a scenario may have only payables), but say so.
+                    sink.items.append(.warning(tomlPath, "no '\(key)' file named: the scenario has no \(key)"))
+                }
+                continue
+            }
+            let full = joinPath(folder, rel)
+            files[kind] = full
+            let r = InvoiceCSVReader.read(path: full, displayName: full, kind: kind, currency: currency)
+            sink.items.append(contentsOf: r.diagnostics)
+            invoices[kind] = r.invoices
+            result.disputed[kind] = r.disputed
+            result.paidSkipped[kind] = r.paidSkipped
+        }
+
+        result.diagnostics = sink.items
+        guard !sink.hasErrors else { return result }
+        var scenario = Scenario(name: name, currency: currency, start: start, horizonDays: horizon, openingBalance: opening,
+                                minCash: minCash, calendar: calendar, receivables: invoices[.receivable] ?? [],
+                                payables: invoices[.payable] ?? [], customerDelayDays: defaultDelay, customerDelays: delays,
+                                overdraft: overdraft, recurring: recurring,
+                                receivablesFile: files[.receivable] ?? "", payablesFile: files[.payable] ?? "")
+        financing.apply(to: &scenario, file: tomlPath, sink: sink)
+        result.diagnostics = sink.items
+        if !sink.hasErrors { result.scenario = scenario }
+        return result
+    }
+
+    /// (folder, toml path) for a folder or a `.toml` path.
+    static func locate(_ path: String) -> (String, String) {
+        if path.hasSuffix(".toml") {
+            let folder = parentPath(path)
+            return (folder, path)
+        }
+        return (path, joinPath(path, fileName))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import TresoCore
+import TresoIO
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare plans side by side against the overdraft and payment-term negotiation.",
+        discussion: "Always includes \"overdraft only\" and \"negotiate terms\". Without --plan, every plan of the scenario is compared."
+    )
+
+    @OptionGroup var scenario: ScenarioOptions
+
+    @Option(name: .customLong("plan"), help: "A plan to include (repeatable). Default: every plan in the scenario.")
+    var plans: [String] = []
+
+    @Option(help: "table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        try Self.exitOnFailure {
+            let (_, s) = try scenario.load()
+            let selected = try selectPlans(s, names: plans)
+            let comparison = PlanComparison(engine: ForecastEngine(scenario: s), plans: selected)
+            print(ComparisonExport.render(comparison, format: format, title: "\(s.name): plans over \(s.start.iso) … \(s.end.iso)",
+                                          currency: s.currency), terminator: "")
+        }
+    }
+}
+
+/// The scenario's plans named on the command line (all of them when none is named); an unknown name stops with the list.
+func selectPlans(_ s: Scenario, names: [String]) throws -> [Plan] {
+    if names.isEmpty { return s.plans }
+    var out: [Plan] = []
+    for n in names {
+        if PlanComparison.referencePlans().contains(where: { $0.name == n }) { continue }
+        guard let p = s.plans.first(where: { $0.name == n }) else {
+            let known = (PlanComparison.referencePlans().map(\.name) + s.plans.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
+            printError("error: no plan named \"\(n)\"; the scenario has \(known)")
+            throw ExitWithCode(code: 1)
+        }
+        out.append(p)
+    }
+    return out
+}
+
+/// The plan state for `--plan NAME` (a scenario plan or a built-in one).
+func planState(_ engine: ForecastEngine, name: String?) throws -> PlanState {
+    guard let name else { return PlanState(engine: engine) }
+    if let p = PlanComparison.referencePlans().first(where: { $0.name == name }) { return PlanState(engine: engine, plan: p) }
+    let plans = try selectPlans(engine.scenario, names: [name])
+    return PlanState(engine: engine, plan: plans[0])
+}
