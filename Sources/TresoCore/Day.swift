@@ -51,7 +51,8 @@ public struct Day: Hashable, Comparable, Sendable, Strideable, CustomStringConve
     /// `2026-12-31`
     public var iso: String {
         let c = components
-        return String(c.year) + "-" + (c.month < 10 ? "0" : "") + String(c.month) + "-" + (c.day < 10 ? "0" : "") + String(c.day)
+        let y = String(c.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (c.month < 10 ? "0" : "") + String(c.month) + "-" + (c.day < 10 ? "0" : "") + String(c.day)
     }
     public var description: String { iso }
 
