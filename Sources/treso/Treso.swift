@@ -15,7 +15,7 @@ struct Treso: ParsableCommand {
         64 the command line is wrong.
         """,
         version: "0.1.0",
-        subcommands: [Project.self, Compare.self, Check.self],
+        subcommands: [Project.self, Compare.self, Entries.self, Check.self],
         defaultSubcommand: nil
     )
 }

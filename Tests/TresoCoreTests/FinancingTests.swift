@@ -227,3 +227,24 @@ import TestSupport
         #expect(r.effectiveAnnualRate != nil)
     }
 }
+
+@Suite struct AccountingTests {
+    /// Every journal entry balances, and the EBE impact equals the plan's operating cost.
+    @Test(arguments: 0..<10)
+    func entriesBalanceAndMatchTheCosts(batch: Int) {
+        for k in 0..<20 {
+            let seed = UInt64(70_000 + batch * 100 + k)
+            let s = RandomScenario.withInstruments(seed: seed)
+            let e = ForecastEngine(scenario: s)
+            var plan = PlanState(engine: e)
+            for (ref, d) in RandomScenario.decisions(for: s, seed: seed) { plan.set(d, for: ref) }
+            let p = plan.project()
+            let entries = plan.journalEntries(projection: p)
+            for en in entries { #expect(en.isBalanced, "seed \(seed): \(en.reference) \(en.label)") }
+            let ebe = entries.flatMap(\.lines).filter { $0.account.reducesEBE }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
+            #expect(ebe == plan.financingCost.operating, "seed \(seed)")
+            let vat = entries.flatMap(\.lines).filter { $0.account == .deductibleVAT }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
+            #expect(vat == plan.financingCost.recoverableVAT, "seed \(seed)")
+        }
+    }
+}
