@@ -19,12 +19,23 @@ func now() -> Double {
 
 func peakRSSMegabytes() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(RUSAGE_SELF.rawValue, &u)
     return Double(u.ru_maxrss) / 1024 // kilobytes on Linux
 }
 
+/// Fixed-point text without Foundation: `fmt(0.12345, 3)` → "0.123".
+func fmt(_ v: Double, _ decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let n = Int((v * scale).rounded())
+    let whole = n / Int(scale), frac = n % Int(scale)
+    var f = String(frac)
+    while f.count < decimals { f = "0" + f }
+    return String(whole) + (decimals > 0 ? "." + f : "")
+}
+
 func fail(_ s: String) -> Never {
-    fputs(s + "\n", stderr)
+    print(s)
     exit(2)
 }
 
@@ -138,7 +149,7 @@ case "load-project":
     let p = engine.project()
     let t2 = now()
     let n = s.receivables.count + s.payables.count
-    print("load-project invoices=\(n) load_s=\(String(format: "%.3f", t1 - t0)) project_s=\(String(format: "%.3f", t2 - t1)) total_s=\(String(format: "%.3f", t2 - t0)) rows_per_s=\(Int(Double(n) / (t2 - t0))) peak_mb=\(Int(peakRSSMegabytes())) lowest=\(p.summary.lowestBalance)")
+    print("load-project invoices=\(n) load_s=\(fmt(t1 - t0, 3)) project_s=\(fmt(t2 - t1, 3)) total_s=\(fmt(t2 - t0, 3)) rows_per_s=\(Int(Double(n) / (t2 - t0))) peak_mb=\(Int(peakRSSMegabytes())) lowest=\(p.summary.lowestBalance)")
 case "compare":
     let s = load(dir)
     let plans = args.count > 3 ? Int(args[3]) ?? 5 : 5
@@ -148,7 +159,7 @@ case "compare":
     let t0 = now()
     let c = PlanComparison(engine: engine, plans: list)
     let t1 = now()
-    print("compare invoices=\(s.receivables.count + s.payables.count) plans=\(c.results.count) compare_s=\(String(format: "%.4f", t1 - t0)) best=\(c.bestIndex.map { c.results[$0].name } ?? "none")")
+    print("compare invoices=\(s.receivables.count + s.payables.count) plans=\(c.results.count) compare_s=\(fmt(t1 - t0, 4)) best=\(c.bestIndex.map { c.results[$0].name } ?? "none")")
 case "toggle":
     let s = load(dir)
     let engine = ForecastEngine(scenario: s)
@@ -165,7 +176,7 @@ case "toggle":
         if p.days.isEmpty { fail("empty projection") }
         worst = max(worst, dt); total += dt
     }
-    print("toggle invoices=\(s.receivables.count + s.payables.count) mean_ms=\(String(format: "%.3f", total / Double(rounds) * 1000)) worst_ms=\(String(format: "%.3f", worst * 1000))")
+    print("toggle invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(rounds) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
 default:
     fail("unknown benchmark \(args[1])")
 }
