@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import TresoCore
 @testable import TresoIO
 #if canImport(Glibc)
@@ -34,16 +35,6 @@ private func expectDiagnostic(_ r: InvoiceFileResult, _ location: String, _ phra
 private let header = "id,counterparty,issue_date,due_date,amount,currency\n"
 
 /// Deterministic generator for the property and fuzz tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 // MARK: - Canonical format
 
@@ -719,7 +710,7 @@ struct CSVWriterTests {
     static let alphabet: [String] = ["a", "Z", "0", " ", ",", "\"", "\n", "\r\n", ";", "\t", "é", "É", "ü", "ß", "œ", "€", "中", "文",
                                      "日本", "🙂", "'", "(", ")", "&", "-", "/", "\u{00A0}x", "x\u{202F}y"]
 
-    static func randomText(_ rng: inout SplitMix64, maxLength: Int) -> String {
+    static func randomText(_ rng: inout SeededRandom, maxLength: Int) -> String {
         var s = ""
         for _ in 0..<Int.random(in: 1...maxLength, using: &rng) { s += alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
         // The reader ignores blanks around a field, so a value is generated without them.
@@ -729,7 +720,7 @@ struct CSVWriterTests {
         return s.isEmpty ? "x" : s
     }
 
-    static func randomInvoice(_ rng: inout SplitMix64) -> Invoice {
+    static func randomInvoice(_ rng: inout SeededRandom) -> Invoice {
         let issue = Day(raw: Int32.random(in: 19_000...22_000, using: &rng))
         return Invoice(
             id: randomText(&rng, maxLength: 12), counterparty: randomText(&rng, maxLength: 30), issueDate: issue,
@@ -744,7 +735,7 @@ struct CSVWriterTests {
 
     @Test(arguments: 0..<20)
     func roundTrip(seed: UInt64) {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         let invoices = (0..<50).map { _ in CSVWriterTests.randomInvoice(&rng) }
         let bytes = InvoiceCSVWriter.write(invoices, kind: .payable, currency: "EUR")
         let r = InvoiceCSVReader.read(bytes: bytes, displayName: "w.csv", kind: .payable, currency: "EUR")
@@ -777,7 +768,7 @@ struct CSVRobustnessTests {
         + "F1;X;01/01/2026;01/02/2026;1.234,56;EUR;;;\"\"\"q\"\"\"\r\n").utf8)
 
     @Test func mutatedFilesNeverCrash() {
-        var rng = SplitMix64(state: 42)
+        var rng = SeededRandom(seed: 42)
         let interesting: [UInt8] = [0x22, 0x3B, 0x2C, 0x0A, 0x0D, 0x09, 0x20, 0x00, 0xFF, 0xC3, 0xA9, 0xE2, 0x80, 0xEF, 0xBB, 0xBF, 0x2D, 0x2E, 0x2F, 0x30, 0x39]
         var loaded = 0
         for _ in 0..<600 {
@@ -807,7 +798,7 @@ struct CSVRobustnessTests {
     }
 
     @Test func randomBytesNeverCrash() {
-        var rng = SplitMix64(state: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<300 {
             let bytes = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             _ = read(bytes: Array(header.utf8) + bytes)
