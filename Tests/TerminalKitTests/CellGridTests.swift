@@ -145,3 +145,27 @@ struct CellGridTests {
         #expect(huge.lines().isEmpty)
     }
 }
+
+@Suite("Spans and headless terminal")
+struct HeadlessTerminalTests {
+    @Test func spansAreWrittenOneAfterAnother() {
+        var grid = CellGrid(width: 10, height: 1)
+        let written = grid.put([Span("Solde "), Span("漢", style: Style(fg: .red)), Span("!")], x: 1, y: 0)
+        #expect(written == 9)
+        #expect(grid.styledDump() == "| Solde 漢!| [7-8 red/default/-]\n")
+    }
+
+    @Test func replaysEventsAndKeepsFrames() {
+        var terminal = HeadlessTerminal(width: 10, height: 2, events: [.key(.char("j")), .resize(width: 4, height: 1)])
+        #expect(terminal.nextEvent(timeoutMilliseconds: 0) == .key(.char("j")))
+        #expect(terminal.size == (10, 2))
+        #expect(terminal.nextEvent(timeoutMilliseconds: 0) == .resize(width: 4, height: 1))
+        #expect(terminal.size == (4, 1))
+        #expect(terminal.nextEvent(timeoutMilliseconds: 100) == nil)
+        var frame = CellGrid(width: 4, height: 1)
+        frame.put("ok", x: 0, y: 0)
+        terminal.present(frame)
+        #expect(terminal.lastFrame?.lines() == ["ok  "])
+        #expect(terminal.frames.count == 1)
+    }
+}
