@@ -38,10 +38,14 @@ public struct ForecastEngine: Sendable {
         var folded: [String: Int] = [:]
         for (k, v) in delays { folded[k.lowercased()] = v }
         let defaultDelay = scenario.customerDelayDays
+        // Names repeat across thousands of invoices: resolve each distinct name once.
+        var resolved: [String: Int] = [:]
         func delay(for name: String) -> Int {
             if delays.isEmpty { return defaultDelay }
-            if let d = delays[name] { return d }
-            return folded[name.lowercased()] ?? defaultDelay
+            if let d = resolved[name] { return d }
+            let d = delays[name] ?? folded[name.lowercased()] ?? defaultDelay
+            resolved[name] = d
+            return d
         }
 
         var rs: [Settlement] = []
@@ -100,13 +104,13 @@ public struct ForecastEngine: Sendable {
             let inv = scenario.receivables[i]
             guard inv.status == .open else { continue }
             out.append(Movement(day: day, amount: inv.amount, category: .receipt, source: .invoice(InvoiceRef(.receivable, i)),
-                                reference: inv.id, label: "collection " + inv.counterparty, overdue: s.overdue))
+                                reference: inv.id, detail: .collection(counterparty: inv.counterparty), overdue: s.overdue))
         }
         for (i, s) in payableSettlements.enumerated() where s.day == day {
             let inv = scenario.payables[i]
             guard inv.status == .open else { continue }
             out.append(Movement(day: day, amount: -inv.amount, category: .disbursement, source: .invoice(InvoiceRef(.payable, i)),
-                                reference: inv.id, label: "payment " + inv.counterparty, overdue: s.overdue))
+                                reference: inv.id, detail: .payment(counterparty: inv.counterparty), overdue: s.overdue))
         }
         for o in recurringOccurrences where o.day == day {
             let flow = scenario.recurring[o.flow]
