@@ -50,19 +50,23 @@ public struct ForecastEngine: Sendable {
 
         var rs: [Settlement] = []
         rs.reserveCapacity(scenario.receivables.count)
-        for inv in scenario.receivables {
-            let scheduled = inv.expectedDate ?? (inv.dueDate + delay(for: inv.counterparty))
-            let s = ForecastEngine.settle(scheduled, start: start, table: table)
-            rs.append(s)
-            if inv.status == .open { ledger.add(inv.amount, on: s.day, as: .receipt) }
+        // Fields are read in place: copying each Invoice would retain and release its strings a million times.
+        scenario.receivables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices {
+                let scheduled = invoices[i].expectedDate ?? (invoices[i].dueDate + (delays.isEmpty ? defaultDelay : delay(for: invoices[i].counterparty)))
+                let s = ForecastEngine.settle(scheduled, start: start, table: table)
+                rs.append(s)
+                if invoices[i].status == .open { ledger.add(invoices[i].amount, on: s.day, as: .receipt) }
+            }
         }
         var ps: [Settlement] = []
         ps.reserveCapacity(scenario.payables.count)
-        for inv in scenario.payables {
-            let scheduled = inv.expectedDate ?? inv.dueDate
-            let s = ForecastEngine.settle(scheduled, start: start, table: table)
-            ps.append(s)
-            if inv.status == .open { ledger.add(-inv.amount, on: s.day, as: .disbursement) }
+        scenario.payables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices {
+                let s = ForecastEngine.settle(invoices[i].expectedDate ?? invoices[i].dueDate, start: start, table: table)
+                ps.append(s)
+                if invoices[i].status == .open { ledger.add(-invoices[i].amount, on: s.day, as: .disbursement) }
+            }
         }
         var occ: [(flow: Int, scheduled: Day, day: Day)] = []
         for (i, flow) in scenario.recurring.enumerated() {
