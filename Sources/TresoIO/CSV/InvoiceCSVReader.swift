@@ -304,8 +304,9 @@ struct InvoiceCSVParser {
         // Rows expected from the average line length of the first 64 KB, plus a margin: reserving once
         // avoids copying a large array while it grows, and capacity never touched costs no memory.
         let sampleEnd = min(end, s + 65_536)
-        var lines = 0
-        for i in s..<sampleEnd where t.p[i] == 0x0A || t.p[i] == 0x0D { lines += 1 }
+        var lf = 0, cr = 0
+        for i in s..<sampleEnd { if t.p[i] == 0x0A { lf += 1 } else if t.p[i] == 0x0D { cr += 1 } }
+        let lines = lf > 0 ? lf : cr // CRLF counts once
         let perLine = max(1, (sampleEnd - s) / max(1, lines))
         func expected(_ bytes: Int) -> Int { bytes / perLine * 9 / 8 + 64 }
 
