@@ -59,7 +59,7 @@ struct CSVText {
         let lf = ones &* 0x0A, cr = ones &* 0x0D
         let raw = UnsafeRawPointer(p)
         while r + 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: r, as: UInt64.self)
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: r, as: UInt64.self))
             let x = w ^ dd, y = w ^ lf, z = w ^ cr
             // The lowest byte flagged by the "has a zero byte" trick is exact.
             let m = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)) & highs
