@@ -94,7 +94,6 @@ struct DuplicateIDIndex {
     private var expected = 0
 
     mutating func reserve(_ n: Int) { entries.reserveCapacity(n); expected = n }
-    func release() {}
 
     /// Remembers an id at `p[s..<e]`; returns the line of an earlier identical id, if any.
     @inline(__always)

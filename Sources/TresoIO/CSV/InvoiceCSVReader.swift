@@ -133,7 +133,8 @@ struct InvoiceCSVParser {
     var out: UnsafeMutablePointer<Invoice>?
     var outCapacity = 0
     var outCount = 0
-    /// Only if the buffer is full, which the line-break bound rules out; kept as a safety net.
+    /// Invoices past the buffer when the row estimate was short; once used, every later invoice goes
+    /// here too, to keep file order.
     var overflow: [Invoice] = []
     var disputed: [Invoice] = []
     var paidSkipped = 0
@@ -171,7 +172,7 @@ struct InvoiceCSVParser {
     }
 
     mutating func release() {
-        t.release(); dates.release(); ids.release()
+        t.release(); dates.release()
     }
 
     // MARK: Diagnostics
@@ -586,7 +587,7 @@ struct InvoiceCSVParser {
                               country: country, note: note, line: line32)
         if status == .disputed {
             disputed.append(consume invoice)
-        } else if let out, outCount < outCapacity {
+        } else if let out, outCount < outCapacity, overflow.isEmpty {
             (out + outCount).initialize(to: consume invoice)
             outCount += 1
         } else {
