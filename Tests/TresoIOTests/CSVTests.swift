@@ -92,7 +92,7 @@ struct CSVCanonicalTests {
     }
 
     @Test(arguments: [
-        ("open", InvoiceStatus.open), ("", .open), ("ouvert", .open), ("Ouverte", .open), ("OPEN", .open),
+        ("open", InvoiceStatus.open), ("", .open), ("ouvert", .open), ("Ouverte", .open), ("OPEN", .open), ("En retard", .open), ("Échue", .open),
         ("disputed", .disputed), ("litige", .disputed), ("En litige", .disputed), ("contesté", .disputed), ("Contestée", .disputed),
     ])
     func statusWords(word: String, status: InvoiceStatus) {
