@@ -83,7 +83,7 @@ struct CSVCanonicalTests {
     }
 
     @Test(arguments: [
-        ("open", InvoiceStatus.open), ("", .open), ("ouvert", .open), ("Ouverte", .open), ("OPEN", .open),
+        ("open", InvoiceStatus.open), ("", .open), ("ouvert", .open), ("Ouverte", .open), ("OPEN", .open), ("En retard", .open), ("Échue", .open),
         ("disputed", .disputed), ("litige", .disputed), ("En litige", .disputed), ("contesté", .disputed), ("Contestée", .disputed),
     ])
     func statusWords(word: String, status: InvoiceStatus) {
@@ -814,8 +814,13 @@ struct CSVParallelTests {
     static func compare(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let one = bytes.withUnsafeBufferPointer { InvoiceCSVReader.read(buffer: $0, displayName: "p.csv", kind: .receivable, currency: "EUR", parallel: false) }
         let two = bytes.withUnsafeBufferPointer { InvoiceCSVReader.read(buffer: $0, displayName: "p.csv", kind: .receivable, currency: "EUR", parallel: true) }
-        #expect(one.invoices == two.invoices, sourceLocation: sourceLocation)
-        #expect(one.disputed == two.disputed, sourceLocation: sourceLocation)
+        // Reported as the first difference: dumping two arrays of 100 000 invoices helps nobody.
+        func firstDifference(_ a: [Invoice], _ b: [Invoice]) -> String? {
+            if let i = a.indices.first(where: { $0 < b.count && a[$0] != b[$0] }) { return "index \(i): \(a[i]) vs \(b[i])" }
+            return a.count == b.count ? nil : "counts \(a.count) vs \(b.count)"
+        }
+        #expect(firstDifference(one.invoices, two.invoices) == nil, sourceLocation: sourceLocation)
+        #expect(firstDifference(one.disputed, two.disputed) == nil, sourceLocation: sourceLocation)
         #expect(one.paidSkipped == two.paidSkipped, sourceLocation: sourceLocation)
         #expect(one.diagnostics == two.diagnostics, sourceLocation: sourceLocation)
     }
@@ -849,8 +854,8 @@ struct CSVParallelTests {
     }
 
     @Test func splitInsideAQuotedField() {
-        // One note spans the middle of the file with an odd number of quotes before it: no split.
-        // Another file has a quoted field over the middle with an even count: the split is tried and undone.
+        // A note spans the middle of the file: the split is tried there, found inside a quoted field
+        // (the first half does not stop on it), and undone.
         var text = "id;counterparty;issue_date;due_date;amount;status;note\n"
         for i in 0..<10_000 { text += "A\(i);B;2026-11-03;2026-12-03;10;;x\n" }
         text += "Q;B;2026-11-03;2026-12-03;10;;\"" + String(repeating: "long note line\n", count: 100_000) + "\"\n"
@@ -858,7 +863,7 @@ struct CSVParallelTests {
         CSVParallelTests.compare(Array(text.utf8))
 
         var even = "id;counterparty;issue_date;due_date;amount;status;note\n"
-        for i in 0...10_000 { even += "A\(i);12\" pipes;2026-11-03;2026-12-03;10;;x\n" } // 10 001 stray quotes + 1 opening
+        for i in 0...10_000 { even += "A\(i);12\" pipes;2026-11-03;2026-12-03;10;;x\n" } // stray quotes too
         even += "Q;B;2026-11-03;2026-12-03;10;;\"" + String(repeating: "long note line\n", count: 100_000) + "\"\n"
         for i in 0..<10_000 { even += "C\(i);B;2026-11-03;2026-12-03;10;;x\n" }
         CSVParallelTests.compare(Array(even.utf8))
@@ -875,10 +880,30 @@ struct CSVParallelTests {
         }
     }
 
+    @Test func estimateTooLow() {
+        // Long rows first make the capacity estimate far too low: the extra invoices go to overflow, in order.
+        var text = "id;counterparty;issue_date;due_date;amount;status;note\n"
+        for i in 0..<40 { text += "L\(i);B;2026-11-03;2026-12-03;10;;\(String(repeating: "n", count: 3000))\n" }
+        for i in 0..<100_000 { text += "S\(i);B;2026-11-03;2026-12-03;\(i % 50 + 1);;\n" }
+        let bytes = Array(text.utf8)
+        CSVParallelTests.compare(bytes)
+        let r = InvoiceCSVReader.read(bytes: bytes, displayName: "p.csv", kind: .receivable, currency: "EUR")
+        #expect(r.invoices.count == 100_040)
+        #expect(r.invoices.map(\.line) == (0..<100_040).map { Int32($0 + 2) })
+
+        // The same with a quoted note over the middle: the split is undone after the first half overflowed.
+        var quoted = "id;counterparty;issue_date;due_date;amount;status;note\n"
+        for i in 0..<40 { quoted += "L\(i);B;2026-11-03;2026-12-03;10;;\(String(repeating: "n", count: 3000))\n" }
+        for i in 0..<30_000 { quoted += "S\(i);B;2026-11-03;2026-12-03;\(i % 50 + 1);;\n" }
+        quoted += "Q;B;2026-11-03;2026-12-03;10;;\"" + String(repeating: "note line\n", count: 150_000) + "\"\n"
+        for i in 0..<30_000 { quoted += "T\(i);B;2026-11-03;2026-12-03;\(i % 50 + 1);;\n" }
+        CSVParallelTests.compare(Array(quoted.utf8))
+    }
+
     @Test func crOnlyAndCRLF() {
         for eol in ["\r", "\r\n"] {
             var text = "id,counterparty,issue_date,due_date,amount" + eol
-            for i in 0..<60_000 { text += "F\(i),Client \(i % 50),2026-11-03,2026-12-03,\(i + 1).5" + eol + (i % 1000 == 0 ? eol : "") }
+            for i in 0..<30_000 { text += "F\(i),Client \(i % 50),2026-11-03,2026-12-03,\(i + 1).5" + eol + (i % 1000 == 0 ? eol : "") }
             CSVParallelTests.compare(Array(text.utf8))
         }
     }

@@ -59,7 +59,7 @@ struct CSVText {
         let lf = ones &* 0x0A, cr = ones &* 0x0D
         let raw = UnsafeRawPointer(p)
         while r + 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: r, as: UInt64.self)
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: r, as: UInt64.self))
             let x = w ^ dd, y = w ^ lf, z = w ^ cr
             // The lowest byte flagged by the "has a zero byte" trick is exact.
             let m = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)) & highs
@@ -235,36 +235,6 @@ struct CSVText {
         while j < stop { if p[j] & 0xC0 != 0x80 { column += 1 }; j += 1 }
         return (line, column)
     }
-
-    /// Line breaks (LF, CR, CRLF counting once, as the parser does) and `"` bytes in `[s, e)`,
-    /// eight bytes at a time.
-    func countLineBreaks(_ s: Int, _ e: Int) -> (breaks: Int, quotes: Int) {
-        let raw = UnsafeRawPointer(p)
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) } // exact, 0x80 per zero byte
-        var lf = 0, cr = 0, crlf = 0, quotes = 0
-        var i = s
-        var crAtEnd = false
-        while i + 8 <= e {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let mLF = zeroBytes(w ^ (ones &* 0x0A)), mCR = zeroBytes(w ^ (ones &* 0x0D)), mQ = zeroBytes(w ^ (ones &* 0x22))
-            lf += mLF.nonzeroBitCount
-            cr += mCR.nonzeroBitCount
-            quotes += mQ.nonzeroBitCount
-            crlf += ((mCR << 8) & mLF).nonzeroBitCount
-            if crAtEnd && mLF & 0x80 != 0 { crlf += 1 }
-            crAtEnd = mCR >> 63 != 0
-            i += 8
-        }
-        while i < e {
-            let b = p[i]
-            if b == 0x0A { lf += 1; if crAtEnd { crlf += 1 } } else if b == 0x0D { cr += 1 } else if b == 0x22 { quotes += 1 }
-            crAtEnd = b == 0x0D
-            i += 1
-        }
-        return (lf + cr - crlf, quotes)
-    }
 }
 
 /// Remembers recently parsed dates by their ten bytes: a file has a few hundred distinct dates, and
@@ -272,7 +242,7 @@ struct CSVText {
 struct DateCache {
     private var keys: UnsafeMutablePointer<UInt64>   // two words per entry: first 8 bytes, last 2 bytes | 1 << 16
     private var days: UnsafeMutablePointer<Day>
-    private static let size = 1024
+    private static let size = 4096
 
     init() {
         keys = .allocate(capacity: 2 * DateCache.size)
@@ -287,7 +257,7 @@ struct DateCache {
         guard e - s == 10 else { return parseDate(p, s, e) }
         let k0 = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: s, as: UInt64.self)
         let k1 = UInt64(p[s + 8]) | UInt64(p[s + 9]) << 8 | 1 << 16
-        let slot = Int(truncatingIfNeeded: ((k0 ^ (k1 &* 0x9E37_79B9)) &* 0xFF51_AFD7_ED55_8CCD) >> 54)
+        let slot = Int(truncatingIfNeeded: ((k0 ^ (k1 &* 0x9E37_79B9)) &* 0xFF51_AFD7_ED55_8CCD) >> 52)
         if keys[2 * slot] == k0 && keys[2 * slot + 1] == k1 { return .ok(days[slot]) }
         let r = parseDate(p, s, e)
         if case .ok(let d) = r {
