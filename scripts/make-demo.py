@@ -49,10 +49,10 @@ def weighted(items, weights):
 rows = []
 for i in range(150):
     name, delay, weight = weighted(customers, [c[2] for c in customers])
-    issue = START + dt.timedelta(days=rng.randint(-75, 75))
+    issue = START + dt.timedelta(days=rng.randint(-60, 120))
     terms = rng.choice([30, 45, 45, 60, 60, 60])
     due = issue + dt.timedelta(days=terms)
-    cents = int(rng.lognormvariate(8.6, 0.75) * 100)
+    cents = int(rng.lognormvariate(8.75, 0.75) * 100)
     if name in ("Acme Industrie SA", "Vinci Construction Ouest") and rng.random() < 0.35:
         cents = int(cents * rng.uniform(3, 6))
     cents = max(cents, 18000)
@@ -73,10 +73,10 @@ with open(os.path.join(out, "receivables.csv"), "w", encoding="utf-8-sig", newli
 prow = []
 for i in range(120):
     name, weight = weighted(suppliers, [s[1] for s in suppliers])
-    issue = START + dt.timedelta(days=rng.randint(-50, 80))
+    issue = START + dt.timedelta(days=rng.randint(-50, 110))
     terms = rng.choice([30, 30, 45, 60])
     due = issue + dt.timedelta(days=terms)
-    cents = int(rng.lognormvariate(7.3, 0.8) * 100)
+    cents = int(rng.lognormvariate(7.6, 0.8) * 100)
     if name in ("Aciers du Nord", "ArcelorMittal Distribution"):
         cents = int(cents * rng.uniform(2.5, 4.5))
         if dt.date(2026, 11, 20) <= issue <= dt.date(2026, 12, 20):

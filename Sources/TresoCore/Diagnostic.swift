@@ -35,3 +35,6 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Comparabl
         (a.file, a.line, a.column, a.message) < (b.file, b.line, b.column, b.message)
     }
 }
+
+/// Lets readers return `Result<_, Diagnostic>` (e.g. `readFileBytes`): a diagnostic is the error.
+extension Diagnostic: Error {}

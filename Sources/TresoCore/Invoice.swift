@@ -41,7 +41,7 @@ public struct Invoice: Sendable, Hashable {
     /// 1-based line of the row in its source file (0 when built in code).
     public var line: Int32
 
-    public init(id: String, counterparty: String, issueDate: Day, dueDate: Day, amount: Money,
+    @inlinable public init(id: String, counterparty: String, issueDate: Day, dueDate: Day, amount: Money,
                 status: InvoiceStatus = .open, expectedDate: Day? = nil, discount: EarlyPaymentDiscount? = nil,
                 country: String? = nil, note: String? = nil, line: Int32 = 0) {
         self.id = id; self.counterparty = counterparty; self.issueDate = issueDate; self.dueDate = dueDate

@@ -1,1 +1,182 @@
-print("bench")
+// Benchmarks for treso's budgets. Run through scripts/bench (release build); each phase runs in its
+// own process so that its peak memory is its own.
+//
+//   treso-bench generate DIR COUNT       writes a scenario with COUNT invoices over 365 days
+//   treso-bench load-project DIR         load + project (budget: 1 M invoices ≤ 0.5 s, ≤ 300 MB)
+//   treso-bench compare DIR PLANS        compare PLANS plans (budget: 5 plans at 100 k ≤ 0.3 s)
+//   treso-bench toggle DIR               re-project after one decision changes (budget: ≤ 5 ms at 1 M)
+import TresoCore
+import TresoIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func peakRSSMegabytes() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024 // kilobytes on Linux
+}
+
+/// Fixed-point text without Foundation: `fmt(0.12345, 3)` → "0.123".
+func fmt(_ v: Double, _ decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let n = Int((v * scale).rounded())
+    let whole = n / Int(scale), frac = n % Int(scale)
+    var f = String(frac)
+    while f.count < decimals { f = "0" + f }
+    return String(whole) + (decimals > 0 ? "." + f : "")
+}
+
+func fail(_ s: String) -> Never {
+    print(s)
+    exit(2)
+}
+
+func write(_ path: String, _ bytes: [UInt8]) {
+    guard let f = fopen(path, "wb") else { fail("cannot write \(path)") }
+    _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+    fclose(f)
+}
+
+/// A deterministic scenario: half receivables from 1 000 customers, half payables from 400 suppliers.
+func generate(dir: String, count: Int) {
+    mkdir(dir, 0o755)
+    var rng = UInt64(0x2545F4914F6CDD1D)
+    func next() -> UInt64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
+    let start = Day(year: 2027, month: 1, day: 1) ?? Day(raw: 0)
+    for kind in InvoiceKind.allCases {
+        let n = kind == .receivable ? count / 2 : count - count / 2
+        var out: [UInt8] = []
+        out.reserveCapacity(n * 64)
+        out += Array("id,counterparty,issue_date,due_date,amount,currency\n".utf8)
+        let prefix = kind == .receivable ? "F-" : "A-"
+        let party = kind == .receivable ? "Client " : "Fournisseur "
+        let parties: UInt64 = kind == .receivable ? 1000 : 400
+        for i in 0..<n {
+            let issue = start + Int(next() % 330) - 60
+            let due = issue + [30, 45, 60][Int(next() % 3)]
+            let cents = 5_000 + Int(next() % 5_000_000)
+            let line = prefix + String(i) + "," + party + String(next() % parties) + "," + issue.iso + "," + due.iso + ","
+                + String(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + String(cents % 100) + ",EUR\n"
+            out += Array(line.utf8)
+        }
+        write(dir + (kind == .receivable ? "/receivables.csv" : "/payables.csv"), out)
+    }
+    var toml = """
+    name = "Benchmark \(count) invoices"
+    start = 2027-01-01
+    horizon_days = 365
+    opening_balance = 250000.00
+    min_cash = 50000.00
+    receivables = "receivables.csv"
+    payables = "payables.csv"
+    customer_delay_days = 12
+
+    [customer_delays]
+
+    """
+    for c in 0..<50 { toml += "\"Client \(c * 7)\" = \(c % 40)\n" }
+    toml += """
+
+    [overdraft]
+    limit = 2000000.00
+    annual_rate = 9.5
+    highest_overdraft_rate = 0.05
+
+    [[recurring]]
+    label = "Salaries"
+    amount = -900000.00
+    day = 28
+
+    [factoring.bank]
+    advance_rate = 90
+    commission_rate = 0.6
+    annual_rate = 4.2
+
+    [factoring.fintech]
+    kind = "spot"
+    commission_rate = 2.5
+    max_invoice = 100000.00
+
+    [reverse_factoring.scf]
+    extension_days = 60
+    annual_rate = 3.9
+
+    [supplier_financing.platform]
+    term_days = 60
+    monthly_rate = 1.1
+
+    [[plans]]
+    name = "factor top customers"
+    decisions = [{ customer = "Client 1", action = "factor:bank" }, { customer = "Client 2", action = "factor:bank" }]
+
+    [[plans]]
+    name = "fintech on big invoices"
+    decisions = [{ receivables_above = 45000, action = "factor:fintech" }]
+
+    [[plans]]
+    name = "reverse factoring"
+    decisions = [{ supplier = "Fournisseur 7", action = "reverse:scf" }]
+
+    """
+    write(dir + "/treso.toml", Array(toml.utf8))
+}
+
+func load(_ dir: String) -> Scenario {
+    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
+    guard let s = loaded.scenario else { fail("load failed: " + loaded.errors.prefix(5).map(\.description).joined(separator: "\n")) }
+    return s
+}
+
+let args = CommandLine.arguments
+guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle DIR [N]") }
+let dir = args[2]
+switch args[1] {
+case "generate":
+    generate(dir: dir, count: args.count > 3 ? Int(args[3]) ?? 1_000_000 : 1_000_000)
+case "load-project":
+    let t0 = now()
+    let s = load(dir)
+    let t1 = now()
+    let engine = ForecastEngine(scenario: s)
+    let p = engine.project()
+    let t2 = now()
+    let n = s.receivables.count + s.payables.count
+    print("load-project invoices=\(n) load_s=\(fmt(t1 - t0, 3)) project_s=\(fmt(t2 - t1, 3)) total_s=\(fmt(t2 - t0, 3)) rows_per_s=\(Int(Double(n) / (t2 - t0))) peak_mb=\(Int(peakRSSMegabytes())) lowest=\(p.summary.lowestBalance)")
+case "compare":
+    let s = load(dir)
+    let plans = args.count > 3 ? Int(args[3]) ?? 5 : 5
+    let engine = ForecastEngine(scenario: s)
+    var list = s.plans
+    while list.count + 2 < plans { list.append(Plan(name: "extra \(list.count)", rules: [PlanRule(kind: .receivable, selector: .counterparty("Client \(list.count + 10)"), decision: .factor("bank"))])) }
+    let t0 = now()
+    let c = PlanComparison(engine: engine, plans: list)
+    let t1 = now()
+    print("compare invoices=\(s.receivables.count + s.payables.count) plans=\(c.results.count) compare_s=\(fmt(t1 - t0, 4)) best=\(c.bestIndex.map { c.results[$0].name } ?? "none")")
+case "toggle":
+    let s = load(dir)
+    let engine = ForecastEngine(scenario: s)
+    var state = PlanState(engine: engine, plan: s.plans.first ?? Plan(name: "p"))
+    _ = state.project()
+    var worst = 0.0, total = 0.0
+    let rounds = 200
+    for i in 0..<rounds {
+        let ref = InvoiceRef(.receivable, (i * 7919) % max(s.receivables.count, 1))
+        let t0 = now()
+        state.set(i % 2 == 0 ? .factor("bank") : .none, for: ref)
+        let p = state.project()
+        let dt = now() - t0
+        if p.days.isEmpty { fail("empty projection") }
+        worst = max(worst, dt); total += dt
+    }
+    print("toggle invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(rounds) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+default:
+    fail("unknown benchmark \(args[1])")
+}

@@ -35,16 +35,24 @@ func printError(_ s: String) {
 }
 
 struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) { fputs(string, stderr) }
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBufferPointer { Glibc.write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
 }
 
 struct ExitWithCode: Error { let code: Int32 }
 
-extension Day: @retroactive ExpressibleByArgument {
+extension Day: ExpressibleByArgument {
     public init?(argument: String) { self.init(flexible: argument) }
 }
 
-extension OutputFormat: @retroactive ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
 
 /// Options every command that reads a scenario shares.
 struct ScenarioOptions: ParsableArguments {

@@ -161,3 +161,16 @@ extension RandomScenario {
         return out
     }
 }
+
+/// The package root, found from a test file's path (…/Tests/<Target>/<File>.swift).
+public func packageRoot(testFile: String = #filePath) -> String {
+    var parts = testFile.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}
+
+/// The debug `treso` binary the tests drive (TRESO_BIN overrides).
+public func tresoBinary(testFile: String = #filePath) -> String {
+    if let b = getenv("TRESO_BIN") { return String(cString: b) }
+    return packageRoot(testFile: testFile) + "/.build/debug/treso"
+}

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import TresoCore
 @testable import TresoIO
 
@@ -49,17 +50,6 @@ private func editor(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
 
 private func pos(_ line: Int, _ column: Int) -> TOMLPosition { TOMLPosition(line: line, column: column) }
 
-/// SplitMix64: a tiny deterministic PRNG so the fuzz test is reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 // MARK: - Reader: values
 
@@ -578,7 +568,7 @@ private struct SplitMix64: RandomNumberGenerator {
     """
 
     @Test func randomMutationsNeverCrash() {
-        var rng = SplitMix64(state: 0x7E50_2026)
+        var rng = SeededRandom(seed: 0x7E50_2026)
         let base = Array(Self.seed.utf8)
         let interesting: [UInt8] = Array("\"'[]{}=.,#\\\n\r\t 0129aeE+-_xob:TZ".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF]
         var successes = 0

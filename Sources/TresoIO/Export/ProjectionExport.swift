@@ -39,7 +39,7 @@ public enum ProjectionExport {
                    flagCodes(d.flags)])
         }
         var out = title + " — " + currency + "\n\n" + t.render()
-        out += "Flags: OD overdrawn (closing below zero), LIMIT debit beyond the authorised overdraft, BUF below the minimum cash.\n\n"
+        out += "Flags: OD overdrawn (below zero) · LIMIT over the authorised overdraft · BUF below the minimum cash\n\n"
         out += summaryText(summary)
         return out
     }

@@ -117,13 +117,8 @@ public enum ScenarioLoader {
         var files: [InvoiceKind: String] = [:]
         for kind in InvoiceKind.allCases {
             let key = kind == .receivable ? "receivables" : "payables"
-            guard let rel = root.string(key) else {
-                if let n = root.node(key) { _ = n } else {
-                    // No file named: allowed (a scenario may have only payables), but say so.
-                    sink.items.append(.warning(tomlPath, "no '\(key)' file named: the scenario has no \(key)"))
-                }
-                continue
-            }
+            // No file named is allowed: a scenario may have only receivables or only payables.
+            guard let rel = root.string(key) else { continue }
             let full = joinPath(folder, rel)
             files[kind] = full
             let r = InvoiceCSVReader.read(path: full, displayName: full, kind: kind, currency: currency)

@@ -1,0 +1,108 @@
+// Display width is computed here, in Swift, rather than with the C library's `wcwidth`, so that
+// layout and snapshots give the same answer whatever the locale and platform.
+
+/// Columns a grapheme cluster takes on a terminal: 2 for East Asian Wide/Fullwidth characters and
+/// emoji (including flags, skin-tone and ZWJ sequences, and text characters with emoji variation
+/// selector U+FE0F), 0 for a cluster made only of combining marks, joiners, variation selectors or
+/// format characters, 1 otherwise. A control character counts 1 because it is drawn as `?`.
+public func displayWidth(_ character: Character) -> Int {
+    // Printable ASCII and ASCII controls (drawn as "?") are both one column.
+    if character.asciiValue != nil { return 1 }
+    return clusterWidth(character)
+}
+
+/// Columns `text` takes on a terminal: the sum of its grapheme clusters' widths.
+public func displayWidth(_ text: String) -> Int {
+    var total = 0
+    for character in text { total += displayWidth(character) }
+    return total
+}
+
+/// `text` as it is safe to send to a terminal: every control character (C0, DEL, C1, line and
+/// paragraph separators) becomes `?`, and clusters of width 0 standing on their own are dropped.
+public func sanitized(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+        if let drawn = terminalSymbol(character) { out.append(drawn.symbol) }
+    }
+    return out
+}
+
+/// What a cluster is drawn as and how wide it is; nil when it takes no column at all and is dropped.
+@inline(__always)
+func terminalSymbol(_ character: Character) -> (symbol: Character, width: Int)? {
+    if let ascii = character.asciiValue {
+        return (ascii < 0x20 || ascii == 0x7F) ? ("?", 1) : (character, 1)
+    }
+    guard let first = character.unicodeScalars.first else { return nil }
+    if isControl(first) { return ("?", 1) }
+    let width = clusterWidth(character)
+    return width == 0 ? nil : (character, width)
+}
+
+@inline(__always)
+func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    let v = scalar.value
+    return v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029
+}
+
+func clusterWidth(_ character: Character) -> Int {
+    let scalars = character.unicodeScalars
+    guard let first = scalars.first else { return 0 }
+    if isControl(first) { return 1 }
+    let base = scalarWidth(first)
+    if base == 0 { return 0 }
+    if base == 2 { return 2 }
+    var regionalIndicators = 0
+    var emojiPresentationRequested = false
+    var joined = false
+    var skinTone = false
+    for scalar in scalars {
+        switch scalar.value {
+        case 0xFE0F: emojiPresentationRequested = true
+        case 0x200D: joined = true
+        case 0x1F1E6...0x1F1FF: regionalIndicators += 1
+        case 0x1F3FB...0x1F3FF: skinTone = true
+        default: break
+        }
+    }
+    if regionalIndicators >= 2 { return 2 }
+    let isEmoji = first.properties.isEmoji
+    // A text-default character such as ❤ (U+2764) turns into a 2-column emoji with U+FE0F, and so do
+    // keycaps (1️⃣); plain digits are "emoji" too, which is why the selector is required.
+    if isEmoji && (emojiPresentationRequested || joined || skinTone) { return 2 }
+    return 1
+}
+
+/// Width of one code point taken alone: 0, 1 or 2.
+func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    // Nothing below U+0300 is wide or combining; the soft hyphen U+00AD shows as one column, as in glibc.
+    if v < 0x300 { return 1 }
+    if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return 0 }  // Hangul medial/final jamo
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if isEastAsianWide(v) || scalar.properties.isEmojiPresentation { return 2 }
+    return 1
+}
+
+func isEastAsianWide(_ value: UInt32) -> Bool {
+    let table = eastAsianWideRanges
+    guard value >= 0x1100 else { return false }
+    var low = 0
+    var high = table.count / 2 - 1
+    while low <= high {
+        let mid = (low + high) / 2
+        if value < table[2 * mid] {
+            high = mid - 1
+        } else if value > table[2 * mid + 1] {
+            low = mid + 1
+        } else {
+            return true
+        }
+    }
+    return false
+}

@@ -1,0 +1,158 @@
+import TresoCore
+
+/// The columns treso understands in an invoice file.
+enum InvoiceColumn: Int, CaseIterable, Sendable {
+    case id, counterparty, issueDate, dueDate, amount, currency, status, expectedDate, discount, country, note
+
+    /// The canonical header name, as `InvoiceCSVWriter` writes it.
+    var canonical: String {
+        switch self {
+        case .id: "id"
+        case .counterparty: "counterparty"
+        case .issueDate: "issue_date"
+        case .dueDate: "due_date"
+        case .amount: "amount"
+        case .currency: "currency"
+        case .status: "status"
+        case .expectedDate: "expected_date"
+        case .discount: "discount"
+        case .country: "country"
+        case .note: "note"
+        }
+    }
+
+    static let required: [InvoiceColumn] = [.id, .counterparty, .issueDate, .dueDate, .amount]
+
+    /// A few names to suggest when the column is missing.
+    var examples: String {
+        switch self {
+        case .id: "'Numéro', 'N° facture', 'Référence'"
+        case .counterparty: "'Client', 'Fournisseur', 'Raison sociale'"
+        case .issueDate: "'Date', 'Date facture', 'Date d'émission'"
+        case .dueDate: "'Échéance', 'Date d'échéance', 'due date'"
+        case .amount: "'Montant TTC', 'Total TTC', 'Montant'"
+        default: "'\(canonical)'"
+        }
+    }
+}
+
+/// What a header name means. Lower `priority` wins when two columns claim the same meaning
+/// (e.g. `Date facture` beats a plain `Date`; `Raison sociale` beats `Client`, which is often a code).
+enum HeaderMeaning: Sendable, Equatable {
+    case column(InvoiceColumn, priority: Int)
+    /// An amount excluding VAT (`Montant HT`): never the invoice amount, which is VAT included.
+    case amountExcludingVAT
+}
+
+/// The header alias table. Keys are *normalised* names (see `normalizeHeaderName`): lower case,
+/// accents folded, every run of punctuation or spaces turned into one space, a trailing
+/// currency word (`EUR`, `€`, `euros`) dropped. So `N° Facture`, `n_facture` and `N°  facture (€)`
+/// all read `n facture`.
+enum InvoiceHeaderAliases {
+    static func meaning(ofNormalized name: String, kind: InvoiceKind) -> HeaderMeaning? {
+        if let m = table[name] {
+            // In a receivables file a "Fournisseur" column is a weaker counterparty than "Client", and vice versa.
+            if case .column(.counterparty, let p) = m, p >= 2 {
+                let supplierish = supplierWords.contains(name), customerish = customerWords.contains(name)
+                if (kind == .receivable && supplierish) || (kind == .payable && customerish) { return .column(.counterparty, priority: p + 2) }
+            }
+            return m
+        }
+        return nil
+    }
+
+    static let supplierWords: Set<String> = ["fournisseur", "supplier", "vendor", "nom fournisseur", "nom du fournisseur"]
+    static let customerWords: Set<String> = ["client", "customer", "nom client", "nom du client"]
+
+    static let table: [String: HeaderMeaning] = {
+        var t: [String: HeaderMeaning] = [:]
+        func add(_ c: InvoiceColumn, _ p: Int, _ names: [String]) {
+            for n in names where t[n] == nil { t[n] = .column(c, priority: p) }
+        }
+        // Canonical names first (priority 0); `issue_date` normalises to `issue date`.
+        for c in InvoiceColumn.allCases { add(c, 0, [normalizeHeaderName(c.canonical)]) }
+
+        add(.id, 1, ["numero facture", "numero de facture", "n facture", "n de facture", "no facture", "num facture",
+                     "numero piece", "numero de piece", "n piece", "no piece", "invoice number", "invoice no", "invoice id",
+                     "reference facture", "ref facture", "facture n", "facture no"])
+        add(.id, 2, ["numero", "n", "no", "num", "facture", "piece", "invoice", "number"])
+        add(.id, 3, ["reference", "ref"])
+
+        add(.counterparty, 1, ["raison sociale", "nom client", "nom du client", "nom fournisseur", "nom du fournisseur",
+                               "client fournisseur", "nom tiers", "nom du tiers"])
+        add(.counterparty, 2, ["client", "fournisseur", "tiers", "customer", "supplier", "vendor"])
+        add(.counterparty, 3, ["name", "nom", "societe", "company"])
+
+        add(.issueDate, 1, ["date facture", "date de facture", "date de la facture", "date d emission", "date emission",
+                            "date de emission", "invoice date", "date piece", "date de piece"])
+        add(.issueDate, 2, ["date"])
+
+        add(.dueDate, 1, ["echeance", "date d echeance", "date echeance", "date de l echeance", "date de echeance",
+                          "due", "payment due date", "date limite de paiement"])
+
+        add(.amount, 1, ["montant ttc", "total ttc", "ttc", "montant total ttc", "net a payer", "amount incl vat",
+                         "amount including vat", "total amount incl vat"])
+        add(.amount, 2, ["montant", "total amount"])
+
+        add(.currency, 1, ["devise", "monnaie", "ccy", "currency code", "code devise"])
+        add(.status, 1, ["statut", "etat", "state"])
+        add(.expectedDate, 1, ["date prevue", "date encaissement prevue", "date d encaissement prevue", "date de paiement prevue",
+                               "date paiement prevue", "date reglement prevue", "date de reglement prevue", "expected",
+                               "expected payment date"])
+        add(.discount, 1, ["escompte", "early payment discount"])
+        add(.country, 1, ["pays", "code pays", "country code"])
+        add(.note, 1, ["commentaire", "commentaires", "libelle", "memo", "remarque", "remarques", "description"])
+
+        for n in ["montant ht", "total ht", "ht", "montant total ht", "amount excl vat", "amount excluding vat", "net amount"] {
+            t[n] = .amountExcludingVAT
+        }
+        return t
+    }()
+}
+
+/// Lower case, accents folded (é → e, œ → oe), any run of non-letters/digits → one space, trimmed,
+/// and a trailing currency word dropped (`Montant TTC (€)` → `montant ttc`).
+func normalizeHeaderName(_ s: String) -> String {
+    var out = ""
+    var pendingSpace = false
+    func put(_ t: String) {
+        if pendingSpace && !out.isEmpty { out.append(" ") }
+        pendingSpace = false
+        out.append(t)
+    }
+    for sc in s.lowercased().unicodeScalars {
+        let v = sc.value
+        if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) { put(String(sc)); continue }
+        if v >= 0x300 && v <= 0x36F { continue } // combining accents (decomposed é)
+        if let f = accentFolding[v] { put(f); continue }
+        if v == 0xAA || v == 0xBA { pendingSpace = true; continue } // ª º as in "Nº"
+        if v >= 0x80 && (sc.properties.isAlphabetic || sc.properties.numericType != nil) { put(String(sc)); continue }
+        pendingSpace = true
+    }
+    var words = out.split(separator: " ")
+    while words.count > 1, let last = words.last, ["eur", "euro", "euros", "en"].contains(last) { words.removeLast() }
+    return words.joined(separator: " ")
+}
+
+private let accentFolding: [UInt32: String] = {
+    var t: [UInt32: String] = [:]
+    for (chars, base) in [("àáâãäå", "a"), ("ç", "c"), ("èéêë", "e"), ("ìíîï", "i"), ("ñ", "n"), ("òóôõöø", "o"),
+                          ("ùúûü", "u"), ("ýÿ", "y")] {
+        for c in chars.unicodeScalars { t[c.value] = base }
+    }
+    t[0xE6] = "ae"; t[0x153] = "oe"; t[0xDF] = "ss"
+    return t
+}()
+
+/// Status words, normalised like headers. Empty means open.
+enum InvoiceStatusWords {
+    static let table: [String: InvoiceStatus] = {
+        var t: [String: InvoiceStatus] = [:]
+        for w in ["open", "ouvert", "ouverte", "a payer", "a encaisser", "en attente", "non paye", "non payee",
+                  "impaye", "impayee", "en cours", "unpaid", "pending", "due"] { t[w] = .open }
+        for w in ["paid", "paye", "payee", "regle", "reglee", "solde", "soldee", "encaisse", "encaissee",
+                  "lettre", "lettree", "settled"] { t[w] = .paid }
+        for w in ["disputed", "litige", "en litige", "conteste", "contestee", "contentieux", "dispute"] { t[w] = .disputed }
+        return t
+    }()
+}

@@ -1,0 +1,643 @@
+import TresoCore
+
+/// What reading one invoice file produced.
+public struct InvoiceFileResult: Sendable {
+    /// Open invoices, in file order.
+    public var invoices: [Invoice]
+    /// Disputed invoices: excluded from the projection, listed to the user.
+    public var disputed: [Invoice]
+    /// Rows marked paid, skipped.
+    public var paidSkipped: Int
+    /// Every error and warning, in file order, each located as `file:line:column`.
+    public var diagnostics: [Diagnostic]
+
+    public init(invoices: [Invoice] = [], disputed: [Invoice] = [], paidSkipped: Int = 0, diagnostics: [Diagnostic] = []) {
+        self.invoices = invoices; self.disputed = disputed; self.paidSkipped = paidSkipped; self.diagnostics = diagnostics
+    }
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Reads receivables or payables from a CSV file as accounting software exports them.
+///
+/// The format, in short (the canonical form is what `InvoiceCSVWriter` writes):
+/// - header `id,counterparty,issue_date,due_date,amount[,currency][,status][,expected_date][,discount][,country][,note]`,
+///   or French/English aliases (`Numéro;Client;Date;Échéance;Montant TTC;Devise`), matched case- and
+///   accent-insensitively (see `InvoiceHeaderAliases`); other columns are ignored with one warning;
+/// - delimiter `,`, `;` or tab, whichever occurs most in the header line outside quotes;
+/// - UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252 (see `CSVTextDecoding`);
+/// - LF, CRLF or CR line ends; RFC 4180 quoting (`""` inside quotes), quoted fields may hold
+///   delimiters and line breaks; blank lines (or lines of empty fields) are skipped; surrounding spaces
+///   of every field, quoted or not, are ignored; empty fields after the last column are tolerated;
+/// - amounts in many local forms (see `parseAmountSlow`), dates `YYYY-MM-DD` or `DD/MM/YYYY`
+///   (see `parseDate`).
+///
+/// Every problem is reported, never only the first. A row with an error is left out; warnings keep it.
+/// A row marked paid is only checked for its id and status, then counted and skipped: it does not
+/// take part in the projection, so its other fields may be anything.
+///
+/// Columns in diagnostics are 1-based positions of the field's first character (its opening quote if
+/// quoted, else its first non-blank character), counted in characters (Unicode scalars, so `é` is
+/// one) from the start of the physical line.
+public enum InvoiceCSVReader {
+    public static func read(path: String, displayName: String, kind: InvoiceKind, currency: String) -> InvoiceFileResult {
+        let mapped = withMappedFile(path: path, displayName: displayName) { buf in
+            read(buffer: buf, displayName: displayName, kind: kind, currency: currency)
+        }
+        switch mapped {
+        case .success(let r): return r
+        case .failure(let d): return InvoiceFileResult(diagnostics: [d])
+        }
+    }
+
+    /// `displayName` is what messages print as the file (e.g. "examples/demo/receivables.csv").
+    public static func read(bytes: [UInt8], displayName: String, kind: InvoiceKind, currency: String) -> InvoiceFileResult {
+        bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, currency: currency) }
+    }
+
+    static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, currency: String,
+                     parallel: Bool = true) -> InvoiceFileResult {
+        if CSVTextDecoding.isBlankText(buffer) {
+            return InvoiceFileResult(diagnostics: [.error(displayName, "empty file: no header row")])
+        }
+        if buffer.count >= Int(Int32.max) {
+            return InvoiceFileResult(diagnostics: [.error(displayName, "file too large (2 GB or more); split it")])
+        }
+        let decoded = CSVTextDecoding.decode(buffer)
+        var result = InvoiceFileResult()
+        if let w = decoded.warning { result.diagnostics.append(.warning(displayName, w)) }
+        func parse(_ buf: UnsafeBufferPointer<UInt8>) {
+            guard let base = buf.baseAddress else {
+                result.diagnostics.append(.error(displayName, "empty file: no header row"))
+                return
+            }
+            var parser = InvoiceCSVParser(base: base, end: buf.count, start: decoded.start, file: displayName, kind: kind,
+                                          currency: currency, invalidOffsets: decoded.invalidOffsets)
+            defer { parser.release() }
+            guard let data = parser.readHeader() else {
+                result.diagnostics.append(contentsOf: parser.diagnostics)
+                return
+            }
+            let plan = parser.plan(data, parallel: parallel)
+            var invoices = [Invoice](unsafeUninitializedCapacity: plan.capacity) { out, count in
+                adviseHugePages(out)
+                count = parser.parseRows(plan, into: out)
+            }
+            if !parser.overflow.isEmpty { invoices.append(contentsOf: parser.overflow) }
+            result.invoices = invoices
+            result.disputed = parser.disputed
+            result.paidSkipped = parser.paidSkipped
+            result.diagnostics.append(contentsOf: parser.diagnostics)
+        }
+        if let transcoded = decoded.transcoded {
+            transcoded.withUnsafeBufferPointer { parse($0) }
+        } else {
+            parse(buffer)
+        }
+        return result
+    }
+}
+
+/// Where the rows are, and how to split them between two threads.
+struct ParsePlan {
+    var dataStart: Int
+    var dataLine: Int
+    /// Rows cannot outnumber line breaks + 1: an exact bound for the output buffer.
+    var capacity: Int
+    /// A row boundary near the middle, its line, and the capacity before it; nil to parse on one thread.
+    var split: (offset: Int, line: Int, firstCapacity: Int)?
+}
+
+/// An id whose duplicate check waits for the rows before it (second half of a parallel parse).
+struct PendingID {
+    var entry: IDEntry
+    var rowStart: Int
+    /// Where a duplicate warning goes among the half's diagnostics, to keep file order.
+    var diagnosticIndex: Int
+}
+
+/// One pass over the text. Lives only inside `withUnsafeBufferPointer`.
+struct InvoiceCSVParser {
+    var t: CSVText
+    let start: Int
+    let file: String
+    let kind: InvoiceKind
+    let currency: String
+    let currencyBytes: [UInt8]
+    /// Guessed from the delimiter: `;` and tab files are written with a decimal comma.
+    var decimalComma = false
+
+    /// Output: invoices are built in place in the result's buffer.
+    var out: UnsafeMutablePointer<Invoice>?
+    var outCapacity = 0
+    var outCount = 0
+    /// Only if the buffer is full, which the line-break bound rules out; kept as a safety net.
+    var overflow: [Invoice] = []
+    var disputed: [Invoice] = []
+    var paidSkipped = 0
+    var diagnostics: [Diagnostic] = []
+
+    // Header.
+    var headerLine = 1
+    var headerCount = 0
+    var headerNames: [String] = []
+    var labels: [String] = InvoiceColumn.allCases.map(\.canonical)
+    var cId = -1, cCounterparty = -1, cIssue = -1, cDue = -1, cAmount = -1
+    var cCurrency = -1, cStatus = -1, cExpected = -1, cDiscount = -1, cCountry = -1, cNote = -1
+
+    // Current row, for locating diagnostics.
+    var rowStart = 0
+    var rowLine = 1
+
+    let invalidOffsets: [Int]
+    var invalidIndex = 0
+
+    var ids = DuplicateIDIndex()
+    /// Set for the second half of a parallel parse: ids are checked after the first half is done.
+    var deferIDs = false
+    var pendingIDs: [PendingID] = []
+    var names = StringInterner()
+    var dates = DateCache()
+    var statusCache: [String: InvoiceStatus?] = [:]
+
+    init(base: UnsafePointer<UInt8>, end: Int, start: Int, file: String, kind: InvoiceKind, currency: String, invalidOffsets: [Int]) {
+        t = CSVText(p: base, end: end)
+        self.start = start; self.file = file; self.kind = kind
+        self.currency = currency.trimmingSpaces().uppercased()
+        currencyBytes = Array(self.currency.utf8)
+        self.invalidOffsets = invalidOffsets
+    }
+
+    mutating func release() {
+        t.release(); dates.release(); ids.release()
+    }
+
+    // MARK: Diagnostics
+
+    mutating func error(at offset: Int, _ message: String) {
+        let (l, c) = t.location(offset, rowStart: rowStart, rowLine: rowLine)
+        diagnostics.append(.error(file, line: l, column: c, message))
+    }
+
+    mutating func warning(at offset: Int, _ message: String) {
+        let (l, c) = t.location(offset, rowStart: rowStart, rowLine: rowLine)
+        diagnostics.append(.warning(file, line: l, column: c, message))
+    }
+
+    mutating func fieldError(_ f: Int, _ message: String) {
+        error(at: t.fieldOffset(f), message)
+    }
+
+    mutating func label(_ c: InvoiceColumn) -> String { labels[c.rawValue] }
+
+    // MARK: Header
+
+    /// Maps header fields to columns. False when a required column is missing (already reported).
+    mutating func setUpColumns(_ n: Int) -> Bool {
+        var best: [InvoiceColumn: (index: Int, priority: Int)] = [:]
+        var ignored: [String] = []
+        var excludingVAT: [Int] = []
+        for i in 0..<n {
+            let name = t.string(i)
+            headerNames.append(name)
+            if name.isEmpty { continue }
+            switch InvoiceHeaderAliases.meaning(ofNormalized: normalizeHeaderName(name), kind: kind) {
+            case .none:
+                ignored.append("'\(name)'")
+            case .amountExcludingVAT:
+                excludingVAT.append(i)
+                ignored.append("'\(name)' (VAT excluded)")
+            case .column(let c, let priority)?:
+                if let b = best[c] {
+                    let iWins = priority < b.priority
+                    let (winner, loser) = iWins ? (i, b.index) : (b.index, i)
+                    if iWins { best[c] = (i, priority) }
+                    ignored.append("'\(headerNames[loser])' (another \(c.canonical) column; using '\(headerNames[winner])')")
+                } else {
+                    best[c] = (i, priority)
+                }
+            }
+        }
+        headerCount = (headerNames.lastIndex { !$0.isEmpty } ?? -1) + 1
+        let found = headerNames.filter { !$0.isEmpty }.map { "'\($0)'" }.joined(separator: ", ")
+        var missing = false
+        for c in InvoiceColumn.required where best[c] == nil {
+            missing = true
+            if c == .amount, let ht = excludingVAT.first {
+                diagnostics.append(.error(file, line: headerLine,
+                    "no amount-TTC column (VAT included) found: '\(headerNames[ht])' excludes VAT, and invoice amounts are VAT included; columns found: \(found)"))
+            } else {
+                diagnostics.append(.error(file, line: headerLine,
+                    "missing required column '\(c.canonical)' (e.g. \(c.examples)); columns found: \(found)"))
+            }
+        }
+        if missing { return false }
+        if !ignored.isEmpty {
+            diagnostics.append(.warning(file, line: headerLine,
+                "ignoring \(ignored.count) column\(ignored.count == 1 ? "" : "s") treso does not use: \(ignored.joined(separator: ", "))"))
+        }
+        for (c, b) in best {
+            if normalizeHeaderName(headerNames[b.index]) != normalizeHeaderName(c.canonical) {
+                labels[c.rawValue] = "\(c.canonical) (column '\(headerNames[b.index])')"
+            }
+            switch c {
+            case .id: cId = b.index
+            case .counterparty: cCounterparty = b.index
+            case .issueDate: cIssue = b.index
+            case .dueDate: cDue = b.index
+            case .amount: cAmount = b.index
+            case .currency: cCurrency = b.index
+            case .status: cStatus = b.index
+            case .expectedDate: cExpected = b.index
+            case .discount: cDiscount = b.index
+            case .country: cCountry = b.index
+            case .note: cNote = b.index
+            }
+        }
+        return true
+    }
+
+    // MARK: Run
+
+    /// Skips blank lines, detects the delimiter and maps the header. Returns where data rows start
+    /// (offset, line), or nil when the header is unusable (already reported).
+    mutating func readHeader() -> (Int, Int)? {
+        let p = t.p, end = t.end
+        var pos = start
+        var line = 1
+        // Blank lines before the header are skipped.
+        while pos < end {
+            var q = pos
+            while q < end { let k = blankLength(p, q, end); if k == 0 { break }; q += k }
+            guard q < end else { pos = end; break }
+            if p[q] == 0x0A || p[q] == 0x0D {
+                pos = (p[q] == 0x0D && q + 1 < end && p[q + 1] == 0x0A) ? q + 2 : q + 1
+                line += 1
+                continue
+            }
+            break
+        }
+        guard pos < end else { diagnostics.append(.error(file, "empty file: no header row")); return nil }
+        t.detectDelimiter(from: pos)
+        decimalComma = t.delimiter != 0x2C
+        rowStart = pos; rowLine = line
+        let header = t.scanRow(at: pos)
+        headerLine = line
+        if header.problemAt >= 0 {
+            error(at: header.problemAt, header.unterminated ? "unterminated quoted field in the header: no closing '\"'" : "unexpected text after a closing quote in the header")
+            return nil
+        }
+        guard setUpColumns(header.count) else { return nil }
+        return (header.next, line + 1 + header.innerLineBreaks)
+    }
+
+    /// Files smaller than this are parsed on one thread: starting a thread would cost more than it saves.
+    static let parallelThreshold = 1 << 20
+
+    func plan(_ data: (Int, Int), parallel: Bool) -> ParsePlan {
+        let (s, line) = data
+        let end = t.end
+        var plan = ParsePlan(dataStart: s, dataLine: line, capacity: 1, split: nil)
+        guard parallel && end - s >= InvoiceCSVParser.parallelThreshold && processorCount() >= 2 else {
+            plan.capacity = t.countLineBreaks(s, end).breaks + 1
+            return plan
+        }
+        // A line break near the middle. The first half's parse confirms it is a row boundary (a quoted
+        // field could hold it); if not, the second half is parsed again (see `parseRows`).
+        var mid = s + (end - s) / 2
+        while mid < end && t.p[mid] != 0x0A && t.p[mid] != 0x0D { mid += 1 }
+        if mid < end && t.p[mid] == 0x0D && mid + 1 < end && t.p[mid + 1] == 0x0A { mid += 1 }
+        let first = t.countLineBreaks(s, min(mid + 1, end))
+        let second = t.countLineBreaks(min(mid + 1, end), end)
+        plan.capacity = first.breaks + second.breaks + 1
+        // An odd number of quotes before the split means it is inside a quoted field: do not split.
+        if mid + 1 < end && first.quotes % 2 == 0 {
+            plan.split = (mid + 1, line + first.breaks, first.breaks + 1)
+        }
+        return plan
+    }
+
+    /// A parser for another part of the same text: same header, its own tables and results.
+    func makeSibling() -> InvoiceCSVParser {
+        var other = self
+        other.t = CSVText(p: t.p, end: t.end)
+        other.t.delimiter = t.delimiter
+        other.dates = DateCache()
+        other.ids = DuplicateIDIndex()
+        other.names = StringInterner()
+        other.out = nil; other.outCapacity = 0; other.outCount = 0
+        other.overflow = []; other.disputed = []; other.paidSkipped = 0; other.diagnostics = []
+        other.pendingIDs = []
+        return other
+    }
+
+    /// Parses every data row into `out`; returns how many invoices it holds.
+    mutating func parseRows(_ plan: ParsePlan, into buffer: UnsafeMutableBufferPointer<Invoice>) -> Int {
+        guard let base = buffer.baseAddress else {
+            _ = parseRange(from: plan.dataStart, to: t.end, line: plan.dataLine)
+            return 0
+        }
+        guard let split = plan.split else {
+            out = base; outCapacity = buffer.count
+            ids.reserve(buffer.count)
+            _ = parseRange(from: plan.dataStart, to: t.end, line: plan.dataLine)
+            return outCount
+        }
+        out = base; outCapacity = split.firstCapacity
+        ids.reserve(buffer.count)
+        var second = makeSibling()
+        second.deferIDs = true
+        second.pendingIDs.reserveCapacity(buffer.count - split.firstCapacity)
+        second.out = base + split.firstCapacity
+        second.outCapacity = buffer.count - split.firstCapacity
+        var firstStop = (offset: 0, line: 0)
+        runConcurrently({
+            firstStop = self.parseRange(from: plan.dataStart, to: split.offset, line: plan.dataLine)
+        }, {
+            _ = second.parseRange(from: split.offset, to: second.t.end, line: split.line)
+        })
+        defer { second.release() }
+        if firstStop.offset != split.offset || firstStop.line != split.line {
+            // The split fell inside a quoted field: drop the second half's work and go on from here.
+            second.out?.deinitialize(count: second.outCount)
+            outCapacity = buffer.count
+            _ = parseRange(from: firstStop.offset, to: t.end, line: firstStop.line)
+            return outCount
+        }
+        // Close the gap between the halves (regions may overlap; `moveInitialize` allows it).
+        if let o = second.out, second.outCount > 0 {
+            if overflow.isEmpty {
+                (base + outCount).moveInitialize(from: o, count: second.outCount)
+                outCount += second.outCount
+            } else {
+                overflow.append(contentsOf: UnsafeMutableBufferPointer(start: o, count: second.outCount))
+                o.deinitialize(count: second.outCount)
+            }
+        }
+        overflow.append(contentsOf: second.overflow)
+        disputed.append(contentsOf: second.disputed)
+        paidSkipped += second.paidSkipped
+        diagnostics.append(contentsOf: checkDeferredIDs(of: second))
+        return outCount
+    }
+
+    /// Runs the second half's ids through this half's index, in file order, and returns its
+    /// diagnostics with the duplicate warnings put where a single pass would have put them.
+    mutating func checkDeferredIDs(of second: InvoiceCSVParser) -> [Diagnostic] {
+        var merged: [Diagnostic] = []
+        merged.reserveCapacity(second.diagnostics.count)
+        var next = 0
+        for pending in second.pendingIDs {
+            guard let first = ids.insert(t.p, entry: pending.entry) else { continue }
+            while next < pending.diagnosticIndex && next < second.diagnostics.count { merged.append(second.diagnostics[next]); next += 1 }
+            // Locate the id field again: rescanning one row is cheap, and duplicates are rare.
+            rowStart = pending.rowStart; rowLine = Int(pending.entry.line)
+            _ = t.scanRow(at: pending.rowStart)
+            let (l, c) = t.location(t.fieldOffset(cId), rowStart: rowStart, rowLine: rowLine)
+            merged.append(.warning(file, line: l, column: c, "duplicate id '\(t.shown(cId))' (first on line \(first))"))
+        }
+        while next < second.diagnostics.count { merged.append(second.diagnostics[next]); next += 1 }
+        return merged
+    }
+
+    /// Parses rows starting at `s` (a row boundary on `line`) until one ends at or after `stop`.
+    /// Returns where parsing stopped and its line.
+    mutating func parseRange(from s: Int, to stop: Int, line startLine: Int) -> (offset: Int, line: Int) {
+        var pos = s
+        var line = startLine
+        while pos < stop {
+            let row = t.scanRow(at: pos)
+            rowStart = pos; rowLine = line
+            line += 1 + row.innerLineBreaks
+            pos = row.next
+            if row.problemAt < 0 && t.isBlankRow(row.count) { continue }
+            processRow(row)
+        }
+        return (pos, line)
+    }
+
+    // MARK: Rows
+
+    @inline(__always)
+    mutating func processRow(_ row: RowScan) {
+        if row.problemAt >= 0 {
+            if row.unterminated {
+                error(at: row.problemAt, "unterminated quoted field: no closing '\"' before the end of the file")
+            } else {
+                error(at: row.problemAt, "unexpected text after a closing quote (a quote inside a quoted field is written \"\")")
+            }
+            return
+        }
+        let n = row.count
+        if n != headerCount {
+            if n < headerCount {
+                error(at: row.rowEnd, "row has \(n) field\(n == 1 ? "" : "s") but the header has \(headerCount)")
+                return
+            }
+            for f in headerCount..<n {
+                let (s, e) = t.value(f)
+                if s < e {
+                    fieldError(f, "row has \(n) fields but the header has \(headerCount); unexpected extra value '\(t.shown(f))'")
+                    return
+                }
+            }
+        }
+        if invalidIndex < invalidOffsets.count && !checkUTF8(row) { return }
+
+        let p = t.p
+        var ok = true
+        var status = InvoiceStatus.open
+        if cStatus >= 0 {
+            if let s = parseStatus(cStatus) { status = s } else {
+                ok = false
+                fieldError(cStatus, "unknown \(label(.status)) '\(t.shown(cStatus))' (expected open, paid or disputed; or ouvert, payé, litige)")
+            }
+        }
+
+        let line32 = Int32(truncatingIfNeeded: rowLine)
+        let (idS, idE) = t.value(cId)
+        if idS == idE {
+            ok = false
+            fieldError(cId, "empty \(label(.id))")
+        } else if deferIDs {
+            let raw = t.spans[cId].escaped ? -(idE - idS) : idE - idS
+            pendingIDs.append(PendingID(entry: IDEntry(start: idS, rawLength: Int32(truncatingIfNeeded: raw), line: line32),
+                                        rowStart: rowStart, diagnosticIndex: diagnostics.count))
+        } else {
+            let first: Int32?
+            if t.spans[cId].escaped {
+                first = ids.insert(p, escapedFrom: idS, to: idE, line: line32)
+            } else {
+                first = ids.insert(p, from: idS, to: idE, line: line32)
+            }
+            if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
+        }
+        if status == .paid {
+            paidSkipped += 1
+            return
+        }
+
+        let (cpS, cpE) = t.value(cCounterparty)
+        if cpS == cpE { ok = false; fieldError(cCounterparty, "empty \(label(.counterparty))") }
+
+        let issue = date(cIssue, .issueDate)
+        let due = date(cDue, .dueDate)
+
+        var cents: Int64 = 0
+        let (aS, aE) = t.value(cAmount)
+        if aS == aE {
+            ok = false
+            fieldError(cAmount, "missing \(label(.amount))")
+        } else {
+            switch parseAmount(p, aS, aE, decimalComma: decimalComma) {
+            case .ok(let c, let cur):
+                cents = c
+                if let cur, cur != currency {
+                    ok = false
+                    fieldError(cAmount, "currency \(cur) differs from the scenario's \(currency); convert it first")
+                } else if c <= 0 {
+                    ok = false
+                    fieldError(cAmount, "amount must be positive; credit notes are not supported yet (\(label(.amount)) is '\(t.shown(cAmount))')")
+                }
+            case .invalid:
+                ok = false
+                fieldError(cAmount, "invalid \(label(.amount)) '\(t.shown(cAmount))': expected a number such as 1234.56 or 1 234,56")
+            case .tooManyDecimals(let ambiguous):
+                ok = false
+                var m = "invalid \(label(.amount)) '\(t.shown(cAmount))': more than 2 decimals"
+                if ambiguous && decimalComma {
+                    m += " (in a \(t.delimiter == 0x09 ? "tab" : "';'")-separated file ',' is the decimal comma; for thousands write 1234 or 1 234)"
+                }
+                fieldError(cAmount, m)
+            case .tooLarge:
+                ok = false
+                fieldError(cAmount, "invalid \(label(.amount)) '\(t.shown(cAmount))': too large")
+            }
+        }
+
+        if cCurrency >= 0 {
+            let (s, e) = t.value(cCurrency)
+            if s < e && !t.asciiUppercaseEquals(s, e, currencyBytes) {
+                var code = t.string(cCurrency).uppercased()
+                switch code { case "€": code = "EUR"; case "$": code = "USD"; case "£": code = "GBP"; default: break }
+                if code != currency {
+                    ok = false
+                    fieldError(cCurrency, "currency \(code) differs from the scenario's \(currency); convert it first")
+                }
+            }
+        }
+
+        var expectedDate: Day? = nil
+        if cExpected >= 0 {
+            let (s, e) = t.value(cExpected)
+            if s < e {
+                expectedDate = date(cExpected, .expectedDate)
+                if expectedDate == nil { ok = false }
+            }
+        }
+        var discount: EarlyPaymentDiscount? = nil
+        if cDiscount >= 0 {
+            let (s, e) = t.value(cDiscount)
+            if s < e {
+                discount = parseDiscount(t.string(cDiscount))
+                if discount == nil {
+                    ok = false
+                    fieldError(cDiscount, "invalid \(label(.discount)) '\(t.shown(cDiscount))': expected percent/days such as 2/10")
+                }
+            }
+        }
+        guard ok, let issue, let due else { return }
+
+        if due < issue {
+            fieldError(cDue, "\(label(.dueDate)) \(due.iso) is before \(label(.issueDate)) \(issue.iso)", warning: true)
+        }
+        var country: String? = nil
+        if cCountry >= 0 { let (s, e) = t.value(cCountry); if s < e { country = t.string(cCountry) } }
+        var note: String? = nil
+        if cNote >= 0 { let (s, e) = t.value(cNote); if s < e { note = t.string(cNote) } }
+
+        let counterparty: String
+        if t.spans[cCounterparty].escaped {
+            counterparty = t.unescapedBytes(cpS, cpE).withUnsafeBufferPointer { b in
+                guard let bp = b.baseAddress else { return "" }
+                return names.intern(bp, b.count)
+            }
+        } else {
+            counterparty = names.intern(p + cpS, cpE - cpS)
+        }
+        let invoice = Invoice(id: t.string(cId), counterparty: counterparty, issueDate: issue, dueDate: due,
+                              amount: Money(cents: cents), status: status, expectedDate: expectedDate, discount: discount,
+                              country: country, note: note, line: line32)
+        if status == .disputed {
+            disputed.append(invoice)
+        } else if let out, outCount < outCapacity {
+            (out + outCount).initialize(to: invoice)
+            outCount += 1
+        } else {
+            overflow.append(invoice)
+        }
+    }
+
+    mutating func fieldError(_ f: Int, _ message: String, warning: Bool) {
+        let (l, c) = t.location(t.fieldOffset(f), rowStart: rowStart, rowLine: rowLine)
+        diagnostics.append(Diagnostic(warning ? .warning : .error, file: file, line: l, column: c, message))
+    }
+
+    @inline(__always)
+    mutating func date(_ f: Int, _ c: InvoiceColumn) -> Day? {
+        let (s, e) = t.value(f)
+        if s == e {
+            fieldError(f, "missing \(label(c))")
+            return nil
+        }
+        switch dates.parse(t.p, s, e) {
+        case .ok(let d): return d
+        case .badFormat:
+            fieldError(f, "invalid \(label(c)) '\(t.shown(f))': expected a date such as 2026-12-31 or 31/12/2026")
+        case .noSuchDay:
+            fieldError(f, "invalid \(label(c)) '\(t.shown(f))': no such day")
+        }
+        return nil
+    }
+
+    @inline(__always)
+    mutating func parseStatus(_ f: Int) -> InvoiceStatus? {
+        let (s, e) = t.value(f)
+        let n = e - s
+        if n == 0 { return .open }
+        let p = t.p
+        // Canonical words without building a String.
+        if n == 4 {
+            if p[s] == 0x6F, p[s + 1] == 0x70, p[s + 2] == 0x65, p[s + 3] == 0x6E { return .open }
+            if p[s] == 0x70, p[s + 1] == 0x61, p[s + 2] == 0x69, p[s + 3] == 0x64 { return .paid }
+        }
+        let text = t.string(f)
+        if let cached = statusCache[text] { return cached }
+        let found = InvoiceStatusWords.table[normalizeHeaderName(text)]
+        if statusCache.count < 256 { statusCache[text] = found }
+        return found
+    }
+
+    /// Reports invalid UTF-8 in the columns treso uses (only for files kept as UTF-8 despite a few bad
+    /// bytes). False when the row must be skipped.
+    mutating func checkUTF8(_ row: RowScan) -> Bool {
+        while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < rowStart { invalidIndex += 1 }
+        let used = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote]
+        var clean = true
+        var reported = Set<Int>()
+        while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < row.next {
+            let off = invalidOffsets[invalidIndex]
+            invalidIndex += 1
+            for f in 0..<row.count where t.spans[f].start <= off && off < t.spans[f].end && used.contains(f) && !reported.contains(f) {
+                reported.insert(f)
+                clean = false
+                let hex = String(t.p[off], radix: 16, uppercase: true)
+                let name = f < headerNames.count && !headerNames[f].isEmpty ? "'\(headerNames[f])'" : "\(f + 1)"
+                fieldError(f, "invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)) in column \(name); save the file as UTF-8")
+            }
+        }
+        return clean
+    }
+}
