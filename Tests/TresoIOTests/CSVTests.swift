@@ -849,8 +849,8 @@ struct CSVParallelTests {
     }
 
     @Test func splitInsideAQuotedField() {
-        // One note spans the middle of the file with an odd number of quotes before it: no split.
-        // Another file has a quoted field over the middle with an even count: the split is tried and undone.
+        // A note spans the middle of the file: the split is tried there, found inside a quoted field
+        // (the first half does not stop on it), and undone.
         var text = "id;counterparty;issue_date;due_date;amount;status;note\n"
         for i in 0..<10_000 { text += "A\(i);B;2026-11-03;2026-12-03;10;;x\n" }
         text += "Q;B;2026-11-03;2026-12-03;10;;\"" + String(repeating: "long note line\n", count: 100_000) + "\"\n"
@@ -858,7 +858,7 @@ struct CSVParallelTests {
         CSVParallelTests.compare(Array(text.utf8))
 
         var even = "id;counterparty;issue_date;due_date;amount;status;note\n"
-        for i in 0...10_000 { even += "A\(i);12\" pipes;2026-11-03;2026-12-03;10;;x\n" } // 10 001 stray quotes + 1 opening
+        for i in 0...10_000 { even += "A\(i);12\" pipes;2026-11-03;2026-12-03;10;;x\n" } // stray quotes too
         even += "Q;B;2026-11-03;2026-12-03;10;;\"" + String(repeating: "long note line\n", count: 100_000) + "\"\n"
         for i in 0..<10_000 { even += "C\(i);B;2026-11-03;2026-12-03;10;;x\n" }
         CSVParallelTests.compare(Array(even.utf8))
@@ -873,6 +873,18 @@ struct CSVParallelTests {
             let stop = parser.parseRange(from: data.0, to: split.offset, line: data.1)
             #expect(stop.offset > split.offset)
         }
+    }
+
+    @Test func estimateTooLow() {
+        // Long rows first make the capacity estimate far too low: the extra invoices go to overflow, in order.
+        var text = "id;counterparty;issue_date;due_date;amount;status;note\n"
+        for i in 0..<40 { text += "L\(i);B;2026-11-03;2026-12-03;10;;\(String(repeating: "n", count: 3000))\n" }
+        for i in 0..<100_000 { text += "S\(i);B;2026-11-03;2026-12-03;\(i % 50 + 1);;\n" }
+        let bytes = Array(text.utf8)
+        CSVParallelTests.compare(bytes)
+        let r = InvoiceCSVReader.read(bytes: bytes, displayName: "p.csv", kind: .receivable, currency: "EUR")
+        #expect(r.invoices.count == 100_040)
+        #expect(r.invoices.map(\.line) == (0..<100_040).map { Int32($0 + 2) })
     }
 
     @Test func crOnlyAndCRLF() {

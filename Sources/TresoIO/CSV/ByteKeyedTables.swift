@@ -163,14 +163,14 @@ struct DuplicateIDIndex {
         }
         entries.append(entry)
         slots[i] = tag | UInt64(entries.count)
-        if entries.count * 2 > slots.count { buildTable(p) }
+        if entries.count * 10 > slots.count * 7 { buildTable(p) }
         return nil
     }
 
-    /// (Re)builds the table from every id so far, at most a quarter full.
+    /// (Re)builds the table from every id so far, at most half full (it grows at 70 %).
     private mutating func buildTable(_ p: UnsafePointer<UInt8>) {
         var cap = 1024
-        while cap < entries.count * 4 { cap <<= 1 }
+        while cap < entries.count * 2 { cap <<= 1 }
         var newSlots = [UInt64](repeating: 0, count: cap)
         let m = cap - 1
         for (k, e) in entries.enumerated() {

@@ -235,36 +235,6 @@ struct CSVText {
         while j < stop { if p[j] & 0xC0 != 0x80 { column += 1 }; j += 1 }
         return (line, column)
     }
-
-    /// Line breaks (LF, CR, CRLF counting once, as the parser does) and `"` bytes in `[s, e)`,
-    /// eight bytes at a time.
-    func countLineBreaks(_ s: Int, _ e: Int) -> (breaks: Int, quotes: Int) {
-        let raw = UnsafeRawPointer(p)
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) } // exact, 0x80 per zero byte
-        var lf = 0, cr = 0, crlf = 0, quotes = 0
-        var i = s
-        var crAtEnd = false
-        while i + 8 <= e {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let mLF = zeroBytes(w ^ (ones &* 0x0A)), mCR = zeroBytes(w ^ (ones &* 0x0D)), mQ = zeroBytes(w ^ (ones &* 0x22))
-            lf += mLF.nonzeroBitCount
-            cr += mCR.nonzeroBitCount
-            quotes += mQ.nonzeroBitCount
-            crlf += ((mCR << 8) & mLF).nonzeroBitCount
-            if crAtEnd && mLF & 0x80 != 0 { crlf += 1 }
-            crAtEnd = mCR >> 63 != 0
-            i += 8
-        }
-        while i < e {
-            let b = p[i]
-            if b == 0x0A { lf += 1; if crAtEnd { crlf += 1 } } else if b == 0x0D { cr += 1 } else if b == 0x22 { quotes += 1 }
-            crAtEnd = b == 0x0D
-            i += 1
-        }
-        return (lf + cr - crlf, quotes)
-    }
 }
 
 /// Remembers recently parsed dates by their ten bytes: a file has a few hundred distinct dates, and

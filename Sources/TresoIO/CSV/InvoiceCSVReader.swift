@@ -58,7 +58,7 @@ public enum InvoiceCSVReader {
     }
 
     static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, currency: String,
-                     parallel: Bool = true) -> InvoiceFileResult {
+                     parallel: Bool? = nil) -> InvoiceFileResult {
         if CSVTextDecoding.isBlankText(buffer) {
             return InvoiceFileResult(diagnostics: [.error(displayName, "empty file: no header row")])
         }
@@ -104,10 +104,10 @@ public enum InvoiceCSVReader {
 struct ParsePlan {
     var dataStart: Int
     var dataLine: Int
-    /// Rows cannot outnumber line breaks + 1: an exact bound for the output buffer.
+    /// Invoices expected, with a margin (more go to an overflow array).
     var capacity: Int
-    /// A row boundary near the middle, its line, and the capacity before it; nil to parse on one thread.
-    var split: (offset: Int, line: Int, firstCapacity: Int)?
+    /// A line break near the middle and the capacity before it; nil to parse on one thread.
+    var split: (offset: Int, firstCapacity: Int)?
 }
 
 /// An id whose duplicate check waits for the rows before it (second half of a parallel parse).
@@ -296,26 +296,30 @@ struct InvoiceCSVParser {
     /// Files smaller than this are parsed on one thread: starting a thread would cost more than it saves.
     static let parallelThreshold = 1 << 20
 
-    func plan(_ data: (Int, Int), parallel: Bool) -> ParsePlan {
+    /// `parallel`: nil decides (see `secondCoreLooksFree`), true forces two halves for a large file
+    /// (tests), false keeps one thread.
+    func plan(_ data: (Int, Int), parallel: Bool?) -> ParsePlan {
         let (s, line) = data
         let end = t.end
-        var plan = ParsePlan(dataStart: s, dataLine: line, capacity: 1, split: nil)
-        guard parallel && end - s >= InvoiceCSVParser.parallelThreshold && processorCount() >= 2 else {
-            plan.capacity = t.countLineBreaks(s, end).breaks + 1
-            return plan
-        }
-        // A line break near the middle. The first half's parse confirms it is a row boundary (a quoted
-        // field could hold it); if not, the second half is parsed again (see `parseRows`).
+        // Rows expected from the average line length of the first 64 KB, plus a margin: reserving once
+        // avoids copying a large array while it grows, and capacity never touched costs no memory.
+        let sampleEnd = min(end, s + 65_536)
+        var lines = 0
+        for i in s..<sampleEnd where t.p[i] == 0x0A || t.p[i] == 0x0D { lines += 1 }
+        let perLine = max(1, (sampleEnd - s) / max(1, lines))
+        func expected(_ bytes: Int) -> Int { bytes / perLine * 9 / 8 + 64 }
+
+        var plan = ParsePlan(dataStart: s, dataLine: line, capacity: expected(end - s), split: nil)
+        guard end - s >= InvoiceCSVParser.parallelThreshold, parallel ?? secondCoreLooksFree() else { return plan }
+        // A line break near the middle. It may be inside a quoted field: the first half's parse tells
+        // (it must stop exactly there), and if not, the second half is parsed again (see `parseRows`).
         var mid = s + (end - s) / 2
         while mid < end && t.p[mid] != 0x0A && t.p[mid] != 0x0D { mid += 1 }
         if mid < end && t.p[mid] == 0x0D && mid + 1 < end && t.p[mid + 1] == 0x0A { mid += 1 }
-        let first = t.countLineBreaks(s, min(mid + 1, end))
-        let second = t.countLineBreaks(min(mid + 1, end), end)
-        plan.capacity = first.breaks + second.breaks + 1
-        // An odd number of quotes before the split means it is inside a quoted field: do not split.
-        if mid + 1 < end && first.quotes % 2 == 0 {
-            plan.split = (mid + 1, line + first.breaks, first.breaks + 1)
-        }
+        guard mid + 1 < end else { return plan }
+        let first = expected(mid + 1 - s)
+        plan.split = (mid + 1, first)
+        plan.capacity = first + expected(end - mid - 1)
         return plan
     }
 
@@ -356,49 +360,58 @@ struct InvoiceCSVParser {
         runConcurrently({
             firstStop = self.parseRange(from: plan.dataStart, to: split.offset, line: plan.dataLine)
         }, {
-            _ = second.parseRange(from: split.offset, to: second.t.end, line: split.line)
+            // Lines are counted from 0 here and shifted once the first half knows where it ends.
+            _ = second.parseRange(from: split.offset, to: second.t.end, line: 0)
         })
         defer { second.release() }
-        if firstStop.offset != split.offset || firstStop.line != split.line {
+        if firstStop.offset != split.offset {
             // The split fell inside a quoted field: drop the second half's work and go on from here.
             second.out?.deinitialize(count: second.outCount)
             outCapacity = buffer.count
             _ = parseRange(from: firstStop.offset, to: t.end, line: firstStop.line)
             return outCount
         }
-        // Close the gap between the halves (regions may overlap; `moveInitialize` allows it).
-        if let o = second.out, second.outCount > 0 {
-            if overflow.isEmpty {
-                (base + outCount).moveInitialize(from: o, count: second.outCount)
-                outCount += second.outCount
-            } else {
-                overflow.append(contentsOf: UnsafeMutableBufferPointer(start: o, count: second.outCount))
-                o.deinitialize(count: second.outCount)
+        let shift = Int32(truncatingIfNeeded: firstStop.line)
+        // Move the second half next to the first (closing the gap left by the margin), fixing lines.
+        if let o = second.out {
+            for i in 0..<second.outCount {
+                var invoice = (o + i).move()
+                invoice.line += shift
+                if overflow.isEmpty { // never overtakes the source: the first half stayed within its part
+                    (base + outCount).initialize(to: invoice)
+                    outCount += 1
+                } else {
+                    overflow.append(invoice)
+                }
             }
         }
-        overflow.append(contentsOf: second.overflow)
-        disputed.append(contentsOf: second.disputed)
+        outCapacity = buffer.count
+        for var invoice in second.overflow { invoice.line += shift; overflow.append(invoice) }
+        for var invoice in second.disputed { invoice.line += shift; disputed.append(invoice) }
         paidSkipped += second.paidSkipped
-        diagnostics.append(contentsOf: checkDeferredIDs(of: second))
+        diagnostics.append(contentsOf: checkDeferredIDs(of: second, shift: Int(shift)))
         return outCount
     }
 
     /// Runs the second half's ids through this half's index, in file order, and returns its
     /// diagnostics with the duplicate warnings put where a single pass would have put them.
-    mutating func checkDeferredIDs(of second: InvoiceCSVParser) -> [Diagnostic] {
+    mutating func checkDeferredIDs(of second: InvoiceCSVParser, shift: Int) -> [Diagnostic] {
         var merged: [Diagnostic] = []
         merged.reserveCapacity(second.diagnostics.count)
         var next = 0
+        func take(_ d: Diagnostic) { var d = d; d.line += shift; merged.append(d) }
         for pending in second.pendingIDs {
-            guard let first = ids.insert(t.p, entry: pending.entry) else { continue }
-            while next < pending.diagnosticIndex && next < second.diagnostics.count { merged.append(second.diagnostics[next]); next += 1 }
+            var entry = pending.entry
+            entry.line += Int32(truncatingIfNeeded: shift)
+            guard let first = ids.insert(t.p, entry: entry) else { continue }
+            while next < pending.diagnosticIndex && next < second.diagnostics.count { take(second.diagnostics[next]); next += 1 }
             // Locate the id field again: rescanning one row is cheap, and duplicates are rare.
-            rowStart = pending.rowStart; rowLine = Int(pending.entry.line)
+            rowStart = pending.rowStart; rowLine = Int(entry.line)
             _ = t.scanRow(at: pending.rowStart)
             let (l, c) = t.location(t.fieldOffset(cId), rowStart: rowStart, rowLine: rowLine)
             merged.append(.warning(file, line: l, column: c, "duplicate id '\(t.shown(cId))' (first on line \(first))"))
         }
-        while next < second.diagnostics.count { merged.append(second.diagnostics[next]); next += 1 }
+        while next < second.diagnostics.count { take(second.diagnostics[next]); next += 1 }
         return merged
     }
 
@@ -571,12 +584,12 @@ struct InvoiceCSVParser {
                               amount: Money(cents: cents), status: status, expectedDate: expectedDate, discount: discount,
                               country: country, note: note, line: line32)
         if status == .disputed {
-            disputed.append(invoice)
+            disputed.append(consume invoice)
         } else if let out, outCount < outCapacity {
-            (out + outCount).initialize(to: invoice)
+            (out + outCount).initialize(to: consume invoice)
             outCount += 1
         } else {
-            overflow.append(invoice)
+            overflow.append(consume invoice)
         }
     }
 

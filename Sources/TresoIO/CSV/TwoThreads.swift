@@ -11,6 +11,18 @@ func processorCount() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
+/// Whether a second thread would likely run on an idle core: at least two processors, and the
+/// last minute's load average leaves more than half a core free. On a machine shared with other
+/// jobs, a second thread on a busy core only adds work (two halves, then their merge); results are
+/// the same either way.
+func secondCoreLooksFree() -> Bool {
+    let cores = processorCount()
+    guard cores >= 2 else { return false }
+    var load = [Double](repeating: 0, count: 1)
+    guard getloadavg(&load, 1) == 1 else { return true }
+    return load[0] < Double(cores) - 0.5
+}
+
 /// Carries a closure to a new thread. Unchecked: `runConcurrently` joins the thread before the
 /// closure's captures go out of scope, and the two closures touch disjoint state.
 private final class ThreadWork: @unchecked Sendable {
