@@ -1,3 +1,4 @@
+import TerminalKit
 import TresoCore
 import TresoIO
 
@@ -46,4 +47,20 @@ public enum ThemeLoader {
         return .failure(ThemeError(file: nameOrPath, line: 0, column: 0,
                                    message: "no such theme: built-in themes are \(Theme.builtinNames.joined(separator: ", ")), or give a theme file's path"))
     }
+}
+
+/// One terminal event through the app, as the event loop runs it: the key table maps it to an action,
+/// `reduce` applies it, and every effect is performed (its follow-up actions reduced in turn).
+/// Returns false when the app must quit. Tests drive the same path headless.
+public func handle(_ event: InputEvent, state: inout AppState) -> Bool {
+    guard let first = state.action(for: event) else { return true }
+    var queue = [first]
+    while !queue.isEmpty {
+        let action = queue.removeFirst()
+        for effect in reduce(&state, action) {
+            if effect == .quit { return false }
+            if let followUp = perform(effect) { queue.append(followUp) }
+        }
+    }
+    return true
 }

@@ -78,11 +78,11 @@ extension AppState {
         focus = .chart
     }
 
-    func validName(_ raw: String) -> Result<String, String> {
+    func validName(_ raw: String) -> Result<String, NameProblem> {
         let name = raw.trimmingSpaces()
-        if name.isEmpty { return .failure("a plan needs a name") }
-        if workspace.planNames.contains(name) { return .failure("a plan named \"\(name)\" exists already") }
-        if name.count > 80 { return .failure("a plan name has at most 80 characters") }
+        if name.isEmpty { return .failure(NameProblem(text: "a plan needs a name")) }
+        if workspace.planNames.contains(name) { return .failure(NameProblem(text: "a plan named \"\(name)\" exists already")) }
+        if name.count > 80 { return .failure(NameProblem(text: "a plan name has at most 80 characters")) }
         return .success(name)
     }
 
@@ -94,7 +94,7 @@ extension AppState {
         switch verb {
         case "new", "create", "add":
             switch validName(arg) {
-            case .failure(let why): message = Message("plan new NAME: " + why, isError: true)
+            case .failure(let why): message = Message("plan new NAME: " + why.text, isError: true)
             case .success(let name):
                 let snap = PlanSnapshot(name: name, rules: [], ruleDecisions: [:], decisions: [:], defaulted: [], builtin: false)
                 let at = workspace.planCount
@@ -106,7 +106,7 @@ extension AppState {
         case "dup", "duplicate", "copy":
             let name = arg.isEmpty ? workspace.uniqueName(activePlanState.name + " copy") : arg
             switch validName(name) {
-            case .failure(let why): message = Message("plan dup NAME: " + why, isError: true)
+            case .failure(let why): message = Message("plan dup NAME: " + why.text, isError: true)
             case .success(let name):
                 var snap = workspace.snapshot(activePlan)
                 let from = snap.name
@@ -124,7 +124,7 @@ extension AppState {
                 return []
             }
             switch validName(arg) {
-            case .failure(let why): message = Message("plan rename NAME: " + why, isError: true)
+            case .failure(let why): message = Message("plan rename NAME: " + why.text, isError: true)
             case .success(let name):
                 let from = activePlanState.name
                 perform("rename plan \(from)", [.rename(plan: activePlan, from: from, to: name)], activeBefore: activeBefore)
@@ -191,4 +191,8 @@ extension AppState {
         if quitAfterSave { quitAfterSave = false; return [.quit] }
         return []
     }
+}
+
+struct NameProblem: Error {
+    var text: String
 }

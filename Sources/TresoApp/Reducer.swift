@@ -381,7 +381,7 @@ extension AppState {
                 f.editing = nil
                 mode = .form(f)
                 if after != before {
-                    commit(label: field.label, changes: [.terms(from: before, to: after)], activeBefore: activePlan)
+                    perform(field.label, [.terms(from: before, to: after)], activeBefore: activePlan)
                     message = Message("\(field.label): \(field.text(in: after)) — every plan re-projected")
                 }
                 return []

@@ -167,7 +167,7 @@ public enum KeyTable {
         KeyBinding(.cycleTheme, ["T"], [.global], "next built-in theme"),
         KeyBinding(.commandLine, [":"], [.global], "command line: plan new|rename|dup|delete NAME, goto DATE, export csv FILE, theme NAME, w, q"),
         KeyBinding(.help, ["?", "F1"], [.global], "this help", bar: "help"),
-        KeyBinding(.quit, ["q", "ctrl-c"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
+        KeyBinding(.quit, ["q"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
         // Help screen
         KeyBinding(.rowDown, ["down", "j", "space"], [.help], "scroll down"),
         KeyBinding(.rowUp, ["up", "k"], [.help], "scroll up"),
@@ -186,7 +186,7 @@ public enum KeyTable {
         KeyBinding(.cancel, ["esc", "q"], [.form], "close the form", bar: "close"),
         // Confirm
         KeyBinding(.confirmSave, ["y", "w"], [.confirm], "save, then quit", bar: "save+quit"),
-        KeyBinding(.confirmDiscard, ["n", "ctrl-c"], [.confirm], "quit without saving", bar: "discard"),
+        KeyBinding(.confirmDiscard, ["n"], [.confirm], "quit without saving", bar: "discard"),
         KeyBinding(.cancel, ["esc", "q"], [.confirm], "stay", bar: "stay"),
     ]
 

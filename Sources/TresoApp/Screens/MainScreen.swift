@@ -46,8 +46,8 @@ enum MainScreen {
         let t = s.theme
         let sc = s.scenario
         grid.fill(l.header, style: t[.header])
-        let left = " treso │ \(sc.name) │ \(sc.start.iso) → \(sc.end.iso) (\(sc.horizonDays) d) │ \(sc.currency)"
-        var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
+        let left = " treso │ \(sc.name) │ \(sc.start.iso) +\(sc.horizonDays) d → \(sc.end.iso) │ \(sc.currency)"
+        var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount) \(s.activePlanState.name)"
         if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
         right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount) edit\(s.undoCount == 1 ? "" : "s")) " : " │ saved "
         let rw = min(displayWidth(right), l.header.width)
@@ -76,8 +76,7 @@ enum MainScreen {
         let focused = s.focus == .chart && s.mode == .normal
         let plan = s.activePlanState.name
         let legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
-        title(legend, right: "\(Format.dayMonth(sc.start))/\(sc.start.year % 100) → \(Format.dayMonth(sc.end))/\(sc.end.year % 100)",
-              focused: focused, area: l.chartTitle, theme: t, into: &grid)
+        title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
 
         let plan0 = s.activeProjection.days.map { $0.closing.cents }
@@ -131,7 +130,10 @@ enum MainScreen {
         let amountWidth = moves[first...].prefix(shown).map { displayWidth(Format.signed($0.amount)) }.max() ?? 0
         for m in moves[first...].prefix(shown) {
             let style = m.amount.isNegative ? t[.outflow] : t[.inflow]
-            let what = m.reference == m.label ? m.label : m.reference + " " + m.label
+            // The sign says in or out: "collection"/"payment" would only crowd out the counterparty.
+            var label = m.label
+            for verb in ["collection ", "payment "] where label.hasPrefix(verb) { label.removeFirst(verb.count) }
+            let what = m.reference == m.label ? m.label : m.reference + " " + label
             line([Span(pad(Format.signed(m.amount), toWidth: amountWidth, alignment: .right) + " ", style: style),
                   Span(what + (m.overdue ? " (overdue)" : ""), style: m.category == .financing ? t[.decision] : t[.text])])
         }
@@ -225,19 +227,24 @@ enum MainScreen {
         let c = s.workspace.comparison
         let bestName = c.bestIndex.map { c.results[$0].name }
         title("Plans compared" + (bestName.map { " · ★ best: \($0)" } ?? " · no plan stays within the overdraft limit"),
-              right: "★ = cheapest with no day over the limit", focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
+              right: "★ = cheapest within the limit", focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
         let area = l.comparison
         guard !area.isEmpty else { return }
-        let w = area.width
-        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(12), alignment: .right)]
-        let showEBE = w >= 96, showOn = w >= 90, showBuffer = w >= 100
-        if showEBE { columns.append(Table.Column("of which EBE", width: .fixed(12), alignment: .right)) }
-        columns.append(Table.Column("Eff. rate", width: .fixed(9), alignment: .right))
+        // Required columns first; optional ones join while the plan names keep 20 columns.
+        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 12) - 6
+        func fits(_ w: Int) -> Bool {
+            if budget >= w + 1 { budget -= w + 1; return true }
+            return false
+        }
+        let showOn = fits(5), showEBE = fits(10), showBuffer = fits(7)
+        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(11), alignment: .right)]
+        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(10), alignment: .right)) }
+        columns.append(Table.Column("Rate", width: .fixed(7), alignment: .right))
         columns.append(Table.Column("Lowest", width: .fixed(13), alignment: .right))
         if showOn { columns.append(Table.Column("on", width: .fixed(5))) }
-        columns.append(Table.Column("Days OD", width: .fixed(7), alignment: .right))
+        columns.append(Table.Column("OD days", width: .fixed(7), alignment: .right))
         if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
-        columns.append(Table.Column("Breaches", width: .fixed(9), alignment: .right))
+        columns.append(Table.Column("Breach", width: .fixed(8), alignment: .right))
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows

@@ -244,7 +244,7 @@ struct DayKey: Sendable, Equatable {
 
 /// Everything the interface shows and edits. Changed only by `reduce`; drawn by `render`.
 public struct AppState: Sendable {
-    public private(set) var workspace: Workspace
+    public internal(set) var workspace: Workspace
     public internal(set) var activePlan: Int
     public internal(set) var focus: Pane = .receivables
     /// Which invoice table gets the room when there is not enough for both.
@@ -310,7 +310,7 @@ public struct AppState: Sendable {
         refreshDayDetail()
         let refused = workspace.loadRefusals.count
         if refused > 0 {
-            message = Message("\(refused) decision(s) of the stored plans refused by the instruments (treso compare lists them)", isError: true)
+            message = Message("note: the instruments refuse \(refused) decision\(refused == 1 ? "" : "s") of the stored plans (overdue, excluded customer, over a maximum…); treso compare lists them")
         }
     }
 
