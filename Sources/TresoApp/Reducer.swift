@@ -6,13 +6,13 @@ import TresoIO
 /// world comes back as `Effect` values.
 @discardableResult
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
-    let effects = state.handle(action)
+    let effects = state.dispatch(action)
     state.settle()
     return effects
 }
 
 extension AppState {
-    mutating func handle(_ action: Action) -> [Effect] {
+    mutating func dispatch(_ action: Action) -> [Effect] {
         // A message stays up until the next key.
         switch action {
         case .resize, .themeLoaded, .saveSucceeded, .exported, .effectFailed: break
@@ -262,10 +262,7 @@ extension AppState {
         case .cancel: mode = .normal
         default: break
         }
-        if case .help(let s) = mode {
-            let maxScroll = max(0, KeyTable.helpLines().count + 4 - max(1, height - 4))
-            mode = .help(scroll: min(s, maxScroll))
-        }
+        if case .help(let s) = mode { mode = .help(scroll: min(s, Overlays.helpMaxScroll(width: width, height: height))) }
         return []
     }
 

@@ -23,10 +23,8 @@ enum Overlays {
         return area.inset(top: 1, left: 2, bottom: 1, right: 2)
     }
 
-    static func help(_ s: AppState, scroll: Int, into grid: inout CellGrid) {
-        let t = s.theme
-        let inner = box("Keys — generated from the key table · Esc closes · j/k scroll", width: 110, height: grid.height, theme: t, into: &grid)
-        guard !inner.isEmpty else { return }
+    /// The help's lines: an introduction, then one section per context, generated from the key table.
+    static func helpLines(theme t: Theme) -> [[Span]] {
         let keysWidth = 22, nameWidth = 27
         var lines: [[Span]] = [
             [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(AppState.commandSummary, style: t[.text])],
@@ -42,6 +40,25 @@ enum Overlays {
                               Span(line.help, style: t[.text])])
             }
         }
+        return lines
+    }
+
+    static func helpArea(width: Int, height: Int) -> Rect {
+        let w = min(120, width - 2), h = min(height, height - 2)
+        return Rect(x: (width - w) / 2, y: max(1, (height - h) / 2), width: w, height: h).inset(top: 1, left: 2, bottom: 1, right: 2)
+    }
+
+    static func helpMaxScroll(width: Int, height: Int) -> Int {
+        max(0, helpLines(theme: .mono).count - helpArea(width: width, height: height).height)
+    }
+
+    static func help(_ s: AppState, scroll: Int, into grid: inout CellGrid) {
+        let t = s.theme
+        // The help covers the whole screen: nothing of the panes shows at its edges.
+        grid.fill(grid.area, style: t[.overlay])
+        let inner = box("Keys — generated from the key table · Esc closes · j/k scroll", width: 120, height: grid.height, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        let lines = helpLines(theme: t)
         let maxScroll = max(0, lines.count - inner.height)
         Paragraph(lines: lines, wraps: false, scroll: min(scroll, maxScroll), style: t[.overlay]).render(into: &grid, area: inner)
     }
