@@ -45,6 +45,12 @@ enum Fixture {
         return dir
     }
 
+    /// Removes a folder made by `demoCopy` and what the tests wrote in it.
+    static func remove(_ dir: String) {
+        for name in ["treso.toml", "treso.toml.tmp", "receivables.csv", "payables.csv", "out.csv"] { unlink(dir + "/" + name) }
+        rmdir(dir)
+    }
+
     static func key(_ name: String) -> Key {
         guard let k = Key(name: name) else {
             Issue.record("bad key name \(name)")

@@ -10,10 +10,15 @@ enum ScenarioWriter {
         switch rule.selector {
         case .invoice(let id): selector = "invoice = " + tomlQuoted(id)
         case .counterparty(let name): selector = (rule.kind == .receivable ? "customer = " : "supplier = ") + tomlQuoted(name)
-        case .amountAtLeast(let m): selector = (rule.kind == .receivable ? "receivables_above = " : "payables_above = ") + m.decimalString
+        case .amountAtLeast(let m): selector = (rule.kind == .receivable ? "receivables_above = " : "payables_above = ") + amountLiteral(m)
         case .all: selector = "all = " + tomlQuoted(rule.kind == .receivable ? "receivables" : "payables")
         }
         return "{ " + selector + ", action = " + tomlQuoted(rule.decision.code) + " }"
+    }
+
+    /// `15000` for a whole amount (as people write thresholds), `15000.50` otherwise.
+    static func amountLiteral(_ m: Money) -> String {
+        m.cents % 100 == 0 ? String(m.cents / 100) : m.decimalString
     }
 
     /// One `[[plans]]` block.

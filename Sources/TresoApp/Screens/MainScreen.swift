@@ -46,10 +46,10 @@ enum MainScreen {
         let t = s.theme
         let sc = s.scenario
         grid.fill(l.header, style: t[.header])
-        let left = " treso │ \(sc.name) │ \(sc.start.iso) +\(sc.horizonDays) d → \(sc.end.iso) │ \(sc.currency)"
-        var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount) \(s.activePlanState.name)"
+        let left = " \(sc.name) │ \(sc.start.iso) → \(sc.end.iso) · \(sc.horizonDays) d │ \(sc.currency)"
+        var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
         if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
-        right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount) edit\(s.undoCount == 1 ? "" : "s")) " : " │ saved "
+        right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount)) " : " │ saved "
         let rw = min(displayWidth(right), l.header.width)
         grid.put(truncate(left, toWidth: max(0, l.header.width - rw - 1)), x: 0, y: l.header.y, style: t[.header], clip: l.header)
         grid.put(truncate(right, toWidth: rw), x: l.header.maxX - rw, y: l.header.y, style: t[.header], clip: l.header)

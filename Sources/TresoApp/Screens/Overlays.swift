@@ -87,7 +87,7 @@ enum Overlays {
     static func form(_ s: AppState, _ f: TermsForm, into grid: inout CellGrid) {
         let t = s.theme
         let inner = box("Scenario terms · Enter edits · Esc closes · every plan re-projects at once", width: 80,
-                        height: f.fields.count + 6, theme: t, into: &grid)
+                        height: f.fields.count + 5, theme: t, into: &grid)
         guard !inner.isEmpty else { return }
         let terms = s.scenario.terms
         let labelWidth = min(44, max(0, inner.width - 18))
