@@ -182,7 +182,9 @@ public struct PlanState: Sendable {
             if case .invoice(let ref) = m.source, let e = effects[ref], e.replacesSettlement { return false }
             return true
         }
-        for (_, e) in effects.sorted(by: { $0.key < $1.key }) { out += e.movements.filter { $0.day == day } }
+        // Only the effects with a movement that day are sorted: a plan may hold 100 000 decisions.
+        let touching = effects.filter { $0.value.movements.contains { $0.day == day } }
+        for (_, e) in touching.sorted(by: { $0.key < $1.key }) { out += e.movements.filter { $0.day == day } }
         out += planMovements().filter { $0.day == day }
         out += ForecastEngine.chargeMovements(on: day, in: projection)
         return out
@@ -197,5 +199,21 @@ public struct PlanState: Sendable {
             PlanRule(kind: ref.kind, selector: .invoice(s.invoices(ref.kind)[ref.index].id), decision: d)
         }
         return Plan(name: name, rules: rules, defaulted: defaulted.sorted().map { s.receivables[$0.index].id })
+    }
+}
+
+extension PlanState {
+    /// This plan's decisions and defaulted what-ifs applied afresh on `engine` (typically `withTerms` of the
+    /// current one, after the user edited a rate). Decisions the new terms refuse are dropped and listed in
+    /// `refusals`. O(decisions).
+    public func rebased(on engine: ForecastEngine) -> PlanState {
+        var out = PlanState(engine: engine, name: name)
+        for ref in defaulted.sorted() {
+            if let r = out.setDefaulted(true, for: ref) { out.refusals.append(r) }
+        }
+        for (ref, d) in decisions.sorted(by: { $0.key < $1.key }) {
+            if let r = out.set(d, for: ref) { out.refusals.append(r) }
+        }
+        return out
     }
 }

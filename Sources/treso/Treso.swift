@@ -15,8 +15,8 @@ struct Treso: ParsableCommand {
         64 the command line is wrong.
         """,
         version: "0.1.0",
-        subcommands: [Project.self, Compare.self, Entries.self, Check.self],
-        defaultSubcommand: nil
+        subcommands: [Open.self, Project.self, Compare.self, Entries.self, Check.self],
+        defaultSubcommand: Open.self
     )
 }
 

@@ -1,0 +1,47 @@
+import TresoCore
+
+/// How numbers and dates read on screen. Amounts come from the engine; this only lays them out.
+enum Format {
+    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// `-12 345.67`
+    static func money(_ m: Money) -> String { m.formatted() }
+
+    /// `+1 234.00` / `-1 234.00`
+    static func signed(_ m: Money) -> String { m.formatted(plusSign: true) }
+
+    /// A balance with its direction also in a glyph: `-12 345.67 ▼`.
+    static func balance(_ m: Money) -> String { m.formatted() + (m.isNegative ? " ▼" : "") }
+
+    /// Axis labels: `38k`, `-1.2M`, `950`. Integer arithmetic, rounded toward zero.
+    static func compact(_ cents: Int64) -> String {
+        let units = cents / 100
+        let neg = units < 0
+        let m = units.magnitude
+        let sign = neg ? "-" : ""
+        if m >= 1_000_000 {
+            let tenths = m / 100_000
+            return sign + String(tenths / 10) + (tenths % 10 == 0 ? "" : "." + String(tenths % 10)) + "M"
+        }
+        if m >= 10_000 { return sign + String(m / 1000) + "k" }
+        if m >= 1000 {
+            let tenths = m / 100
+            return sign + String(tenths / 10) + (tenths % 10 == 0 ? "" : "." + String(tenths % 10)) + "k"
+        }
+        return sign + String(m)
+    }
+
+    /// `15/12`
+    static func dayMonth(_ d: Day) -> String {
+        let c = d.components
+        return (c.day < 10 ? "0" : "") + String(c.day) + "/" + (c.month < 10 ? "0" : "") + String(c.month)
+    }
+
+    /// `Tue 15/12/2026`
+    static func long(_ d: Day) -> String { weekdays[max(0, min(6, d.weekday - 1))] + " " + d.french }
+
+    static func rate(_ r: Rate?) -> String {
+        guard let r else { return "—" }
+        return r.percentString(decimals: 2) + "%"
+    }
+}

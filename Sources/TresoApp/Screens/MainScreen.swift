@@ -1,0 +1,354 @@
+import TerminalKit
+import TresoCore
+
+/// Draws the whole screen for `state` into a new grid of the state's size.
+public func render(_ state: AppState) -> CellGrid {
+    var grid = CellGrid(width: state.width, height: state.height)
+    render(state, into: &grid)
+    return grid
+}
+
+/// Draws the whole screen into `grid` (re-created when its size differs from the state's).
+/// Pure: the same state always gives the same cells.
+public func render(_ state: AppState, into grid: inout CellGrid) {
+    if grid.width != state.width || grid.height != state.height {
+        grid = CellGrid(width: state.width, height: state.height)
+    }
+    let t = state.theme
+    grid.fill(grid.area, style: t[.text])
+    let l = state.layout
+    if l.tooSmall {
+        MainScreen.tooSmall(state, into: &grid)
+        return
+    }
+    MainScreen.header(state, l, into: &grid)
+    MainScreen.chart(state, l, into: &grid)
+    MainScreen.dayPanel(state, l, into: &grid)
+    for kind in InvoiceKind.allCases { MainScreen.invoices(kind, state, l, into: &grid) }
+    MainScreen.comparison(state, l, into: &grid)
+    MainScreen.bottomLine(state, l, into: &grid)
+    Overlays.render(state, into: &grid)
+}
+
+/// Runs one key through the app the way the event loop does (map, reduce, render), for benchmarks:
+/// the time this takes is the keypress-to-frame latency, minus the terminal's own output.
+public func benchmarkKeypress(state: inout AppState, key: Key, grid: inout CellGrid) {
+    if let action = state.action(for: .key(key)) {
+        _ = reduce(&state, action)
+    }
+    render(state, into: &grid)
+}
+
+enum MainScreen {
+    // MARK: Header
+
+    static func header(_ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let sc = s.scenario
+        grid.fill(l.header, style: t[.header])
+        let left = " \(sc.name) │ \(sc.start.iso) → \(sc.end.iso) · \(sc.horizonDays) d │ \(sc.currency)"
+        var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
+        if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
+        right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount)) " : " │ saved "
+        let rw = min(displayWidth(right), l.header.width)
+        grid.put(truncate(left, toWidth: max(0, l.header.width - rw - 1)), x: 0, y: l.header.y, style: t[.header], clip: l.header)
+        grid.put(truncate(right, toWidth: rw), x: l.header.maxX - rw, y: l.header.y, style: t[.header], clip: l.header)
+    }
+
+    /// A pane's title row: `▶` and the focused style when it has the focus, so focus never relies on colour.
+    static func title(_ text: String, right: String = "", focused: Bool, area: Rect, theme t: Theme, into grid: inout CellGrid) {
+        guard !area.isEmpty else { return }
+        let style = focused ? t[.titleFocused] : t[.title]
+        grid.fill(area, style: style)
+        let lead = focused ? "▶ " : "  "
+        let rw = right.isEmpty ? 0 : min(displayWidth(right) + 1, max(0, area.width / 2))
+        grid.put(truncate(lead + text, toWidth: max(0, area.width - rw)), x: area.x, y: area.y, style: style, clip: area)
+        if rw > 0 {
+            grid.put(truncate(right, toWidth: rw - 1), x: area.maxX - rw, y: area.y, style: style, clip: area)
+        }
+    }
+
+    // MARK: Chart
+
+    static func chart(_ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let sc = s.scenario
+        let focused = s.focus == .chart && s.mode == .normal
+        let plan = s.activePlanState.name
+        let legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
+        title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
+        grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
+
+        let plan0 = s.activeProjection.days.map { $0.closing.cents }
+        let base = s.workspace.baseline.days.map { $0.closing.cents }
+        var refs: [LineChart.ReferenceLine] = [LineChart.ReferenceLine(value: 0, glyph: "─", label: "0", style: t[.zeroLine])]
+        if sc.minCash != .zero {
+            refs.append(LineChart.ReferenceLine(value: sc.minCash.cents, glyph: "┄", label: "buffer", style: t[.bufferLine]))
+        }
+        if sc.overdraft.limit != .zero {
+            refs.append(LineChart.ReferenceLine(value: -sc.overdraft.limit.cents, glyph: "═", label: "limit", style: t[.limitLine]))
+        }
+        var series: [LineChart.Series] = []
+        if s.activePlan != 0 { series.append(LineChart.Series(name: "overdraft only", values: base, glyph: "·", style: t[.chartBaseline])) }
+        series.append(LineChart.Series(name: plan, values: plan0, glyph: "●", style: t[.chartPlan]))
+        let chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
+                              aggregation: .min, axisStyle: t[.axis], yLabel: { Format.compact($0) })
+        chart.render(into: &grid, area: l.chart)
+    }
+
+    static func dayPanel(_ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let d = s.dayDetail
+        let focused = s.focus == .chart && s.mode == .normal
+        title(Format.long(d.day), right: "day \(s.day + 1)/\(max(1, s.scenario.horizonDays))", focused: focused, area: l.dayTitle, theme: t, into: &grid)
+        let area = l.day.inset(top: 0, left: 1, bottom: 0, right: 0)
+        guard !area.isEmpty else { return }
+        var y = area.y
+        func line(_ spans: [Span]) {
+            guard y < area.maxY else { return }
+            grid.put(spans, x: area.x, y: y, clip: area)
+            y += 1
+        }
+        if let p = d.position {
+            var flags: [String] = []
+            if p.flags.contains(.overLimit) { flags.append("✗ over limit") } else if p.flags.contains(.overdrawn) { flags.append("▼ overdrawn") }
+            if p.flags.contains(.belowBuffer) && !p.flags.contains(.overdrawn) { flags.append("⚠ below buffer") }
+            let style = p.closing.isNegative ? t[.negative] : (p.flags.contains(.belowBuffer) ? t[.warning] : t[.text])
+            line([Span("Closing ", style: t[.muted]), Span(Format.money(p.closing), style: style.adding(.bold)),
+                  Span(flags.isEmpty ? "" : " " + flags.joined(separator: " "), style: p.flags.contains(.overLimit) ? t[.error] : style)])
+            line([Span("Opening ", style: t[.muted]), Span(Format.money(p.opening), style: t[.text])])
+        }
+        let rows = max(0, area.maxY - y)
+        let moves = d.movements
+        if moves.isEmpty {
+            line([Span("no movement this day", style: t[.muted])])
+            return
+        }
+        let first = min(s.dayScroll, max(0, moves.count - 1))
+        let more = moves.count - first > rows
+        let shown = more ? max(0, rows - 1) : rows
+        let amountWidth = moves[first...].prefix(shown).map { displayWidth(Format.signed($0.amount)) }.max() ?? 0
+        for m in moves[first...].prefix(shown) {
+            let style = m.amount.isNegative ? t[.outflow] : t[.inflow]
+            // The sign says in or out: "collection"/"payment" would only crowd out the counterparty.
+            var label = m.label
+            for verb in ["collection ", "payment "] where label.hasPrefix(verb) { label.removeFirst(verb.count) }
+            let what = m.reference == m.label ? m.label : m.reference + " " + label
+            line([Span(pad(Format.signed(m.amount), toWidth: amountWidth, alignment: .right) + " ", style: style),
+                  Span(what + (m.overdue ? " (overdue)" : ""), style: m.category == .financing ? t[.decision] : t[.text])])
+        }
+        if more { line([Span("↓ \(moves.count - first - shown) more (j/k in the chart pane)", style: t[.muted])]) }
+    }
+
+    // MARK: Invoices
+
+    static func invoices(_ kind: InvoiceKind, _ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let table = s.table(kind)
+        let pane: Pane = kind == .receivable ? .receivables : .payables
+        let focused = s.focus == pane && s.mode == .normal || {
+            if case .filter(let k, _, _) = s.mode { return k == kind }
+            return false
+        }()
+        let body = l.tableBody(kind)
+        let titleArea = kind == .receivable ? l.receivablesTitle : l.payablesTitle
+        let all = s.scenario.invoices(kind).count
+        let plan = s.activePlanState
+        var decided = 0
+        for ref in plan.decisions.keys where ref.kind == kind { decided += 1 }
+        var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
+        if table.count != all { text += "/\(all)" }
+        text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"
+        if !table.marked.isEmpty { text += " · ✓ \(table.marked.count) marked" }
+        if table.anchor != nil { text += " · range from row \((table.anchor ?? 0) + 1)" }
+        var right = "sort \(table.sortColumn.title.lowercased()) \(table.ascending ? "▲" : "▼")"
+        if !table.filter.isEmpty { right = "filter \"\(table.filter)\" · " + right }
+        if body.isEmpty { right = "Tab opens" }
+        title(text, right: right, focused: focused, area: titleArea, theme: t, into: &grid)
+        guard !body.isEmpty else { return }
+
+        let wide = body.width >= 96
+        let dateWidth = body.width >= 90 ? 10 : 5
+        let invoices = s.scenario.invoices(kind)
+        let visible = l.visibleRows(kind)
+        let first = min(table.offset, max(0, table.count - 1))
+        let positions = table.count == 0 ? 0..<0 : first..<min(table.count, first + visible)
+        var idWidth = 4
+        for p in positions { idWidth = max(idWidth, displayWidth(invoices[table.order[p]].id)) }
+        idWidth = min(idWidth, 18)
+        let decisionWidth = wide ? 20 : 14
+        let columns = [
+            Table.Column("Id", width: .fixed(idWidth)),
+            Table.Column(kind == .receivable ? "Customer" : "Supplier", width: .fill),
+            Table.Column("Due", width: .fixed(dateWidth)),
+            Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
+            Table.Column("Amount", width: .fixed(13), alignment: .right),
+            Table.Column("Decision", width: .fixed(decisionWidth)),
+        ]
+        let settlements = kind == .receivable ? s.workspace.engine.receivableSettlements : s.workspace.engine.payableSettlements
+        func date(_ d: Day) -> String { dateWidth >= 10 ? d.iso : Format.dayMonth(d) }
+        var rows: [Table.Row] = []
+        var marked: Set<Int> = []
+        rows.reserveCapacity(positions.count)
+        for p in positions {
+            let i = table.order[p]
+            let inv = invoices[i]
+            let ref = InvoiceRef(kind, i)
+            let d = plan.decision(for: ref)
+            let defaulted = plan.defaulted.contains(ref)
+            let st = settlements.indices.contains(i) ? settlements[i] : nil
+            var decisionText = d == .none ? "—" : d.code
+            if defaulted { decisionText += " ✗defaulted" }
+            let expected = st.map { $0.overdue ? "overdue" : date($0.day) } ?? ""
+            rows.append(Table.Row([inv.id, inv.counterparty, date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
+                                  style: t[.text],
+                                  cellStyles: [nil, nil, nil, st?.overdue == true ? t[.warning] : nil,
+                                               kind == .receivable ? t[.inflow] : t[.outflow],
+                                               defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
+            if table.marked.contains(i) || table.inRange(p) { marked.insert(p - first) }
+        }
+        let selected = focused && positions.contains(table.cursor) ? table.cursor - first : nil
+        let widget = Table(columns: columns, rows: rows, selected: selected, marked: marked, offset: 0, showsHeader: true,
+                           showsMarks: true, markSymbol: "✓", columnSpacing: 1, headerStyle: t[.tableHeader],
+                           selectedStyle: t[.selection], markedStyle: t[.marked],
+                           placeholder: table.filter.isEmpty ? "no \(kind.rawValue)s" : "no \(kind.rawValue) matches \"\(table.filter)\" (/ to change)")
+        widget.render(into: &grid, area: body)
+        // The cursor row is also marked with ▸ in the gutter: selection never relies on colour alone.
+        if let sel = selected, body.height > 1 {
+            grid.put("▸", x: body.x + 1, y: body.y + 1 + sel, style: t[.selection], clip: body)
+        }
+    }
+
+    // MARK: Comparison
+
+    static func comparison(_ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let focused = s.focus == .comparison && s.mode == .normal
+        let c = s.workspace.comparison
+        let bestName = c.bestIndex.map { c.results[$0].name }
+        title("Plans compared" + (bestName.map { " · ★ best: \($0)" } ?? " · no plan stays within the overdraft limit"),
+              right: "★ = cheapest within the limit", focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
+        let area = l.comparison
+        guard !area.isEmpty else { return }
+        // Required columns first; optional ones join while the plan names keep 20 columns.
+        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 12) - 6
+        func fits(_ w: Int) -> Bool {
+            if budget >= w + 1 { budget -= w + 1; return true }
+            return false
+        }
+        let showOn = fits(5), showEBE = fits(10), showBuffer = fits(7)
+        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(11), alignment: .right)]
+        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(10), alignment: .right)) }
+        columns.append(Table.Column("Rate", width: .fixed(7), alignment: .right))
+        columns.append(Table.Column("Lowest", width: .fixed(13), alignment: .right))
+        if showOn { columns.append(Table.Column("on", width: .fixed(5))) }
+        columns.append(Table.Column("OD days", width: .fixed(7), alignment: .right))
+        if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
+        columns.append(Table.Column("Breach", width: .fixed(8), alignment: .right))
+        columns.append(Table.Column("Verdict", width: .fixed(12)))
+
+        let visible = l.visibleComparisonRows
+        let offset = AppState.scroll(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, count: c.results.count, visible: visible)
+        var rows: [Table.Row] = []
+        for (i, r) in c.results.enumerated().dropFirst(offset).prefix(visible) {
+            let sum = r.projection.summary
+            let isBest = c.bestIndex == i
+            var cells = [(isBest ? "★ " : "") + r.name, Format.money(r.totalCost)]
+            var styles: [Style?] = [isBest ? t[.best] : nil, nil]
+            if showEBE { cells.append(Format.money(r.operatingCost)); styles.append(t[.muted]) }
+            cells.append(Format.rate(r.effectiveAnnualRate)); styles.append(nil)
+            cells.append(Format.balance(sum.lowestBalance)); styles.append(sum.lowestBalance.isNegative ? t[.negative] : nil)
+            if showOn { cells.append(Format.dayMonth(sum.lowestBalanceDate)); styles.append(t[.muted]) }
+            cells.append(String(sum.daysOverdrawn)); styles.append(sum.daysOverdrawn > 0 ? t[.warning] : nil)
+            if showBuffer { cells.append(String(sum.daysBelowBuffer)); styles.append(sum.daysBelowBuffer > 0 ? t[.warning] : nil) }
+            var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
+            if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
+            cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
+            let verdict = isBest ? "★ best" : (sum.daysOverLimit > 0 ? "✗ over limit" : (r.legalBreaches > 0 ? "⚠ legal cap" : ""))
+            cells.append(verdict); styles.append(isBest ? t[.best] : (verdict.isEmpty ? nil : t[.error]))
+            rows.append(Table.Row(cells, style: t[.text], cellStyles: styles))
+        }
+        let active = s.activePlan - offset
+        let widget = Table(columns: columns, rows: rows, selected: focused ? s.comparisonCursor - offset : nil,
+                           marked: rows.indices.contains(active) ? [active] : [], offset: 0, showsHeader: true, showsMarks: true,
+                           markSymbol: "▶", columnSpacing: 1, headerStyle: t[.tableHeader], selectedStyle: t[.selection],
+                           markedStyle: Style(attributes: .bold))
+        widget.render(into: &grid, area: area)
+    }
+
+    // MARK: Bottom line
+
+    static func bottomLine(_ s: AppState, _ l: MainLayout, into grid: inout CellGrid) {
+        let t = s.theme
+        let area = l.bottom
+        guard !area.isEmpty else { return }
+        switch s.mode {
+        case .command(let text):
+            grid.fill(area, style: t[.input])
+            grid.put(tail(":" + text + "█", width: area.width), x: area.x, y: area.y, style: t[.input], clip: area)
+            return
+        case .filter(_, let text, _):
+            grid.fill(area, style: t[.input])
+            let hint = "   Enter keeps · Esc restores · Ctrl-U clears"
+            grid.put(tail("/" + text + "█", width: area.width) + hint, x: area.x, y: area.y, style: t[.input], clip: area)
+            return
+        default: break
+        }
+        if let m = s.message {
+            let style = m.isError ? t[.error] : t[.status]
+            grid.fill(area, style: style)
+            grid.put(truncate(" " + m.text, toWidth: area.width), x: area.x, y: area.y, style: style, clip: area)
+            return
+        }
+        let items = KeyTable.barItems(for: s.keyContext)
+        let fitted = fit(items, width: area.width, priority: priority(for: s.keyContext))
+        KeyBar(items: fitted.map { KeyBar.Item(key: $0.key, label: $0.label) }, keyStyle: t[.key], labelStyle: t[.keyLabel])
+            .render(into: &grid, area: area)
+    }
+
+    /// The last `width` columns of a text being typed, so the cursor stays visible.
+    static func tail(_ text: String, width: Int) -> String {
+        guard displayWidth(text) > width, width > 0 else { return text }
+        var out = ""
+        var used = 0
+        for ch in text.reversed() {
+            let w = displayWidth(ch)
+            if used + w > width - 1 { break }
+            out = String(ch) + out
+            used += w
+        }
+        return "…" + out
+    }
+
+    /// Labels that stay in the key bar longest when it is narrow.
+    static func priority(for context: KeyContext) -> [String] {
+        ["help", "quit", "save", "undo", "factor", "cycle", "negotiate", "reverse", "day", "activate", "apply", "cancel", "edit", "close",
+         "save+quit", "discard", "stay", "pane", "plan", "mark", "filter", "clear"]
+    }
+
+    /// Keeps the items that fit in `width`, the most important first, shown in their table order.
+    static func fit(_ items: [(key: String, label: String)], width: Int, priority: [String]) -> [(key: String, label: String)] {
+        func cost(_ i: (key: String, label: String)) -> Int { displayWidth(i.key) + 1 + displayWidth(i.label) + 2 }
+        let ranked = items.indices.sorted { a, b in
+            let ra = priority.firstIndex(of: items[a].label) ?? priority.count + a
+            let rb = priority.firstIndex(of: items[b].label) ?? priority.count + b
+            return ra < rb
+        }
+        var keep: Set<Int> = []
+        var used = 0
+        for i in ranked where used + cost(items[i]) <= width + 2 {
+            keep.insert(i)
+            used += cost(items[i])
+        }
+        return items.indices.filter { keep.contains($0) }.map { items[$0] }
+    }
+
+    // MARK: Too small
+
+    static func tooSmall(_ s: AppState, into grid: inout CellGrid) {
+        let t = s.theme
+        let text = "Terminal too small: \(s.width)×\(s.height). treso needs at least \(MainLayout.minimumWidth)×\(MainLayout.minimumHeight) (100×30 is comfortable). Enlarge the window, or press q to quit."
+        let p = Paragraph(lines: [[Span(text, style: t[.warning])]], wraps: true, style: t[.text])
+        p.render(into: &grid, area: grid.area.inset(by: grid.width >= 20 && grid.height >= 5 ? 1 : 0))
+    }
+}

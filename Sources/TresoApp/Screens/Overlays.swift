@@ -1,0 +1,130 @@
+import TerminalKit
+import TresoCore
+
+/// Help, picker, form and quit prompt, drawn over the main screen in a bordered box.
+enum Overlays {
+    static func render(_ s: AppState, into grid: inout CellGrid) {
+        switch s.mode {
+        case .help(let scroll): help(s, scroll: scroll, into: &grid)
+        case .picker(let p): picker(s, p, into: &grid)
+        case .form(let f): form(s, f, into: &grid)
+        case .confirmQuit: confirm(s, into: &grid)
+        default: break
+        }
+    }
+
+    /// A centred box of at most `width`×`height` cells; returns its inside.
+    static func box(_ title: String, width: Int, height: Int, theme t: Theme, into grid: inout CellGrid) -> Rect {
+        let w = min(width, grid.width - 2), h = min(height, grid.height - 2)
+        let area = Rect(x: (grid.width - w) / 2, y: max(1, (grid.height - h) / 2), width: w, height: h)
+        grid.fill(area, style: t[.overlay])
+        Block(title: title, borders: .rounded, focusedBorders: .thick, style: t[.borderFocused], titleStyle: t[.titleFocused],
+              isFocused: true, focusedStyle: t[.borderFocused]).render(into: &grid, area: area)
+        return area.inset(top: 1, left: 2, bottom: 1, right: 2)
+    }
+
+    /// The help's lines: an introduction, then one section per context, generated from the key table.
+    static func helpLines(theme t: Theme) -> [[Span]] {
+        let keysWidth = 22, nameWidth = 27
+        var lines: [[Span]] = [
+            [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(AppState.commandSummary, style: t[.text])],
+            [Span("Decisions apply to the marked rows (✓) or, when none is marked, to the row under the cursor (▸).", style: t[.muted])],
+        ]
+        for line in KeyTable.helpLines() {
+            if line.isTitle {
+                lines.append([])
+                lines.append([Span(line.name, style: t[.tableHeader])])
+            } else {
+                lines.append([Span(pad(line.keys, toWidth: keysWidth), style: t[.key].patched(by: Style(attributes: .bold))),
+                              Span(" " + pad(line.name, toWidth: nameWidth), style: t[.muted]),
+                              Span(line.help, style: t[.text])])
+            }
+        }
+        return lines
+    }
+
+    static func helpArea(width: Int, height: Int) -> Rect {
+        let w = min(120, width - 2), h = min(height, height - 2)
+        return Rect(x: (width - w) / 2, y: max(1, (height - h) / 2), width: w, height: h).inset(top: 1, left: 2, bottom: 1, right: 2)
+    }
+
+    static func helpMaxScroll(width: Int, height: Int) -> Int {
+        max(0, helpLines(theme: .mono).count - helpArea(width: width, height: height).height)
+    }
+
+    static func help(_ s: AppState, scroll: Int, into grid: inout CellGrid) {
+        let t = s.theme
+        // The help covers the whole screen: nothing of the panes shows at its edges.
+        grid.fill(grid.area, style: t[.overlay])
+        let inner = box("Keys — generated from the key table · Esc closes · j/k scroll", width: 120, height: grid.height, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        let lines = helpLines(theme: t)
+        let maxScroll = max(0, lines.count - inner.height)
+        Paragraph(lines: lines, wraps: false, scroll: min(scroll, maxScroll), style: t[.overlay]).render(into: &grid, area: inner)
+    }
+
+    static func picker(_ s: AppState, _ p: Picker, into grid: inout CellGrid) {
+        let t = s.theme
+        let widest = p.options.map { displayWidth($0.decision.code) + displayWidth($0.refusal ?? "") + 14 }.max() ?? 20
+        let inner = box(p.title, width: max(44, min(widest, 100)), height: p.options.count + 4, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        var y = inner.y
+        for (i, o) in p.options.enumerated() where y < inner.maxY - 1 {
+            let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)
+            let selected = i == p.selected
+            let base = selected ? t[.overlay].patched(by: t[.selection]) : t[.overlay]
+            grid.fill(row, style: base)
+            var spans = [Span((selected ? "▸ " : "  ") + pad(o.decision.code, toWidth: 18), style: base.patched(by: t[.decision]))]
+            if let r = o.refusal { spans.append(Span("✗ refused: " + r, style: base.patched(by: t[.warning]))) } else {
+                spans.append(Span("✓ " + o.decision.label, style: base))
+            }
+            grid.put(spans, x: row.x, y: y, clip: row)
+            y += 1
+        }
+        grid.put("Enter applies · Esc cancels · j/k choose", x: inner.x, y: inner.maxY - 1, style: t[.muted], clip: inner)
+    }
+
+    static func form(_ s: AppState, _ f: TermsForm, into grid: inout CellGrid) {
+        let t = s.theme
+        let inner = box("Scenario terms · Enter edits · Esc closes · every plan re-projects at once", width: 80,
+                        height: f.fields.count + 5, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        let terms = s.scenario.terms
+        let labelWidth = min(44, max(0, inner.width - 18))
+        let rows = max(0, inner.height - 3)
+        let first = AppState.scroll(selected: f.selected, offset: 0, count: f.fields.count, visible: rows)
+        var y = inner.y
+        for (i, field) in f.fields.enumerated().dropFirst(first).prefix(rows) {
+            let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)
+            let selected = i == f.selected
+            let base = selected ? t[.overlay].patched(by: t[.selection]) : t[.overlay]
+            grid.fill(row, style: base)
+            var value = field.text(in: terms)
+            var valueStyle = base
+            if selected, let editing = f.editing {
+                value = editing + "█"
+                valueStyle = t[.input]
+            }
+            grid.put([Span((selected ? "▸ " : "  ") + pad(field.label, toWidth: labelWidth), style: base),
+                      Span(" " + value, style: valueStyle)], x: row.x, y: y, clip: row)
+            y += 1
+        }
+        let footer = f.error.map { Span("✗ " + $0, style: t[.error]) }
+            ?? Span(f.editing == nil ? "amounts like 38000.00 · rates in percent like 9.5 · u undoes a change" : "Enter applies · Esc cancels",
+                    style: t[.muted])
+        grid.put([footer], x: inner.x, y: inner.maxY - 1, clip: inner)
+    }
+
+    static func confirm(_ s: AppState, into grid: inout CellGrid) {
+        let t = s.theme
+        let inner = box("Unsaved changes", width: 64, height: 7, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        let n = s.undoCount
+        Paragraph(lines: [
+            [Span("\(n) change\(n == 1 ? "" : "s") not saved to \(s.tomlPath).", style: t[.overlay])],
+            [],
+            [Span(" y ", style: t[.key]), Span(" save and quit   ", style: t[.overlay]), Span(" n ", style: t[.key]),
+             Span(" quit without saving   ", style: t[.overlay]), Span(" Esc ", style: t[.key]), Span(" stay", style: t[.overlay])],
+        ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
+    }
+}

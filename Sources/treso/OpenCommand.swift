@@ -1,0 +1,83 @@
+import ArgumentParser
+import NcursesTerminal
+import TerminalKit
+import TresoApp
+import TresoCore
+import TresoIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `treso PATH`: the interactive planner. The default command, so `treso examples/demo` opens it.
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the interactive planner on a scenario (the default command: treso PATH).",
+        discussion: """
+        Toggle factoring, reverse factoring, supplier financing, split payment or negotiation on invoices and see \
+        the projection and the plan comparison change at once; undo without limit; save back to treso.toml \
+        keeping its comments. Press ? inside for every key. Needs a terminal: in scripts use project, compare, check.
+        Colours: NO_COLOR (any value) gives the mono theme unless --theme is given.
+        """
+    )
+
+    @OptionGroup var scenario: ScenarioOptions
+
+    @Option(help: ArgumentHelp("A built-in theme (\(Theme.builtinNames.joined(separator: ", "))) or a theme file.", valueName: "name|path"))
+    var theme: String?
+
+    func run() throws {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            printError("""
+            treso: the interactive planner needs a terminal, and standard \(isatty(STDOUT_FILENO) == 1 ? "input" : "output") is not one.
+            For scripts and pipes, use the headless commands:
+              treso project \(scenario.path)     day-by-day projection (--plan NAME, --format csv|json)
+              treso compare \(scenario.path)     plans side by side
+              treso check \(scenario.path)       every problem in the scenario files
+            """)
+            throw ExitCode(1)
+        }
+        let chosenTheme: Theme
+        if let name = theme {
+            switch ThemeLoader.load(name) {
+            case .success(let t): chosenTheme = t
+            case .failure(let e):
+                printError("treso: theme: \(e.description)")
+                throw ExitCode(1)
+            }
+        } else if let nc = getenv("NO_COLOR"), nc.pointee != 0 {
+            chosenTheme = .mono
+        } else {
+            chosenTheme = .default
+        }
+        try Self.exitOnFailure {
+            let (loaded, s) = try scenario.load()
+            var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, theme: chosenTheme, today: today())
+            let terminal = NcursesTerminal()
+            do {
+                try terminal.start()
+            } catch {
+                printError("treso: \(error); use treso project|compare|check \(scenario.path) instead")
+                throw ExitWithCode(code: 1)
+            }
+            // Every way out of the loop goes through stop(); signals and crashes are covered by the
+            // backend's handlers, which restore the terminal before the process dies.
+            defer { terminal.stop() }
+            runEventLoop(&state, terminal: terminal)
+        }
+    }
+}
+
+/// Draw, present, read an event, handle it (`TresoApp.handle` maps it to an action, reduces, runs
+/// the effects). Small on purpose: everything it calls is tested headless.
+func runEventLoop<T: TerminalBackend>(_ state: inout AppState, terminal: T) {
+    var terminal = terminal
+    let (w, h) = terminal.size
+    reduce(&state, .resize(width: w, height: h))
+    var grid = CellGrid(width: w, height: h)
+    while true {
+        render(state, into: &grid)
+        terminal.present(grid)
+        guard let event = terminal.nextEvent(timeoutMilliseconds: -1) else { continue }
+        if !handle(event, state: &state) { return }
+    }
+}

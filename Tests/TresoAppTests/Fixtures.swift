@@ -1,0 +1,105 @@
+import TerminalKit
+import Testing
+import TestSupport
+@testable import TresoApp
+import TresoCore
+import TresoIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The demo scenario and helpers shared by the app's tests.
+enum Fixture {
+    /// The package root, from this file's path (Tests/TresoAppTests/Fixtures.swift).
+    static let root: String = {
+        let parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
+        return parts.dropLast(3).joined(separator: "/")
+    }()
+    static var demoPath: String { root + "/examples/demo" }
+    /// A fixed "today": the demo's start.
+    static let today = Day.ymd(2026, 12, 1)
+
+    static func load(_ path: String) throws -> (LoadedScenario, Scenario) {
+        let loaded = ScenarioLoader.load(path: path, defaultStart: today)
+        let s = try #require(loaded.scenario, "\(loaded.errors)")
+        return (loaded, s)
+    }
+
+    static func demo(width: Int = 100, height: Int = 30, theme: Theme = .default, path: String? = nil) throws -> AppState {
+        let (loaded, s) = try load(path ?? demoPath)
+        return AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, theme: theme, today: today,
+                        width: width, height: height)
+    }
+
+    /// A copy of examples/demo in a new temporary folder; returns the folder.
+    static func demoCopy() throws -> String {
+        var template = Array("/tmp/treso-app-test-XXXXXX".utf8CString)
+        let dir = try #require(template.withUnsafeMutableBufferPointer { buf -> String? in
+            guard let base = buf.baseAddress, let p = mkdtemp(base) else { return nil }
+            return String(cString: p)
+        })
+        for name in ["treso.toml", "receivables.csv", "payables.csv"] {
+            let text = try #require(readText(demoPath + "/" + name))
+            writeText(dir + "/" + name, text)
+        }
+        return dir
+    }
+
+    /// Removes a folder made by `demoCopy` and what the tests wrote in it.
+    static func remove(_ dir: String) {
+        for name in ["treso.toml", "treso.toml.tmp", "receivables.csv", "payables.csv", "out.csv"] { unlink(dir + "/" + name) }
+        rmdir(dir)
+    }
+
+    static func key(_ name: String) -> Key {
+        guard let k = Key(name: name) else {
+            Issue.record("bad key name \(name)")
+            return .escape
+        }
+        return k
+    }
+}
+
+extension AppState {
+    /// Presses keys by name through the same path as the event loop (effects performed).
+    @discardableResult
+    mutating func press(_ names: String...) -> Bool {
+        var alive = true
+        for n in names where alive { alive = handle(.key(Fixture.key(n)), state: &self) }
+        return alive
+    }
+
+    /// Types text into whatever has the keyboard (filter, command line, form field).
+    mutating func type(_ text: String) {
+        for ch in text { _ = handle(.key(.char(ch)), state: &self) }
+    }
+
+    /// Runs an action through `reduce` only (no effect performed); returns the effects.
+    @discardableResult
+    mutating func send(_ action: Action) -> [Effect] { reduce(&self, action) }
+
+    /// The active plan's decisions and defaulted set: what "the plan" means in invariants.
+    var planFingerprint: [String] {
+        let st = activePlanState
+        return st.decisions.sorted { $0.key < $1.key }.map { "\($0.key.kind.rawValue)#\($0.key.index)=\($0.value.code)" }
+            + st.defaulted.sorted().map { "defaulted#\($0.index)" }
+    }
+
+    var screen: String { render(self).lines().joined(separator: "\n") }
+
+    /// Focus a table and put its cursor on the invoice with this id.
+    mutating func select(_ id: String) {
+        for kind in InvoiceKind.allCases {
+            let list = scenario.invoices(kind)
+            guard let i = list.firstIndex(where: { $0.id == id }) else { continue }
+            focus = kind == .receivable ? .receivables : .payables
+            expanded = kind
+            withTable(kind) { t in
+                if let p = t.order.firstIndex(of: i) { t.cursor = p }
+            }
+            reduce(&self, .resize(width: width, height: height))
+            return
+        }
+        Issue.record("no invoice \(id)")
+    }
+}

@@ -1,0 +1,177 @@
+import TerminalKit
+import Testing
+import TestSupport
+@testable import TresoApp
+import TresoCore
+import TresoIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Saving writes the user's file back with their comments and rules, and reloading gives the same plans.
+@Suite struct SaveTests {
+    func id(_ s: AppState, _ kind: InvoiceKind, where ok: (Int, Invoice) -> Bool) throws -> String {
+        let list = s.scenario.invoices(kind)
+        let i = try #require(list.indices.first { ok($0, list[$0]) })
+        return list[i].id
+    }
+
+    func eligible(_ s: AppState, _ kind: InvoiceKind, _ i: Int, _ d: Decision) -> Bool {
+        s.workspace.engine.options(for: InvoiceRef(kind, i)).contains { $0.decision == d && $0.refusal == nil }
+    }
+
+    /// name → (decisions by invoice id, defaulted ids)
+    func plans(_ s: AppState) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for i in Workspace.builtinCount..<s.workspace.planCount {
+            let st = s.workspace.plan(i)
+            out[st.name] = st.decisions.map { "\(s.scenario.invoices($0.key.kind)[$0.key.index].id)=\($0.value.code)" }.sorted()
+                + st.defaulted.map { "defaulted \(s.scenario.receivables[$0.index].id)" }.sorted()
+        }
+        return out
+    }
+
+    @Test func saveThenReloadKeepsCommentsRulesAndPlans() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        let original = s.tomlText
+
+        // A rule-based plan changed on single invoices: its customer rules stay, the changes are added by id.
+        s.send(.run("plan factor Acme + Vinci"))
+        let acme = try id(s, .receivable) { i, inv in inv.counterparty == "Acme Industrie SA" && s.activePlanState.decision(for: InvoiceRef(.receivable, i)) == .factor("bank") }
+        s.select(acme)
+        s.press("x")
+        let other = try id(s, .receivable) { i, inv in
+            !inv.counterparty.hasPrefix("Acme") && !inv.counterparty.hasPrefix("Vinci") && eligible(s, .receivable, i, .factor("bank"))
+        }
+        s.select(other)
+        s.send(.toggle(.factor("bank")))
+        // A new plan with payable decisions and a defaulted what-if.
+        s.send(.run("plan new Spring \"plan\""))
+        let p1 = try id(s, .payable) { i, _ in eligible(s, .payable, i, .negotiate) }
+        s.select(p1)
+        s.press("n")
+        let p2 = try id(s, .payable) { i, inv in inv.id != p1 && eligible(s, .payable, i, .reverseFactor("scf")) }
+        s.select(p2)
+        s.press("r")
+        s.select(other)
+        s.press("d")
+        // A renamed plan and an edited number.
+        s.send(.run("plan reverse-factor steel"))
+        s.send(.run("plan rename RF steel"))
+        s.press("e", "j", "enter", "ctrl-u")
+        s.type("20000")
+        s.press("enter", "esc")
+        #expect(s.scenario.minCash == Money(cents: 2_000_000))
+        let expected = plans(s)
+
+        s.press("w")
+        #expect(!s.isDirty, "\(String(describing: s.message))")
+        let text = try #require(readText(dir + "/treso.toml"))
+        #expect(readText(dir + "/treso.toml.tmp") == nil)
+        // Every comment line of the original is still there, and the buffer's end-of-line comment too.
+        for line in original.split(separator: "\n") where line.trimmingSpaces().hasPrefix("#") {
+            #expect(text.contains(line), "lost comment: \(line)")
+        }
+        #expect(text.contains("min_cash = 20000.00          # the buffer the CFO wants to keep"))
+        #expect(text.contains("opening_balance = 82000.00"))
+        // Rules are kept as written; single changes are added by id, not exploded.
+        #expect(text.contains("{ customer = \"Acme Industrie SA\", action = \"factor:bank\" },"))
+        #expect(text.contains("{ invoice = \"\(acme)\", action = \"none\" },"))
+        #expect(text.contains("{ invoice = \"\(other)\", action = \"factor:bank\" },"))
+        #expect(text.contains("{ receivables_above = 15000, action = \"factor:fintech\" },"))
+        #expect(text.contains("name = \"Spring \\\"plan\\\"\""))
+        #expect(text.contains("defaulted = [\"\(other)\"]"))
+        #expect(text.contains("name = \"RF steel\""))
+        #expect(text.split(separator: "\n").filter { $0.contains("{ invoice = ") }.count == 4)
+
+        // Reload: the same plans, decision for decision.
+        let again = try Fixture.demo(path: dir)
+        #expect(again.workspace.loadRefusals.count == s.workspace.loadRefusals.count)
+        #expect(plans(again) == expected)
+        #expect(again.scenario.minCash == Money(cents: 2_000_000))
+
+        // Saving again with no change writes the same bytes.
+        var third = again
+        third.press("w")
+        #expect(readText(dir + "/treso.toml") == text)
+    }
+
+    @Test func savingAnUnchangedScenarioChangesNoByte() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        let before = try #require(readText(dir + "/treso.toml"))
+        s.press("w")
+        #expect(readText(dir + "/treso.toml") == before)
+        #expect(s.message?.text.hasPrefix("saved") == true)
+    }
+
+    @Test func undoAfterSaveMakesItDirtyAgainAndRedoClean() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        s.send(.run("plan new x"))
+        s.press("w")
+        #expect(!s.isDirty)
+        s.press("u")
+        #expect(s.isDirty)
+        s.press("ctrl-r")
+        #expect(!s.isDirty)
+    }
+
+    @Test func deletingEveryUserPlanRemovesTheBlocks() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        while s.workspace.planCount > Workspace.builtinCount {
+            s.send(.selectPlan(Workspace.builtinCount))
+            s.send(.run("plan delete"))
+        }
+        s.press("w")
+        let text = try #require(readText(dir + "/treso.toml"))
+        #expect(!text.contains("[[plans]]"))
+        #expect(text.contains("[negotiation]"))
+        let again = try Fixture.demo(path: dir)
+        #expect(again.workspace.planCount == Workspace.builtinCount)
+    }
+
+    @Test func aFailedWriteKeepsTheChangesAndSaysWhy() throws {
+        var s = try Fixture.demo()
+        s.send(.run("plan new x"))
+        // Pretend the scenario lives where nothing can be written.
+        let effects = s.send(.command(.save))
+        guard case .save(_, let text)? = effects.first else { Issue.record("no save"); return }
+        let follow = perform(.save(path: "/nonexistent-dir/treso.toml", text: text))
+        guard let follow else { Issue.record("no report"); return }
+        s.send(follow)
+        #expect(s.isDirty)
+        #expect(s.message?.isError == true)
+        #expect(s.message?.text.contains("not saved") == true)
+    }
+
+    @Test func exportWritesTheActivePlansProjection() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        s.press(":")
+        s.type("export csv \(dir)/out.csv")
+        s.press("enter")
+        let csv = try #require(readText(dir + "/out.csv"))
+        #expect(csv.hasPrefix("date,"))
+        #expect(s.message?.text.contains("exported") == true)
+    }
+
+    @Test func writeFileAtomicallyKeepsPermissions() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        let path = dir + "/treso.toml"
+        chmod(path, 0o600)
+        if case .failure(let d) = writeFileAtomically(path: path, bytes: Array("x = 1\n".utf8)) { Issue.record("\(d)") }
+        var st = stat()
+        stat(path, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(readText(path) == "x = 1\n")
+    }
+}

@@ -1,0 +1,94 @@
+import TerminalKit
+import Testing
+import TestSupport
+@testable import TresoApp
+import TresoCore
+
+/// The main screens of examples/demo, as text, at the sizes the issue names. "Today" is fixed.
+/// Re-record after an intended change with TRESO_RECORD_SNAPSHOTS=1 and review the diff.
+@Suite struct SnapshotTests {
+    func check(_ s: AppState, _ name: String) {
+        #expect(snapshotMismatch(s.screen + "\n", named: name) == nil)
+    }
+
+    @Test(arguments: [(80, 24), (100, 30), (120, 40)])
+    func mainScreen(width: Int, height: Int) throws {
+        check(try Fixture.demo(width: width, height: height), "main-\(width)x\(height)")
+    }
+
+    @Test func afterFactoringOneReceivable() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        s.press("G", "f", "enter")
+        check(s, "main-100x30-factored")
+    }
+
+    @Test func payablesFocusedWithMarks() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        s.press("tab", "4", "g", "m", "m", "n")
+        check(s, "payables-100x30-marked")
+    }
+
+    @Test func chartFocusedOnTheLowestDay() throws {
+        var s = try Fixture.demo(width: 120, height: 40)
+        s.press("tab", "tab", "L")
+        check(s, "chart-120x40-lowest")
+    }
+
+    @Test func overlays() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        s.press("?")
+        check(s, "help-100x30")
+        s.press("esc", "G", "f")
+        check(s, "picker-100x30")
+        s.press("esc", "e")
+        check(s, "form-100x30")
+        s.press("esc", "n")
+        s.send(.run("plan new x"))
+        s.press("q")
+        check(s, "confirm-quit-100x30")
+        s.press("esc", "/")
+        s.type("acme")
+        check(s, "filter-100x30")
+        s.press("esc", ":")
+        s.type("plan dup")
+        check(s, "command-line-100x30")
+    }
+
+    @Test func tooSmall() throws {
+        check(try Fixture.demo(width: 60, height: 20), "too-small-60x20")
+    }
+
+    @Test(arguments: Theme.builtinNames)
+    func mainScreenStyles(theme: String) throws {
+        // The styled dump of the header, one table row and the key bar: what each theme does to them.
+        let t = try #require(Theme.builtin(named: theme))
+        let s = try Fixture.demo(width: 80, height: 24, theme: t)
+        let lines = render(s).styledDump().split(separator: "\n", omittingEmptySubsequences: false)
+        let picked = [0, 1, 7, 8, 9, 16, 17, 19, 23].compactMap { lines.indices.contains($0) ? String(lines[$0]) : nil }
+        #expect(snapshotMismatch(picked.joined(separator: "\n") + "\n", named: "styles-\(theme)-80x24") == nil)
+    }
+
+    @Test func wideCharactersKeepColumnsAligned() throws {
+        var scenario = try Fixture.load(Fixture.demoPath).1
+        scenario.receivables[0].counterparty = "株式会社トヨタ 🚗 Ünïcødé"
+        scenario.receivables[1].counterparty = "👩‍👩‍👧 Famille Dupont & Fils"
+        var s = AppState(scenario: scenario, tomlPath: "x", tomlText: "", today: Fixture.today, width: 100, height: 30)
+        s.press("1")
+        let grid = render(s)
+        // Every row of the table is exactly the grid's width in display columns.
+        for line in grid.lines() { #expect(displayWidth(line) == 100, "\(line)") }
+        // The Amount column ends at the same column on every row.
+        let rows = grid.lines().filter { $0.hasPrefix("  FA-") || $0.hasPrefix(" ▸FA-") }
+        let ends = Set(rows.map { line -> Int in
+            // Display column of the amount's decimal point (the last "." of the row).
+            var column = 0, dot = -1
+            for ch in line {
+                if ch == "." { dot = column }
+                column += displayWidth(ch)
+            }
+            return dot
+        })
+        #expect(rows.count > 3)
+        #expect(ends.count == 1, "\(rows)")
+    }
+}
