@@ -814,12 +814,14 @@ class Reference:
                     elif not c["recourse"]:
                         mvs.append(Mv(C, "financing", reserve, "reserve (no recourse)", inv.id))
                     else:
-                        due_k5 = self.cal.following(max(inv.due, self.start)) if "K5" in ACCEPT else inv.due
-                        rd = self.cal.following(due_k5 + dt.timedelta(days=int(c["reclaim_days"])))
+                        # calculations.md §6: following(due + days), never before the start.
+                        def after(days):
+                            return self.cal.following(max(inv.due + dt.timedelta(days=days), self.start))
+                        rd = after(int(c["reclaim_days"]))
                         mvs.append(Mv(rd, "financing", -adv, "advance reclaimed", inv.id))
                         cov = pct(c["insurance_coverage"])
                         if cov > 0:
-                            idd = self.cal.following(due_k5 + dt.timedelta(days=int(c["indemnity_delay_days"])))
+                            idd = after(int(c["indemnity_delay_days"]))
                             mvs.append(Mv(idd, "financing", rnd(inv.amount * cov), "indemnity", inv.id))
             elif act and act != "none":
                 refused += 1
@@ -855,7 +857,8 @@ class Reference:
                 fee = rnd(inv.amount * pct(c["annual_rate"]) * ext / 360)
                 disc = 0
                 # AMBIGUITY: section 7 does not say whether the discount must still be ahead (section 8 does).
-                if c["captures_discounts"] and inv.discount:
+                # calculations.md §7: only while the discount window is still open at the start.
+                if c["captures_discounts"] and inv.discount and inv.issue + dt.timedelta(days=inv.discount[1]) >= self.start:
                     COV["reverse factoring captures a discount"] += 1
                     disc = rnd(inv.amount * inv.disc_rate())
                 mvs += [Mv(pay_date, "financing", -(inv.amount - disc), "deferred payment", inv.id),
@@ -971,8 +974,12 @@ class Reference:
             COV["global minimum fee " + ("top-up" if top > 0 else "already reached")] += 1
             if top > 0:
                 tvat = rnd(top * pct(c["vat_rate"]))
-                mvs += [Mv(self.end, "financing", -top, "minimum fee top-up", cname),
-                        Mv(self.end, "financing", -tvat, "VAT on top-up", cname)]
+                # calculations.md §5: on the horizon's last business day (never before the start).
+                last = self.end
+                while not self.cal.is_business(last) and last > self.start:
+                    last -= dt.timedelta(days=1)
+                mvs += [Mv(last, "financing", -top, "minimum fee top-up", cname),
+                        Mv(last, "financing", -tvat, "VAT on top-up", cname)]
                 operating += top
                 vat += tvat
 

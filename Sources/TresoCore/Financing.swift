@@ -81,7 +81,9 @@ extension ForecastEngine {
         case .disputed: return refuse("disputed invoices are never eligible")
         case .open: break
         }
-        if st.overdue { return refuse("overdue (expected \(st.scheduled.iso), before the start \(scenario.start.iso)): not eligible") }
+        if st.overdue, ref.kind == .receivable {
+            return refuse("overdue (expected \(st.scheduled.iso), before the start \(scenario.start.iso)): not eligible for factoring")
+        }
         func mv(_ day: Day, _ amount: Money, _ what: MovementDetail, _ name: String = "", _ cat: MovementCategory = .financing) -> Movement {
             Movement(day: day, amount: amount, category: cat, source: .invoice(ref), reference: inv.id, detail: what, instrument: name)
         }
@@ -129,11 +131,11 @@ extension ForecastEngine {
                 if reserve != .zero { moves.append(mv(collection, reserve, .reserveReleasedDefaultBorne, name)) }
                 note = "defaulted: borne by the factor (without recourse)"
             } else {
-                let due = table.following(max(inv.dueDate, scenario.start))
-                moves.append(mv(table.following(due + c.reclaimDays), -advance, .advanceReclaimed, name))
+                func after(_ days: Int) -> Day { table.following(max(inv.dueDate + days, scenario.start)) }
+                moves.append(mv(after(c.reclaimDays), -advance, .advanceReclaimed, name))
                 if c.insuranceCoverage > .zero {
                     let indemnity = Money.charge(amount, rate: c.insuranceCoverage)
-                    moves.append(mv(table.following(due + c.indemnityDelayDays), indemnity, .insuranceIndemnity, name))
+                    moves.append(mv(after(c.indemnityDelayDays), indemnity, .insuranceIndemnity, name))
                     note = "defaulted: advance reclaimed, insurance pays \(c.insuranceCoverage.percentString) %"
                 } else {
                     note = "defaulted: advance reclaimed (with recourse)"
@@ -147,7 +149,7 @@ extension ForecastEngine {
             let pay = table.following(plannedPayment + p.extensionDays)
             let fee = Money.charge(amount, rate: p.annualRate, times: p.extensionDays, over: 360)
             var discount = Money.zero
-            if p.capturesDiscounts, let d = inv.discount { discount = Money.charge(amount, rate: d.rate) }
+            if p.capturesDiscounts, let d = inv.discount, inv.issueDate + d.days >= scenario.start { discount = Money.charge(amount, rate: d.rate) }
             var moves = [mv(pay, -(amount - discount), .deferredPayment, name)]
             if fee != .zero { moves.append(mv(pay, -fee, .reverseFactoringFee(days: p.extensionDays), name)) }
             var cost = FinancingCost()

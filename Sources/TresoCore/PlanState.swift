@@ -59,8 +59,8 @@ public struct PlanState: Sendable {
                 for (i, inv) in list.enumerated() where sameName(inv.counterparty, folded, name) && (explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i))) {
                     wanted[rule.kind]?[i] = rule.decision
                 }
-            case .amountAtLeast(let min):
-                for (i, inv) in list.enumerated() where inv.amount >= min && (explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i))) {
+            case .amountAbove(let min):
+                for (i, inv) in list.enumerated() where inv.amount > min && (explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i))) {
                     wanted[rule.kind]?[i] = rule.decision
                 }
             case .all:
@@ -77,7 +77,12 @@ public struct PlanState: Sendable {
         for kind in InvoiceKind.allCases {
             for (i, d) in (wanted[kind] ?? []).enumerated() {
                 guard let d else { continue }
-                if let r = set(d, for: InvoiceRef(kind, i)) { refusals.append(r) }
+                let ref = InvoiceRef(kind, i)
+                if let r = set(d, for: ref) {
+                    refusals.append(r)
+                    // The refused decision changes nothing, but the what-if default still holds.
+                    if defaulted.contains(ref) { set(.none, for: ref) }
+                }
             }
         }
     }
@@ -157,7 +162,9 @@ public struct PlanState: Sendable {
     }
 
     func planMovements() -> [Movement] {
-        let end = engine.scenario.end
+        // Charged on the horizon's last business day (cash never moves on a closed day).
+        let s = engine.scenario
+        let end = max(s.start, engine.calendar.preceding(s.end))
         var out: [Movement] = []
         for t in minimumFeeTopUps() {
             out.append(Movement(day: end, amount: -t.topUp, category: .financing, source: .bank, reference: t.contract.name,

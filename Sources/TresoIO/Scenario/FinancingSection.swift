@@ -164,10 +164,10 @@ struct FinancingSection {
                     rules.append(PlanRule(kind: .payable, selector: .counterparty(c), decision: decision, line: line))
                 case "receivables_above":
                     guard let m = rr.money("receivables_above"), !wrongKind(.receivable) else { continue }
-                    rules.append(PlanRule(kind: .receivable, selector: .amountAtLeast(m), decision: decision, line: line))
+                    rules.append(PlanRule(kind: .receivable, selector: .amountAbove(m), decision: decision, line: line))
                 case "payables_above":
                     guard let m = rr.money("payables_above"), !wrongKind(.payable) else { continue }
-                    rules.append(PlanRule(kind: .payable, selector: .amountAtLeast(m), decision: decision, line: line))
+                    rules.append(PlanRule(kind: .payable, selector: .amountAbove(m), decision: decision, line: line))
                 default:
                     guard let which = rr.string("all") else { continue }
                     let k: InvoiceKind? = which == "receivables" ? .receivable : (which == "payables" ? .payable : nil)
