@@ -160,7 +160,7 @@ extension AppState {
                 message = Message("no plan named \"\(name)\"; plans: " + workspace.planNames.joined(separator: ", "), isError: true)
             }
         }
-        for kind in InvoiceKind.allCases where table(kind).sortColumn == .decision || !table(kind).filter.isEmpty { rebuildTable(kind) }
+        planChangedTables()
         return []
     }
 

@@ -64,6 +64,7 @@ extension AppState {
             }
         }
         refreshDayDetail()
+        refreshDecidedCount()
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
     }
@@ -231,7 +232,7 @@ extension AppState {
         withTable(kind) { t in
             if t.sortColumn == column { t.ascending.toggle() } else { t.sortColumn = column; t.ascending = true }
         }
-        rebuildTable(kind)
+        resortTable(kind)
         let t = table(kind)
         message = Message("sorted by \(column.title.lowercased()) \(t.ascending ? "▲ ascending" : "▼ descending")")
     }
@@ -242,10 +243,7 @@ extension AppState {
         activePlan = target
         comparisonCursor = target
         // Another plan means other decisions: tables sorted or filtered on them are rebuilt.
-        for kind in InvoiceKind.allCases {
-            let t = table(kind)
-            if t.sortColumn == .decision || !t.filter.isEmpty { rebuildTable(kind) }
-        }
+        planChangedTables()
         message = Message("plan \"\(activePlanState.name)\" (\(activePlan + 1)/\(workspace.planCount))"
             + (workspace.isBuiltin(activePlan) ? ", built in: a change creates your own copy" : ""))
     }
@@ -333,12 +331,12 @@ extension AppState {
             case .cancel:
                 mode = .normal
                 withTable(kind) { $0.filter = previous }
-                rebuildTable(kind)
+                refilterTable(kind)
                 return []
             }
             mode = .filter(kind: kind, text: text, previous: previous)
             withTable(kind) { $0.filter = text }
-            rebuildTable(kind)
+            refilterTable(kind)
         case .command(var text):
             switch edit {
             case .insert(let c): text.append(c)

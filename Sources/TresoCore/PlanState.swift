@@ -190,8 +190,10 @@ public struct PlanState: Sendable {
             return true
         }
         // Only the effects with a movement that day are sorted: a plan may hold 100 000 decisions.
-        let touching = effects.filter { $0.value.movements.contains { $0.day == day } }
-        for (_, e) in touching.sorted(by: { $0.key < $1.key }) { out += e.movements.filter { $0.day == day } }
+        var touching: [FinancingEffect] = []
+        for e in effects.values where e.movements.contains(where: { $0.day == day }) { touching.append(e) }
+        touching.sort { $0.ref < $1.ref }
+        for e in touching { out += e.movements.filter { $0.day == day } }
         out += planMovements().filter { $0.day == day }
         out += ForecastEngine.chargeMovements(on: day, in: projection)
         return out

@@ -154,8 +154,7 @@ enum MainScreen {
         let titleArea = kind == .receivable ? l.receivablesTitle : l.payablesTitle
         let all = s.scenario.invoices(kind).count
         let plan = s.activePlanState
-        var decided = 0
-        for ref in plan.decisions.keys where ref.kind == kind { decided += 1 }
+        let decided = s.decidedCount[kind] ?? 0
         var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
         if table.count != all { text += "/\(all)" }
         text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"

@@ -280,8 +280,11 @@ public struct AppState: Sendable {
     /// A note to put in front of the next message (e.g. that a built-in plan was copied).
     var pendingNotice: String?
     /// `id + " " + counterparty`, lowercased, per invoice: what the filter searches.
-    let searchKeys: [InvoiceKind: [String]]
+    let search: [InvoiceKind: InvoiceSearchText]
     public internal(set) var dayDetail: DayDetail
+    /// How many invoices of each kind the active plan decides on (shown in the table titles).
+    public internal(set) var decidedCount: [InvoiceKind: Int] = [:]
+    private var decidedKey = DayKey(revision: -1, plan: -1, day: 0)
 
     public init(scenario: Scenario, tomlPath: String, tomlText: String, theme: Theme = .default, today: Day,
                 width: Int = 100, height: Int = 30) {
@@ -295,19 +298,17 @@ public struct AppState: Sendable {
         self.width = max(0, width)
         self.height = max(0, height)
         savedTerms = scenario.terms
-        searchKeys = [
-            .receivable: scenario.receivables.map { ($0.id + " " + $0.counterparty).lowercased() },
-            .payable: scenario.payables.map { ($0.id + " " + $0.counterparty).lowercased() },
-        ]
+        search = [.receivable: InvoiceSearchText(scenario.receivables), .payable: InvoiceSearchText(scenario.payables)]
         dayDetail = DayDetail(day: scenario.start, position: nil, movements: [], key: DayKey(revision: -1, plan: -1, day: -1))
         savedPlanBlocks = []
         savedPlanBlocks = planBlocks()
         // Start on today when it falls inside the horizon, else on the first day.
         let t = today - scenario.start
         day = t >= 0 && t < max(scenario.horizonDays, 1) ? t : 0
-        rebuildTable(.receivable)
-        rebuildTable(.payable)
+        resortTable(.receivable)
+        resortTable(.payable)
         refreshDayDetail()
+        refreshDecidedCount()
         let refused = workspace.loadRefusals.count
         if refused > 0 {
             message = Message("note: the instruments refuse \(refused) decision\(refused == 1 ? "" : "s") of the stored plans (overdue, excluded customer, over a maximum…); treso compare lists them")
@@ -330,15 +331,43 @@ public struct AppState: Sendable {
     /// The key context of what has the keyboard.
     public var keyContext: KeyContext { mode.context ?? focus.context }
 
-    mutating func rebuildTable(_ kind: InvoiceKind) {
+    /// After a change of sort (or of plan, when sorted by decision).
+    mutating func resortTable(_ kind: InvoiceKind) {
         let s = workspace.scenario
         let plan = workspace.plan(activePlan)
         let invoices = s.invoices(kind)
         let settlements = kind == .receivable ? workspace.engine.receivableSettlements : workspace.engine.payableSettlements
-        let keys = searchKeys[kind] ?? []
+        let text = search[kind] ?? InvoiceSearchText([])
         withTable(kind) { t in
-            t.rebuild(invoices: invoices, settlements: settlements, searchKeys: keys) { plan.decision(for: InvoiceRef(kind, $0)) }
+            t.resort(invoices: invoices, settlements: settlements, search: text) { plan.decision(for: InvoiceRef(kind, $0)) }
         }
+    }
+
+    /// After a change of filter; `full` when the decisions changed under it (another plan).
+    mutating func refilterTable(_ kind: InvoiceKind, full: Bool = false) {
+        let plan = workspace.plan(activePlan)
+        let invoices = workspace.scenario.invoices(kind)
+        let text = search[kind] ?? InvoiceSearchText([])
+        withTable(kind) { t in
+            t.refilter(invoices: invoices, search: text, decisions: { plan.decision(for: InvoiceRef(kind, $0)) }, full: full)
+        }
+    }
+
+    /// After another plan became active: what depends on its decisions is rebuilt.
+    mutating func planChangedTables() {
+        for kind in InvoiceKind.allCases {
+            let t = table(kind)
+            if t.sortColumn == .decision { resortTable(kind) } else if !t.filter.isEmpty { refilterTable(kind, full: true) }
+        }
+    }
+
+    mutating func refreshDecidedCount() {
+        let key = DayKey(revision: workspace.revision, plan: activePlan, day: 0)
+        guard key != decidedKey else { return }
+        decidedKey = key
+        var r = 0, p = 0
+        for ref in activePlanState.decisions.keys { if ref.kind == .receivable { r += 1 } else { p += 1 } }
+        decidedCount = [.receivable: r, .payable: p]
     }
 
     mutating func refreshDayDetail() {
