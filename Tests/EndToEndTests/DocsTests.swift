@@ -129,3 +129,24 @@ func run(_ commandLine: String) throws -> (String, String, Int32) {
         #expect(out.contains("r.csv:4:"), "other currency row")
     }
 }
+
+@Suite struct ReadmeTests {
+    /// The README's key table is the code's key table: help never drifts from the real keys.
+    @Test func readmeKeyTableIsGeneratedFromTheKeyTable() throws {
+        let readme = try #require(readText(packageRoot() + "/README.md"))
+        let (keys, _, code) = try run("treso keys")
+        #expect(code == 0)
+        #expect(!keys.isEmpty)
+        #expect(readme.contains("<!-- KEYS -->\n" + keys + "<!-- /KEYS -->"), "README key table is stale: run scripts/update-docs")
+    }
+
+    /// The README opens with the two set-up commands, and CI runs exactly the test one.
+    @Test func readmeStartsWithTheTwoCommandsAndCIRunsTheTestOne() throws {
+        let readme = try #require(readText(packageRoot() + "/README.md"))
+        let ci = try #require(readText(packageRoot() + "/.ci/run"))
+        let firstBlock = readme.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
+        #expect(firstBlock.contains("swift run -c release treso examples/demo"))
+        #expect(firstBlock.contains("scripts/test"))
+        #expect(ci.contains("scripts/test"))
+    }
+}
