@@ -111,7 +111,7 @@ extension PlanState {
             }
         }
         for m in planMovements() {
-            let isVAT = m.label.hasPrefix("VAT")
+            let isVAT = m.detail == .minimumFeeVAT
             entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : .factoringCommissions, -m.amount, .zero), (.bank, .zero, -m.amount)])
         }
         for c in projection.overdraftCharges where c.total != .zero {

@@ -90,9 +90,19 @@ public struct BusinessCalendar: Sendable, Hashable {
         return d
     }
 
-    /// `day` moved forward by `n` business days (n = 0 → `following(day)`).
+    /// The last business day on or before `day` (the *preceding* rule).
+    public func preceding(_ day: Day) -> Day {
+        var d = day
+        var guardDays = 0
+        while !isBusinessDay(d) && guardDays < 14 { d = d - 1; guardDays += 1 }
+        return d
+    }
+
+    /// The n-th business day after `day` (n = 0 → `following(day)`). From a Saturday, one business day
+    /// later is the Monday.
     public func addingBusinessDays(_ n: Int, to day: Day) -> Day {
-        var d = following(day)
+        if n <= 0 { return following(day) }
+        var d = day
         var left = n
         while left > 0 {
             d = d + 1

@@ -19,6 +19,23 @@ public struct PlanResult: Sendable {
     public var financedAmountDays: Int128 {
         financing.financedAmountDays + Int128(projection.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays })
     }
+    /// The effective annual rate as a percentage with `decimals` decimals, rounded once from the exact
+    /// ratio cost × 365 / Σ(amount × days) (not from the already-rounded `effectiveAnnualRate`).
+    public func effectiveAnnualRatePercent(decimals: Int) -> String? {
+        let denom = financedAmountDays
+        guard denom > 0 else { return nil }
+        var scale: Int128 = 100
+        for _ in 0..<decimals { scale *= 10 }
+        let v = divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * scale, denom)
+        let neg = v < 0
+        let m = v.magnitude
+        let p = UInt128(scale / 100)
+        let whole = String(m / p)
+        var frac = String(m % p)
+        while frac.count < decimals { frac = "0" + frac }
+        return (neg ? "-" : "") + whole + (decimals > 0 ? "." + frac : "")
+    }
+
     /// cost × 365 / Σ(financed amount × days financed); nil when nothing is financed.
     public var effectiveAnnualRate: Rate? {
         let denom = financedAmountDays

@@ -73,8 +73,8 @@ public enum PlanSelector: Sendable, Hashable {
     case invoice(String)
     /// Every invoice of one counterparty (receivables: a customer; payables: a supplier).
     case counterparty(String)
-    /// Every invoice of the kind with an amount at least this large.
-    case amountAtLeast(Money)
+    /// Every invoice of the kind with an amount strictly above this one.
+    case amountAbove(Money)
     /// Every invoice of the kind.
     case all
 }

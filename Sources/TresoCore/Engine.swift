@@ -38,27 +38,35 @@ public struct ForecastEngine: Sendable {
         var folded: [String: Int] = [:]
         for (k, v) in delays { folded[k.lowercased()] = v }
         let defaultDelay = scenario.customerDelayDays
+        // Names repeat across thousands of invoices: resolve each distinct name once.
+        var resolved: [String: Int] = [:]
         func delay(for name: String) -> Int {
             if delays.isEmpty { return defaultDelay }
-            if let d = delays[name] { return d }
-            return folded[name.lowercased()] ?? defaultDelay
+            if let d = resolved[name] { return d }
+            let d = delays[name] ?? folded[name.lowercased()] ?? defaultDelay
+            resolved[name] = d
+            return d
         }
 
         var rs: [Settlement] = []
         rs.reserveCapacity(scenario.receivables.count)
-        for inv in scenario.receivables {
-            let scheduled = inv.expectedDate ?? (inv.dueDate + delay(for: inv.counterparty))
-            let s = ForecastEngine.settle(scheduled, start: start, table: table)
-            rs.append(s)
-            if inv.status == .open { ledger.add(inv.amount, on: s.day, as: .receipt) }
+        // Fields are read in place: copying each Invoice would retain and release its strings a million times.
+        scenario.receivables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices {
+                let scheduled = invoices[i].expectedDate ?? (invoices[i].dueDate + (delays.isEmpty ? defaultDelay : delay(for: invoices[i].counterparty)))
+                let s = ForecastEngine.settle(scheduled, start: start, table: table)
+                rs.append(s)
+                if invoices[i].status == .open { ledger.add(invoices[i].amount, on: s.day, as: .receipt) }
+            }
         }
         var ps: [Settlement] = []
         ps.reserveCapacity(scenario.payables.count)
-        for inv in scenario.payables {
-            let scheduled = inv.expectedDate ?? inv.dueDate
-            let s = ForecastEngine.settle(scheduled, start: start, table: table)
-            ps.append(s)
-            if inv.status == .open { ledger.add(-inv.amount, on: s.day, as: .disbursement) }
+        scenario.payables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices {
+                let s = ForecastEngine.settle(invoices[i].expectedDate ?? invoices[i].dueDate, start: start, table: table)
+                ps.append(s)
+                if invoices[i].status == .open { ledger.add(-invoices[i].amount, on: s.day, as: .disbursement) }
+            }
         }
         var occ: [(flow: Int, scheduled: Day, day: Day)] = []
         for (i, flow) in scenario.recurring.enumerated() {
@@ -100,13 +108,13 @@ public struct ForecastEngine: Sendable {
             let inv = scenario.receivables[i]
             guard inv.status == .open else { continue }
             out.append(Movement(day: day, amount: inv.amount, category: .receipt, source: .invoice(InvoiceRef(.receivable, i)),
-                                reference: inv.id, label: "collection " + inv.counterparty, overdue: s.overdue))
+                                reference: inv.id, detail: .collection(counterparty: inv.counterparty), overdue: s.overdue))
         }
         for (i, s) in payableSettlements.enumerated() where s.day == day {
             let inv = scenario.payables[i]
             guard inv.status == .open else { continue }
             out.append(Movement(day: day, amount: -inv.amount, category: .disbursement, source: .invoice(InvoiceRef(.payable, i)),
-                                reference: inv.id, label: "payment " + inv.counterparty, overdue: s.overdue))
+                                reference: inv.id, detail: .payment(counterparty: inv.counterparty), overdue: s.overdue))
         }
         for o in recurringOccurrences where o.day == day {
             let flow = scenario.recurring[o.flow]

@@ -81,9 +81,11 @@ extension ForecastEngine {
         case .disputed: return refuse("disputed invoices are never eligible")
         case .open: break
         }
-        if st.overdue { return refuse("overdue (expected \(st.scheduled.iso), before the start \(scenario.start.iso)): not eligible") }
-        func mv(_ day: Day, _ amount: Money, _ what: String, _ cat: MovementCategory = .financing) -> Movement {
-            Movement(day: day, amount: amount, category: cat, source: .invoice(ref), reference: inv.id, label: what)
+        if st.overdue, ref.kind == .receivable {
+            return refuse("overdue (expected \(st.scheduled.iso), before the start \(scenario.start.iso)): not eligible for factoring")
+        }
+        func mv(_ day: Day, _ amount: Money, _ what: MovementDetail, _ name: String = "", _ cat: MovementCategory = .financing) -> Movement {
+            Movement(day: day, amount: amount, category: cat, source: .invoice(ref), reference: inv.id, detail: what, instrument: name)
         }
         let amount = inv.amount
         // Payable instruments start from the planned payment date (the expected date when given, else
@@ -111,10 +113,10 @@ extension ForecastEngine {
             let vat = Money.charge(commission, rate: c.vatRate)
             let days = collection - funding + c.graceDays
             let interest = Money.charge(advance, rate: c.annualRate, times: days, over: 360)
-            var moves = [mv(funding, advance, "factoring advance (\(name))")]
-            if commission != .zero { moves.append(mv(funding, -commission, "factoring commission (\(name))")) }
-            if vat != .zero { moves.append(mv(funding, -vat, "VAT on factoring commission (\(name))")) }
-            if interest != .zero { moves.append(mv(funding, -interest, "factoring interest \(days) d (\(name))")) }
+            var moves = [mv(funding, advance, .factoringAdvance, name)]
+            if commission != .zero { moves.append(mv(funding, -commission, .factoringCommission, name)) }
+            if vat != .zero { moves.append(mv(funding, -vat, .factoringVAT, name)) }
+            if interest != .zero { moves.append(mv(funding, -interest, .factoringInterest(days: days), name)) }
             let reserve = amount - advance
             var cost = FinancingCost()
             cost.operating = commission
@@ -123,17 +125,17 @@ extension ForecastEngine {
             cost.financedAmountDays = Int128(advance.cents) * Int128(days)
             var note: String? = nil
             if !defaulted {
-                if reserve != .zero { moves.append(mv(collection, reserve, "reserve released (\(name))")) }
+                if reserve != .zero { moves.append(mv(collection, reserve, .reserveReleased, name)) }
             } else if !c.recourse {
                 // Without recourse the factor bears the customer's insolvency: the reserve is paid as if collected.
-                if reserve != .zero { moves.append(mv(collection, reserve, "reserve released, default borne by the factor (\(name))")) }
+                if reserve != .zero { moves.append(mv(collection, reserve, .reserveReleasedDefaultBorne, name)) }
                 note = "defaulted: borne by the factor (without recourse)"
             } else {
-                let due = table.following(max(inv.dueDate, scenario.start))
-                moves.append(mv(table.following(due + c.reclaimDays), -advance, "advance reclaimed after default (\(name))"))
+                func after(_ days: Int) -> Day { table.following(max(inv.dueDate + days, scenario.start)) }
+                moves.append(mv(after(c.reclaimDays), -advance, .advanceReclaimed, name))
                 if c.insuranceCoverage > .zero {
                     let indemnity = Money.charge(amount, rate: c.insuranceCoverage)
-                    moves.append(mv(table.following(due + c.indemnityDelayDays), indemnity, "credit-insurance indemnity (\(name))"))
+                    moves.append(mv(after(c.indemnityDelayDays), indemnity, .insuranceIndemnity, name))
                     note = "defaulted: advance reclaimed, insurance pays \(c.insuranceCoverage.percentString) %"
                 } else {
                     note = "defaulted: advance reclaimed (with recourse)"
@@ -147,9 +149,9 @@ extension ForecastEngine {
             let pay = table.following(plannedPayment + p.extensionDays)
             let fee = Money.charge(amount, rate: p.annualRate, times: p.extensionDays, over: 360)
             var discount = Money.zero
-            if p.capturesDiscounts, let d = inv.discount { discount = Money.charge(amount, rate: d.rate) }
-            var moves = [mv(pay, -(amount - discount), "deferred payment to the factor (\(name))")]
-            if fee != .zero { moves.append(mv(pay, -fee, "reverse-factoring fee \(p.extensionDays) d (\(name))")) }
+            if p.capturesDiscounts, let d = inv.discount, inv.issueDate + d.days >= scenario.start { discount = Money.charge(amount, rate: d.rate) }
+            var moves = [mv(pay, -(amount - discount), .deferredPayment, name)]
+            if fee != .zero { moves.append(mv(pay, -fee, .reverseFactoringFee(days: p.extensionDays), name)) }
             var cost = FinancingCost()
             cost.financial = fee - discount
             cost.financedAmountDays = Int128(amount.cents) * Int128(pay - st.day)
@@ -170,8 +172,8 @@ extension ForecastEngine {
             let financed = amount - discount
             let repay = table.following(max(paidOn, scenario.start) + p.termDays)
             let fee = Money.charge(financed, rate: p.monthlyRate, times: p.termDays, over: 30)
-            var moves = [mv(repay, -financed, "repayment to the platform (\(name))")]
-            if fee != .zero { moves.append(mv(repay, -fee, "supplier-financing fee \(p.termDays) d (\(name))")) }
+            var moves = [mv(repay, -financed, .platformRepayment, name)]
+            if fee != .zero { moves.append(mv(repay, -fee, .supplierFinancingFee(days: p.termDays), name)) }
             var cost = FinancingCost()
             cost.financial = fee - discount
             cost.financedAmountDays = Int128(financed.cents) * Int128(p.termDays)
@@ -192,8 +194,8 @@ extension ForecastEngine {
             for k in 0..<n {
                 let part = k == n - 1 ? last : each
                 let day = table.following(plannedPayment + 30 * k)
-                moves.append(mv(day, -part, "instalment \(k + 1)/\(n) (\(name))"))
-                if k == 0 && fee != .zero { moves.append(mv(day, -fee, "split-payment fee (\(name))")) }
+                moves.append(mv(day, -part, .instalment(k + 1, of: n), name))
+                if k == 0 && fee != .zero { moves.append(mv(day, -fee, .splitPaymentFee, name)) }
                 amountDays += Int128(part.cents) * Int128(30 * k)
             }
             var cost = FinancingCost()
@@ -213,7 +215,7 @@ extension ForecastEngine {
             cost.financedAmountDays = Int128(amount.cents) * Int128(max(0, pay - st.day))
             let note = breach ? "term capped at \(cap.iso) (legal maximum); the \(terms.targetDays)-day target exceeds it" : nil
             return .success(FinancingEffect(ref: ref, decision: decision, replacesSettlement: true,
-                                            movements: [mv(pay, -amount, "payment at negotiated term " + newDue.iso, .disbursement)],
+                                            movements: [mv(pay, -amount, .negotiatedPayment(due: newDue), "", .disbursement)],
                                             cost: cost, legalBreach: breach, note: note))
 
         case .payLate(let days):
@@ -221,9 +223,9 @@ extension ForecastEngine {
             let pay = table.following(st.day + days)
             let late = pay - st.day
             let interest = Money.charge(amount, rate: terms.ecbRate + terms.latePenaltyPoints, times: late, over: 365)
-            var moves = [mv(pay, -amount, "late payment (\(late) d after due)", .disbursement)]
-            if interest != .zero { moves.append(mv(pay, -interest, "late-payment interest \(late) d")) }
-            if terms.fixedIndemnity != .zero { moves.append(mv(pay, -terms.fixedIndemnity, "fixed late-payment indemnity")) }
+            var moves = [mv(pay, -amount, .latePayment(days: late), "", .disbursement)]
+            if interest != .zero { moves.append(mv(pay, -interest, .lateInterest(days: late))) }
+            if terms.fixedIndemnity != .zero { moves.append(mv(pay, -terms.fixedIndemnity, .lateIndemnity)) }
             var cost = FinancingCost()
             cost.penalties = interest + terms.fixedIndemnity
             cost.financedAmountDays = Int128(amount.cents) * Int128(late)

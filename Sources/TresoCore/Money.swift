@@ -84,7 +84,9 @@ public struct Money: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomS
 /// Integer division rounded half away from zero: the single rounding step of every charge.
 @inlinable
 public func divideRoundingHalfAwayFromZero(_ numerator: Int128, _ denominator: Int128) -> Int128 {
-    precondition(denominator != 0, "division by zero in a charge formula")
+    // Every caller divides by a positive constant (360, 365, 30, 10⁹) or a sum it has checked is positive;
+    // a zero still yields zero rather than a trap.
+    guard denominator != 0 else { return 0 }
     var n = numerator, d = denominator
     if d < 0 { n = -n; d = -d }
     let q = n / d, r = n % d

@@ -27,6 +27,52 @@ public enum MovementSource: Sendable, Hashable {
     case bank
 }
 
+/// What a movement is, kept as data so that building a plan of a million movements formats no text;
+/// `Movement.label` renders it when a person looks.
+public enum MovementDetail: Sendable, Hashable {
+    case text(String)
+    case collection(counterparty: String)
+    case payment(counterparty: String)
+    case factoringAdvance, factoringCommission, factoringVAT, factoringInterest(days: Int)
+    case reserveReleased, reserveReleasedDefaultBorne, advanceReclaimed, insuranceIndemnity
+    case deferredPayment, reverseFactoringFee(days: Int)
+    case platformRepayment, supplierFinancingFee(days: Int)
+    case instalment(Int, of: Int), splitPaymentFee
+    case negotiatedPayment(due: Day)
+    case latePayment(days: Int), lateInterest(days: Int), lateIndemnity
+    case minimumFeeTopUp, minimumFeeVAT
+
+    /// The text shown to people; `instrument` is the contract or program name.
+    public func text(instrument: String) -> String {
+        let by = " (" + instrument + ")"
+        switch self {
+        case .text(let t): return t
+        case .collection(let c): return "collection " + c
+        case .payment(let c): return "payment " + c
+        case .factoringAdvance: return "factoring advance" + by
+        case .factoringCommission: return "factoring commission" + by
+        case .factoringVAT: return "VAT on factoring commission" + by
+        case .factoringInterest(let d): return "factoring interest \(d) d" + by
+        case .reserveReleased: return "reserve released" + by
+        case .reserveReleasedDefaultBorne: return "reserve released, default borne by the factor" + by
+        case .advanceReclaimed: return "advance reclaimed after default" + by
+        case .insuranceIndemnity: return "credit-insurance indemnity" + by
+        case .deferredPayment: return "deferred payment to the factor" + by
+        case .reverseFactoringFee(let d): return "reverse-factoring fee \(d) d" + by
+        case .platformRepayment: return "repayment to the platform" + by
+        case .supplierFinancingFee(let d): return "supplier-financing fee \(d) d" + by
+        case .instalment(let k, let n): return "instalment \(k)/\(n)" + by
+        case .splitPaymentFee: return "split-payment fee" + by
+        case .negotiatedPayment(let due): return "payment at negotiated term " + due.iso
+        case .latePayment(let d): return "late payment (\(d) d after due)"
+        case .lateInterest(let d): return "late-payment interest \(d) d"
+        case .lateIndemnity: return "fixed late-payment indemnity"
+        case .minimumFeeTopUp: return "annual minimum fee top-up, prorated" + by
+        case .minimumFeeVAT: return "VAT on minimum fee top-up" + by
+        }
+    }
+}
+
 /// One cash movement of the projection. `amount` is signed: positive in, negative out.
 public struct Movement: Sendable, Hashable {
     public var day: Day
@@ -35,14 +81,24 @@ public struct Movement: Sendable, Hashable {
     public var source: MovementSource
     /// The invoice id, recurring label or "bank": what a user searches for.
     public var reference: String
-    /// What happened, e.g. "collection Acme SA", "Salaries", "overdraft interest 2026-12".
-    public var label: String
+    public var detail: MovementDetail
+    /// The contract or program that moved the cash ("" for ordinary movements).
+    public var instrument: String
     /// Scheduled before the start date and moved onto it.
     public var overdue: Bool
 
+    /// What happened, e.g. "collection Acme SA", "Salaires", "factoring advance (bank)".
+    public var label: String { detail.text(instrument: instrument) }
+
+    public init(day: Day, amount: Money, category: MovementCategory, source: MovementSource,
+                reference: String, detail: MovementDetail, instrument: String = "", overdue: Bool = false) {
+        self.day = day; self.amount = amount; self.category = category; self.source = source
+        self.reference = reference; self.detail = detail; self.instrument = instrument; self.overdue = overdue
+    }
+
     public init(day: Day, amount: Money, category: MovementCategory, source: MovementSource,
                 reference: String, label: String, overdue: Bool = false) {
-        self.day = day; self.amount = amount; self.category = category; self.source = source
-        self.reference = reference; self.label = label; self.overdue = overdue
+        self.init(day: day, amount: amount, category: category, source: source, reference: reference,
+                  detail: .text(label), overdue: overdue)
     }
 }

@@ -26,20 +26,29 @@ public struct PlanState: Sendable {
     public init(engine: ForecastEngine, plan: Plan) {
         self.init(engine: engine, name: plan.name)
         let s = engine.scenario
-        var wanted: [InvoiceRef: Decision] = [:]
+        // One slot per invoice (not a dictionary): resolving "every payable" at 1 M invoices stays linear.
+        var wanted: [InvoiceKind: [Decision?]] = [.receivable: Array(repeating: nil, count: s.receivables.count),
+                                                  .payable: Array(repeating: nil, count: s.payables.count)]
         var explicit: Set<InvoiceRef> = []
+        // The id index is only built when a rule or a default names an invoice.
         var idIndex: [InvoiceKind: [String: Int]] = [:]
-        for kind in InvoiceKind.allCases {
-            var m: [String: Int] = [:]
-            for (i, inv) in s.invoices(kind).enumerated() where m[inv.id] == nil { m[inv.id] = i }
-            idIndex[kind] = m
+        if !plan.defaulted.isEmpty || plan.rules.contains(where: { if case .invoice = $0.selector { return true }; return false }) {
+            for kind in InvoiceKind.allCases {
+                var m: [String: Int] = [:]
+                for (i, inv) in s.invoices(kind).enumerated() where m[inv.id] == nil { m[inv.id] = i }
+                idIndex[kind] = m
+            }
+        }
+        /// Case-insensitive name match without allocating for the (many) names of another length.
+        func sameName(_ a: String, _ folded: String, _ exact: String) -> Bool {
+            a == exact || (a.utf8.count == folded.utf8.count && a.lowercased() == folded)
         }
         for rule in plan.rules {
             let list = s.invoices(rule.kind)
             switch rule.selector {
             case .invoice(let id):
                 if let i = idIndex[rule.kind]?[id] {
-                    wanted[InvoiceRef(rule.kind, i)] = rule.decision
+                    wanted[rule.kind]?[i] = rule.decision
                     explicit.insert(InvoiceRef(rule.kind, i))
                 } else {
                     refusals.append(Refusal(ref: InvoiceRef(rule.kind, -1), decision: rule.decision,
@@ -47,15 +56,15 @@ public struct PlanState: Sendable {
                 }
             case .counterparty(let name):
                 let folded = name.lowercased()
-                for (i, inv) in list.enumerated() where inv.counterparty.lowercased() == folded && !explicit.contains(InvoiceRef(rule.kind, i)) {
-                    wanted[InvoiceRef(rule.kind, i)] = rule.decision
+                for (i, inv) in list.enumerated() where sameName(inv.counterparty, folded, name) && (explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i))) {
+                    wanted[rule.kind]?[i] = rule.decision
                 }
-            case .amountAtLeast(let min):
-                for (i, inv) in list.enumerated() where inv.amount >= min && !explicit.contains(InvoiceRef(rule.kind, i)) {
-                    wanted[InvoiceRef(rule.kind, i)] = rule.decision
+            case .amountAbove(let min):
+                for (i, inv) in list.enumerated() where inv.amount > min && (explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i))) {
+                    wanted[rule.kind]?[i] = rule.decision
                 }
             case .all:
-                for i in list.indices where !explicit.contains(InvoiceRef(rule.kind, i)) { wanted[InvoiceRef(rule.kind, i)] = rule.decision }
+                for i in list.indices where explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i)) { wanted[rule.kind]?[i] = rule.decision }
             }
         }
         let receivableIds = idIndex[.receivable] ?? [:]
@@ -64,9 +73,17 @@ public struct PlanState: Sendable {
                 refusals.append(Refusal(ref: InvoiceRef(.receivable, -1), decision: .none, reason: "\(id): no open receivable with this id to mark as defaulted"))
             }
         }
-        for ref in defaulted where wanted[ref] == nil { wanted[ref] = Decision.none }
-        for (ref, d) in wanted.sorted(by: { $0.key < $1.key }) {
-            if let r = set(d, for: ref) { refusals.append(r) }
+        for ref in defaulted where wanted[.receivable]?[ref.index] == nil { wanted[.receivable]?[ref.index] = Decision.none }
+        for kind in InvoiceKind.allCases {
+            for (i, d) in (wanted[kind] ?? []).enumerated() {
+                guard let d else { continue }
+                let ref = InvoiceRef(kind, i)
+                if let r = set(d, for: ref) {
+                    refusals.append(r)
+                    // The refused decision changes nothing, but the what-if default still holds.
+                    if defaulted.contains(ref) { set(.none, for: ref) }
+                }
+            }
         }
     }
 
@@ -145,14 +162,16 @@ public struct PlanState: Sendable {
     }
 
     func planMovements() -> [Movement] {
-        let end = engine.scenario.end
+        // Charged on the horizon's last business day (cash never moves on a closed day).
+        let s = engine.scenario
+        let end = max(s.start, engine.calendar.preceding(s.end))
         var out: [Movement] = []
         for t in minimumFeeTopUps() {
             out.append(Movement(day: end, amount: -t.topUp, category: .financing, source: .bank, reference: t.contract.name,
-                                label: "annual minimum fee top-up, prorated (\(t.contract.name))"))
+                                detail: .minimumFeeTopUp, instrument: t.contract.name))
             if t.vat != .zero {
                 out.append(Movement(day: end, amount: -t.vat, category: .financing, source: .bank, reference: t.contract.name,
-                                    label: "VAT on minimum fee top-up (\(t.contract.name))"))
+                                    detail: .minimumFeeVAT, instrument: t.contract.name))
             }
         }
         return out

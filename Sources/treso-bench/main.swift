@@ -5,6 +5,10 @@
 //   treso-bench load-project DIR         load + project (budget: 1 M invoices ≤ 0.5 s, ≤ 300 MB)
 //   treso-bench compare DIR PLANS        compare PLANS plans (budget: 5 plans at 100 k ≤ 0.3 s)
 //   treso-bench toggle DIR               re-project after one decision changes (budget: ≤ 5 ms at 1 M)
+//   treso-bench keypress DIR             UI keypress → redrawn frame through the real reducer and renderer
+//                                        (budget: ≤ 16 ms at 10 k invoices, ≤ 50 ms at 100 k)
+import TerminalKit
+import TresoApp
 import TresoCore
 import TresoIO
 #if canImport(Glibc)
@@ -177,6 +181,25 @@ case "toggle":
         worst = max(worst, dt); total += dt
     }
     print("toggle invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(rounds) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+case "keypress":
+    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
+    guard let s = loaded.scenario else { fail("load failed") }
+    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
+    _ = render(state)
+    // A CFO's loop: move down, cycle the decision (re-project + re-compare), look at the chart, move on.
+    let keys: [Key] = [.down, .char(" "), .down, .char(" "), .char(" "), .right, .left, .down]
+    var worst = 0.0, total = 0.0, n = 0
+    for round in 0..<40 {
+        for k in keys {
+            let t0 = now()
+            _ = handle(.key(k), state: &state)
+            let grid = render(state)
+            let dt = now() - t0
+            if grid.width == 0 { fail("empty frame") }
+            if round > 0 { worst = max(worst, dt); total += dt; n += 1 }
+        }
+    }
+    print("keypress invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
 default:
     fail("unknown benchmark \(args[1])")
 }

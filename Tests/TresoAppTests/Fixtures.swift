@@ -27,7 +27,10 @@ enum Fixture {
 
     static func demo(width: Int = 100, height: Int = 30, theme: Theme = .default, path: String? = nil) throws -> AppState {
         let (loaded, s) = try load(path ?? demoPath)
-        return AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, theme: theme, today: today,
+        // Screens show the scenario's path: the bundled demo is named relative to the package root so that
+        // snapshots do not depend on where the repository is cloned (these fixtures never save).
+        let shownPath = path == nil ? "examples/demo/treso.toml" : loaded.tomlPath
+        return AppState(scenario: s, tomlPath: shownPath, tomlText: loaded.tomlText, theme: theme, today: today,
                         width: width, height: height)
     }
 

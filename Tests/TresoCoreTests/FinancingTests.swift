@@ -248,3 +248,54 @@ import TestSupport
         }
     }
 }
+
+/// Regressions found by the independent reference check (scripts/reference_check.py).
+@Suite struct ReferenceCheckRegressions {
+    let start = Day.ymd(2026, 3, 2) // Monday
+
+    @Test func overduePayableCanStillBeFinancedFromTheStart() throws {
+        var s = Scenario(start: start, horizonDays: 90, openingBalance: Money(cents: 500_000), calendar: .none,
+                         payables: [Invoice(id: "P-1", counterparty: "F", issueDate: Day.ymd(2026, 1, 20), dueDate: Day.ymd(2026, 2, 20), amount: Money(cents: 100_000))])
+        var p = ReverseFactoringProgram(name: "scf"); p.extensionDays = 60; p.annualRate = Rate(percent: "3.6")!
+        s.instruments.reverseFactoring = [p]
+        let eff = try #require(try ForecastEngine(scenario: s).effect(of: .reverseFactor("scf"), on: InvoiceRef(.payable, 0)).get())
+        #expect(eff.movements.map(\.day) == [start + 60, start + 60])
+        #expect(eff.cost.financial.cents == 600)
+    }
+
+    @Test func aDefaultedReceivableStaysDefaultedWhenItsDecisionIsRefused() {
+        var c = FactoringContract(name: "bank"); c.maximumInvoice = Money(cents: 50_000)
+        var s = Scenario(start: start, horizonDays: 60, calendar: .none,
+                         receivables: [Invoice(id: "R-1", counterparty: "C", issueDate: start - 1, dueDate: start + 29, amount: Money(cents: 100_000))])
+        s.instruments.factoring = [c]
+        let plan = PlanState(engine: ForecastEngine(scenario: s),
+                             plan: Plan(name: "p", rules: [PlanRule(kind: .receivable, selector: .invoice("R-1"), decision: .factor("bank"))], defaulted: ["R-1"]))
+        #expect(plan.refusals.count == 1)
+        #expect(plan.project().summary.finalBalance == .zero)
+    }
+
+    @Test func aboveMeansStrictlyAbove() {
+        var s = Scenario(start: start, horizonDays: 60, calendar: .none,
+                         receivables: [Invoice(id: "R-1", counterparty: "C", issueDate: start, dueDate: start + 30, amount: Money(cents: 100_000))])
+        s.instruments.factoring = [FactoringContract(name: "bank")]
+        let plan = PlanState(engine: ForecastEngine(scenario: s),
+                             plan: Plan(name: "p", rules: [PlanRule(kind: .receivable, selector: .amountAbove(Money(cents: 100_000)), decision: .factor("bank"))]))
+        #expect(plan.decisions.isEmpty)
+    }
+
+    @Test func oneBusinessDayAfterASaturdayIsTheMonday() {
+        #expect(BusinessCalendar(.fr).addingBusinessDays(1, to: Day.ymd(2026, 3, 7)) == Day.ymd(2026, 3, 9))
+        #expect(BusinessCalendar(.fr).addingBusinessDays(0, to: Day.ymd(2026, 3, 7)) == Day.ymd(2026, 3, 9))
+    }
+
+    @Test func effectiveRateIsRoundedOnce() throws {
+        let s = Scenario(start: start, horizonDays: 30, openingBalance: Money(cents: 1_000_000), calendar: .none,
+                         payables: [Invoice(id: "P-1", counterparty: "S", issueDate: start - 1, dueDate: Day.ymd(2026, 3, 10), amount: Money(cents: 123_118))])
+        let cmp = PlanComparison(engine: ForecastEngine(scenario: s),
+                                 plans: [Plan(name: "late", rules: [PlanRule(kind: .payable, selector: .invoice("P-1"), decision: .payLate(5))])])
+        let r = try #require(cmp.results.first { $0.name == "late" })
+        #expect(r.totalCost.cents == 205 + 4_000)
+        // 42.05 × 365 / (1 231.18 × 5) = 249.32584999… %
+        #expect(r.effectiveAnnualRatePercent(decimals: 4) == "249.3258")
+    }
+}

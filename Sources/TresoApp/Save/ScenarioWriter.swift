@@ -10,7 +10,7 @@ enum ScenarioWriter {
         switch rule.selector {
         case .invoice(let id): selector = "invoice = " + tomlQuoted(id)
         case .counterparty(let name): selector = (rule.kind == .receivable ? "customer = " : "supplier = ") + tomlQuoted(name)
-        case .amountAtLeast(let m): selector = (rule.kind == .receivable ? "receivables_above = " : "payables_above = ") + amountLiteral(m)
+        case .amountAbove(let m): selector = (rule.kind == .receivable ? "receivables_above = " : "payables_above = ") + amountLiteral(m)
         case .all: selector = "all = " + tomlQuoted(rule.kind == .receivable ? "receivables" : "payables")
         }
         return "{ " + selector + ", action = " + tomlQuoted(rule.decision.code) + " }"

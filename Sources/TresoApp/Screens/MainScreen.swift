@@ -255,7 +255,7 @@ enum MainScreen {
             var cells = [(isBest ? "★ " : "") + r.name, Format.money(r.totalCost)]
             var styles: [Style?] = [isBest ? t[.best] : nil, nil]
             if showEBE { cells.append(Format.money(r.operatingCost)); styles.append(t[.muted]) }
-            cells.append(Format.rate(r.effectiveAnnualRate)); styles.append(nil)
+            cells.append(r.effectiveAnnualRatePercent(decimals: 2).map { $0 + "%" } ?? "—"); styles.append(nil)
             cells.append(Format.balance(sum.lowestBalance)); styles.append(sum.lowestBalance.isNegative ? t[.negative] : nil)
             if showOn { cells.append(Format.dayMonth(sum.lowestBalanceDate)); styles.append(t[.muted]) }
             cells.append(String(sum.daysOverdrawn)); styles.append(sum.daysOverdrawn > 0 ? t[.warning] : nil)

@@ -90,8 +90,10 @@ struct DuplicateIDIndex {
     /// Unescaped copies of escaped ids, made on demand.
     private var scratch: [UInt8] = []
 
-    mutating func reserve(_ n: Int) { entries.reserveCapacity(n) }
-    func release() {}
+    /// Ids expected in all: the table, once needed, is made big enough for them at once.
+    private var expected = 0
+
+    mutating func reserve(_ n: Int) { entries.reserveCapacity(n); expected = n }
 
     /// Remembers an id at `p[s..<e]`; returns the line of an earlier identical id, if any.
     @inline(__always)
@@ -167,11 +169,17 @@ struct DuplicateIDIndex {
         return nil
     }
 
-    /// (Re)builds the table from every id so far, at most half full (it grows at 70 %).
+    /// (Re)builds the table from every id so far, at most half full (it grows at 70 %), or two-thirds
+    /// full once all the expected ids are in (rebuilding a large table costs more than the probes).
     private mutating func buildTable(_ p: UnsafePointer<UInt8>) {
         var cap = 1024
-        while cap < entries.count * 2 { cap <<= 1 }
-        var newSlots = [UInt64](repeating: 0, count: cap)
+        while cap < max(entries.count * 2, expected * 3 / 2) { cap <<= 1 }
+        // Probes land anywhere in the table: 2 MB pages spare a TLB miss on each (see `adviseHugePages`).
+        var newSlots = [UInt64](unsafeUninitializedCapacity: cap) { buf, n in
+            adviseHugePages(buf)
+            buf.initialize(repeating: 0)
+            n = cap
+        }
         let m = cap - 1
         for (k, e) in entries.enumerated() {
             let h = hash(p, e)

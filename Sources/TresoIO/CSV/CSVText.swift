@@ -59,7 +59,7 @@ struct CSVText {
         let lf = ones &* 0x0A, cr = ones &* 0x0D
         let raw = UnsafeRawPointer(p)
         while r + 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: r, as: UInt64.self)
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: r, as: UInt64.self))
             let x = w ^ dd, y = w ^ lf, z = w ^ cr
             // The lowest byte flagged by the "has a zero byte" trick is exact.
             let m = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)) & highs
@@ -242,7 +242,7 @@ struct CSVText {
 struct DateCache {
     private var keys: UnsafeMutablePointer<UInt64>   // two words per entry: first 8 bytes, last 2 bytes | 1 << 16
     private var days: UnsafeMutablePointer<Day>
-    private static let size = 1024
+    private static let size = 4096
 
     init() {
         keys = .allocate(capacity: 2 * DateCache.size)
@@ -257,7 +257,7 @@ struct DateCache {
         guard e - s == 10 else { return parseDate(p, s, e) }
         let k0 = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: s, as: UInt64.self)
         let k1 = UInt64(p[s + 8]) | UInt64(p[s + 9]) << 8 | 1 << 16
-        let slot = Int(truncatingIfNeeded: ((k0 ^ (k1 &* 0x9E37_79B9)) &* 0xFF51_AFD7_ED55_8CCD) >> 54)
+        let slot = Int(truncatingIfNeeded: ((k0 ^ (k1 &* 0x9E37_79B9)) &* 0xFF51_AFD7_ED55_8CCD) >> 52)
         if keys[2 * slot] == k0 && keys[2 * slot + 1] == k1 { return .ok(days[slot]) }
         let r = parseDate(p, s, e)
         if case .ok(let d) = r {

@@ -149,7 +149,8 @@ enum InvoiceStatusWords {
     static let table: [String: InvoiceStatus] = {
         var t: [String: InvoiceStatus] = [:]
         for w in ["open", "ouvert", "ouverte", "a payer", "a encaisser", "en attente", "non paye", "non payee",
-                  "impaye", "impayee", "en cours", "unpaid", "pending", "due"] { t[w] = .open }
+                  "impaye", "impayee", "en cours", "unpaid", "pending", "due", "en retard", "late", "overdue", "echue",
+                  "echu", "a venir", "upcoming"] { t[w] = .open }
         for w in ["paid", "paye", "payee", "regle", "reglee", "solde", "soldee", "encaisse", "encaissee",
                   "lettre", "lettree", "settled"] { t[w] = .paid }
         for w in ["disputed", "litige", "en litige", "conteste", "contestee", "contentieux", "dispute"] { t[w] = .disputed }

@@ -133,7 +133,8 @@ struct InvoiceCSVParser {
     var out: UnsafeMutablePointer<Invoice>?
     var outCapacity = 0
     var outCount = 0
-    /// Only if the buffer is full, which the line-break bound rules out; kept as a safety net.
+    /// Invoices past the buffer when the row estimate was short; once used, every later invoice goes
+    /// here too, to keep file order.
     var overflow: [Invoice] = []
     var disputed: [Invoice] = []
     var paidSkipped = 0
@@ -171,7 +172,7 @@ struct InvoiceCSVParser {
     }
 
     mutating func release() {
-        t.release(); dates.release(); ids.release()
+        t.release(); dates.release()
     }
 
     // MARK: Diagnostics
@@ -304,8 +305,9 @@ struct InvoiceCSVParser {
         // Rows expected from the average line length of the first 64 KB, plus a margin: reserving once
         // avoids copying a large array while it grows, and capacity never touched costs no memory.
         let sampleEnd = min(end, s + 65_536)
-        var lines = 0
-        for i in s..<sampleEnd where t.p[i] == 0x0A || t.p[i] == 0x0D { lines += 1 }
+        var lf = 0, cr = 0
+        for i in s..<sampleEnd { if t.p[i] == 0x0A { lf += 1 } else if t.p[i] == 0x0D { cr += 1 } }
+        let lines = lf > 0 ? lf : cr // CRLF counts once
         let perLine = max(1, (sampleEnd - s) / max(1, lines))
         func expected(_ bytes: Int) -> Int { bytes / perLine * 9 / 8 + 64 }
 
@@ -585,7 +587,7 @@ struct InvoiceCSVParser {
                               country: country, note: note, line: line32)
         if status == .disputed {
             disputed.append(consume invoice)
-        } else if let out, outCount < outCapacity {
+        } else if let out, outCount < outCapacity, overflow.isEmpty {
             (out + outCount).initialize(to: consume invoice)
             outCount += 1
         } else {

@@ -10,8 +10,6 @@ public enum ComparisonExport {
         }
     }
 
-    static func rate(_ r: Rate?) -> String { r.map { $0.percentString(decimals: 2) + " %" } ?? "—" }
-
     public static func table(_ c: PlanComparison, title: String, currency: String) -> String {
         let names = c.results.enumerated().map { i, r in (c.bestIndex == i ? "★ " : "") + r.name }
         var t = TextTable(headers: [""] + names, alignments: [.left] + Array(repeating: .right, count: names.count))
@@ -22,7 +20,7 @@ public enum ComparisonExport {
         row("    of which bank charges") { $0.bankCharges.formatted() }
         row("    of which penalties") { $0.financing.penalties.formatted() }
         row("Recoverable VAT paid") { $0.financing.recoverableVAT.formatted() }
-        row("Effective annual rate") { rate($0.effectiveAnnualRate) }
+        row("Effective annual rate") { $0.effectiveAnnualRatePercent(decimals: 2).map { $0 + " %" } ?? "—" }
         t.addSeparator()
         row("Lowest balance") { $0.projection.summary.lowestBalance.formatted() }
         row("  on") { $0.projection.summary.lowestBalanceDate.iso }
@@ -55,7 +53,7 @@ public enum ComparisonExport {
         return [("name", .string(r.name)), ("total_cost", .money(r.totalCost)), ("operating_cost", .money(r.operatingCost)),
                 ("financial_cost", .money(r.financialCost)), ("bank_charges", .money(r.bankCharges)),
                 ("penalties", .money(r.financing.penalties)), ("recoverable_vat", .money(r.financing.recoverableVAT)),
-                ("effective_annual_rate", r.effectiveAnnualRate.map { .string($0.percentString(decimals: 4)) } ?? .null),
+                ("effective_annual_rate", r.effectiveAnnualRatePercent(decimals: 4).map { .string($0) } ?? .null),
                 ("lowest_balance", .money(s.lowestBalance)), ("lowest_balance_date", .day(s.lowestBalanceDate)),
                 ("peak_overdraft", .money(s.peakOverdraft)), ("days_overdrawn", .int(s.daysOverdrawn)),
                 ("days_below_buffer", .int(s.daysBelowBuffer)), ("days_over_limit", .int(s.daysOverLimit)),

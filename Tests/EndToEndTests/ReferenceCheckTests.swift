@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The binary agrees, figure for figure, with an independent Python reference written from the docs alone
+/// (scripts/reference_check.py) on random scenarios covering every instrument, plans and defaults.
+@Suite struct ReferenceCheckTests {
+    @Test func binaryMatchesTheIndependentReference() throws {
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            ?? ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ $0 + "/python3" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            print("skipping the reference check: python3 is not installed")
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [packageRoot() + "/scripts/reference_check.py", "--seeds", "0-39", "--treso", tresoBinary()]
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "reference check failed:\n\(text.suffix(3000))")
+        #expect(text.contains("0 mismatches"))
+    }
+}
