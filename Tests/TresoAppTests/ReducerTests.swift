@@ -637,3 +637,50 @@ import TresoCore
         #expect(s.width == 0)
     }
 }
+
+@Suite struct ReducerPropertiesTests {
+    @Test func reduceIsDeterministic() throws {
+        var a = try Fixture.demo(), b = try Fixture.demo()
+        #expect(a == b)
+        let actions: [Action] = [.command(.focusNext), .command(.rowDown), .command(.toggleNegotiation), .command(.dayNext),
+                                 .text(.insert("x")), .command(.filter), .text(.insert("a")), .text(.submit), .run("plan new z"),
+                                 .command(.undo), .resize(width: 90, height: 27)]
+        for action in actions {
+            #expect(a.send(action) == b.send(action))
+            #expect(a == b, "\(action)")
+        }
+    }
+
+    @Test func togglingTwiceGivesTheSameDocument() throws {
+        var s = try Fixture.demo()
+        let start = s.workspace
+        s.focus = .payables
+        s.send(.command(.sortByExpected))
+        s.send(.command(.firstRow))
+        s.send(.command(.toggleNegotiation))
+        #expect(s.workspace != start)
+        s.send(.command(.toggleNegotiation))
+        #expect(s.workspace == start)
+    }
+
+    @Test func everyCommandInEveryContextIsSafe() throws {
+        let base = try Fixture.demo(width: 80, height: 24)
+        let modes: [Mode] = [.normal, .help(scroll: 0), .confirmQuit, .picker(Picker(title: "t", options: [], selected: 0)),
+                             .form(TermsForm(fields: TermField.all(for: base.scenario.instruments))),
+                             .filter(kind: .receivable, text: "", previous: ""), .command(text: "")]
+        for pane in Pane.allCases {
+            for mode in modes {
+                for c in Command.allCases {
+                    var s = base
+                    s.focus = pane
+                    s.mode = mode
+                    let effects = s.send(.command(c))
+                    _ = render(s)
+                    if effects.contains(.quit) {
+                        #expect([Command.quit, .forceQuit, .confirmDiscard].contains(c), "\(c) quit in \(pane)/\(mode)")
+                    }
+                }
+            }
+        }
+    }
+}

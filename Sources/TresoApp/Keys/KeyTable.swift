@@ -108,6 +108,9 @@ public struct KeyBinding: Sendable, Hashable {
 }
 
 /// The one key table: dispatch, the key bar and the `?` help screen are all generated from it.
+///
+/// Not bound on purpose: Ctrl-C (the terminal keeps it as an interrupt, see NcursesTerminal), Ctrl-Z (suspend)
+/// and Ctrl-S/Ctrl-Q (flow control on many terminals): none of them reliably reaches the program.
 public enum KeyTable {
     static let invoices: [KeyContext] = [.receivables, .payables]
     static let panes: [KeyContext] = [.receivables, .payables, .chart, .comparison]
@@ -161,9 +164,9 @@ public enum KeyTable {
         KeyBinding(.duplicatePlan, ["D"], [.global], "duplicate the active plan (:plan dup NAME)"),
         KeyBinding(.renamePlan, ["R"], [.global], "rename the active plan (:plan rename NAME)"),
         KeyBinding(.editTerms, ["e"], [.global], "edit opening balance, buffer, overdraft and contract rates", bar: "terms"),
-        KeyBinding(.undo, ["u", "ctrl-z"], [.global], "undo (no limit within the session)", bar: "undo"),
+        KeyBinding(.undo, ["u"], [.global], "undo (no limit within the session)", bar: "undo"),
         KeyBinding(.redo, ["ctrl-r", "U"], [.global], "redo"),
-        KeyBinding(.save, ["w", "ctrl-s"], [.global], "save plans and terms to treso.toml (comments kept)", bar: "save"),
+        KeyBinding(.save, ["w"], [.global], "save plans and terms to treso.toml (comments kept)", bar: "save"),
         KeyBinding(.cycleTheme, ["T"], [.global], "next built-in theme"),
         KeyBinding(.commandLine, [":"], [.global], "command line: plan new|rename|dup|delete NAME, goto DATE, export csv FILE, theme NAME, w, q"),
         KeyBinding(.help, ["?", "F1"], [.global], "this help", bar: "help"),
@@ -287,7 +290,8 @@ public enum KeyTable {
                 s += (s.isEmpty ? "" : "\n") + "**\(line.name)**\n\n| Keys | Command | What it does |\n|---|---|---|\n"
             } else {
                 let keys = line.keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
-                s += "| \(keys) | `\(line.name)` | \(line.help) |\n"
+                let help = line.help.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+                s += "| \(keys) | `\(line.name)` | \(help) |\n"
             }
         }
         return s

@@ -110,7 +110,7 @@ enum Overlays {
             y += 1
         }
         let footer = f.error.map { Span("✗ " + $0, style: t[.error]) }
-            ?? Span(f.editing == nil ? "amounts like 38000.00 · rates in percent like 9.5 · u undoes a change" : "Enter applies · Esc cancels",
+            ?? Span(f.editing == nil ? "amounts like 38000.00 · rates in percent like 9.5 · after Esc, u undoes" : "Enter applies · Esc cancels",
                     style: t[.muted])
         grid.put([footer], x: inner.x, y: inner.maxY - 1, clip: inner)
     }
