@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "TresoCoreTests", dependencies: ["TresoCore", "TestSupport"]),
         .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
-        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"]),
+        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
@@ -140,6 +141,18 @@ static inline void treso_install_signal_handlers(void) {
         sigaction(treso_signals[i], &action, NULL);
     }
     atexit(treso_on_exit);
+}
+
+/* Ctrl-C arrives as a key (so quitting asks about unsaved changes) instead of raising SIGINT:
+   the terminal's interrupt character is disabled for the program's mode only. ncurses saved the
+   shell's modes before and puts them back on endwin, so the user's terminal is unchanged after. */
+static inline void treso_disable_interrupt_key(void) {
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_cc[VINTR] = _POSIX_VDISABLE;
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+        def_prog_mode();
+    }
 }
 
 #endif

@@ -23,10 +23,10 @@ public enum NcursesTerminalError: Error, Equatable, CustomStringConvertible {
 /// Use it from one thread only (the main loop); `@unchecked Sendable` lets that loop hold it in
 /// Swift 6 code without pretending ncurses is thread-safe.
 ///
-/// Ctrl-C: the terminal stays in cbreak mode with ISIG, so Ctrl-C raises SIGINT rather than arriving
-/// as a key. The handler restores the terminal and the process dies of SIGINT (the shell sees 130).
-/// Interrupting always works, even if the event loop is stuck in a long computation; the key table
-/// should therefore not bind `ctrl-c`. Ctrl-Z suspends and resumes cleanly (ncurses handles SIGTSTP).
+/// Ctrl-C arrives as the key `ctrl-c` (the terminal's interrupt character is disabled in the program's
+/// mode), so the app can ask before discarding unsaved work. Ctrl-\ (SIGQUIT) still interrupts a stuck
+/// program, and a SIGINT sent from outside still restores the terminal and ends the process (exit 130).
+/// Ctrl-Z suspends and resumes cleanly (ncurses handles SIGTSTP).
 ///
 /// The terminal is restored on every exit path: `stop()`, normal exit (an `atexit` hook), and the
 /// signals INT, TERM, HUP, QUIT, SEGV, BUS, ABRT, FPE and ILL (handlers in `CNcursesw/shim.h`).
@@ -78,6 +78,7 @@ public final class NcursesTerminal: TerminalBackend, @unchecked Sendable {
         treso_install_signal_handlers()
 
         cbreak()
+        treso_disable_interrupt_key()
         noecho()
         nonl()
         keypad(window, true)

@@ -140,7 +140,7 @@ func load(_ dir: String) -> Scenario {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle DIR [N]") }
+guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle|keypress DIR [N]") }
 let dir = args[2]
 switch args[1] {
 case "generate":

@@ -170,7 +170,7 @@ public enum KeyTable {
         KeyBinding(.cycleTheme, ["T"], [.global], "next built-in theme"),
         KeyBinding(.commandLine, [":"], [.global], "command line: plan new|rename|dup|delete NAME, goto DATE, export csv FILE, theme NAME, w, q"),
         KeyBinding(.help, ["?", "F1"], [.global], "this help", bar: "help"),
-        KeyBinding(.quit, ["q"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
+        KeyBinding(.quit, ["q", "ctrl-c"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
         // Help screen
         KeyBinding(.rowDown, ["down", "j", "space"], [.help], "scroll down"),
         KeyBinding(.rowUp, ["up", "k"], [.help], "scroll up"),
