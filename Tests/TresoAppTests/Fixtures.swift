@@ -11,10 +11,7 @@ import Glibc
 /// The demo scenario and helpers shared by the app's tests.
 enum Fixture {
     /// The package root, from this file's path (Tests/TresoAppTests/Fixtures.swift).
-    static let root: String = {
-        let parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-        return parts.dropLast(3).joined(separator: "/")
-    }()
+    static let root: String = packageRoot()
     static var demoPath: String { root + "/examples/demo" }
     /// A fixed "today": the demo's start.
     static let today = Day.ymd(2026, 12, 1)
