@@ -14,7 +14,7 @@ let package = Package(
         // Pure domain: money, days, calendars, invoices, scenario, projection, financing, comparison.
         .target(name: "TresoCore"),
         // Files: CSV invoices, TOML scenarios, e-invoices, exports.
-        .target(name: "TresoIO", dependencies: ["TresoCore"]),
+        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit"]),
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),
         // Application state, actions, reducer, screens, key table, themes. No ncurses.
