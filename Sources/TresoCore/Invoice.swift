@@ -36,6 +36,10 @@ public struct Invoice: Sendable, Hashable {
     /// When the user expects it to settle, overriding the delay conventions.
     public var expectedDate: Day?
     public var discount: EarlyPaymentDiscount?
+    /// VAT included in `amount`, when the source gives it (a TVA / Montant HT column, an e-invoice's VAT total).
+    /// Losses, insurance and discount gains are measured excluding VAT; nil means "derive it from the
+    /// scenario's default VAT rate".
+    public var vatAmount: Money?
     public var country: String?
     public var note: String?
     /// 1-based line of the row in its source file (0 when built in code).
@@ -43,10 +47,10 @@ public struct Invoice: Sendable, Hashable {
 
     @inlinable public init(id: String, counterparty: String, issueDate: Day, dueDate: Day, amount: Money,
                 status: InvoiceStatus = .open, expectedDate: Day? = nil, discount: EarlyPaymentDiscount? = nil,
-                country: String? = nil, note: String? = nil, line: Int32 = 0) {
+                country: String? = nil, note: String? = nil, line: Int32 = 0, vatAmount: Money? = nil) {
         self.id = id; self.counterparty = counterparty; self.issueDate = issueDate; self.dueDate = dueDate
         self.amount = amount; self.status = status; self.expectedDate = expectedDate; self.discount = discount
-        self.country = country; self.note = note; self.line = line
+        self.country = country; self.note = note; self.line = line; self.vatAmount = vatAmount
     }
 }
 
