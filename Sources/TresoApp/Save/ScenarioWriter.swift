@@ -68,8 +68,9 @@ extension AppState {
         let s = workspace.scenario
         return (Workspace.builtinCount..<workspace.planCount).map { i in
             let st = workspace.plan(i)
-            let ids = st.defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
-            return ScenarioWriter.block(name: st.name, rules: rules[i] ?? [], defaulted: ids)
+            _ = s
+            // Defaults are the scenario's what-if ([what_if] defaulted), written once, not per plan.
+            return ScenarioWriter.block(name: st.name, rules: rules[i] ?? [], defaulted: [])
         }
     }
 
@@ -80,6 +81,12 @@ extension AppState {
         let now = workspace.scenario.terms
         for field in TermField.all(for: now.instruments) where field.text(in: now) != field.text(in: savedTerms) {
             try editor.set(field.tomlPath, literal: field.text(in: now))
+        }
+        // The what-if defaults every plan shares: written under [what_if] when they differ from the file's.
+        let s = workspace.scenario
+        let ids = workspace.plan(0).defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
+        if Set(ids) != Set(s.defaulted) {
+            try editor.set(["what_if", "defaulted"], literal: "[" + ids.map(tomlQuoted).joined(separator: ", ") + "]")
         }
         let rules = rulesToSave()
         let blocks = planBlocks(rules: rules)
