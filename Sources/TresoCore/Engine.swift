@@ -15,7 +15,8 @@ public struct ForecastEngine: Sendable {
     public let calendar: BusinessCalendar
     public let table: SettlementTable
     /// Settlement of each receivable / payable, parallel to the scenario's arrays.
-    public let receivableSettlements: [Settlement]
+    /// Settable inside TresoCore so that the risk simulation can re-settle receivables on a path's drawn dates.
+    public internal(set) var receivableSettlements: [Settlement]
     public let payableSettlements: [Settlement]
     /// Recurring flow occurrences through the window limit: (flow index, scheduled, settled).
     public let recurringOccurrences: [(flow: Int, scheduled: Day, day: Day)]

@@ -95,6 +95,10 @@ public struct Scenario: Sendable {
     public var plans: [Plan] = []
     /// What-if: receivables (by id) whose customer never pays, in every plan (`[what_if] defaulted`).
     public var defaulted: [String] = []
+    /// How late customers may pay, for the risk simulation (`[risk]`; nil = the default built from the delays above).
+    public var risk: RiskSettings? = nil
+    /// Payment delays observed on paid receivables (days after the due date), by customer, when the export gives them.
+    public var paymentHistory: [String: [Int]] = [:]
     /// VAT rate used to derive the amount excluding VAT of an invoice that does not give its VAT.
     public var defaultVATRate: Rate = Rate(percentHundredths: 2000)
     /// Source files, for locating problems in messages ("receivables.csv").

@@ -3,6 +3,8 @@
 public enum JSON {
     case string(String)
     case int(Int)
+    /// A decimal number written as given (e.g. a probability "0.1235"), for values that are not amounts.
+    case number(String)
     case bool(Bool)
     case null
     case array([JSON])
@@ -24,6 +26,7 @@ public enum JSON {
         switch self {
         case .string(let s): JSON.quote(s, into: &out)
         case .int(let i): out += String(i)
+        case .number(let t): out += t
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

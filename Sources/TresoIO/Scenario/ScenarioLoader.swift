@@ -24,7 +24,7 @@ public enum ScenarioLoader {
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
-        + FinancingSection.rootKeys
+        + FinancingSection.rootKeys + RiskSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
     /// (the CLI passes today; the engine never reads the clock).
@@ -117,6 +117,7 @@ public enum ScenarioLoader {
         }
 
         let financing = FinancingSection.read(root: root, sink: sink)
+        let risk = RiskSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
         if let t = root.table("what_if") {
@@ -154,6 +155,7 @@ public enum ScenarioLoader {
                                 receivablesFile: files[.receivable] ?? "", payablesFile: files[.payable] ?? "")
         scenario.defaultVATRate = defaultVAT
         scenario.defaulted = defaulted
+        scenario.risk = risk
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         result.diagnostics = sink.items
         if !sink.hasErrors { result.scenario = scenario }

@@ -1,0 +1,281 @@
+/// The 5th, 50th and 95th percentiles of one day's closing balance over the simulated paths.
+public struct DailyQuantiles: Sendable, Hashable {
+    public var day: Day
+    public var p5: Money
+    public var p50: Money
+    public var p95: Money
+}
+
+/// One plan's risk over the simulated paths. docs/calculations.md §12.
+public struct PlanRisk: Sendable {
+    public var name: String
+    public var paths: Int
+    /// Paths with at least one day over the overdraft limit in the horizon.
+    public var overLimitPaths: Int
+    /// Paths with at least one day below the minimum cash in the horizon.
+    public var belowBufferPaths: Int
+    /// Mean over the paths of the plan's total cost (financing + bank charges + losses, over the risk window).
+    public var expectedCost: Money
+    public var costP95: Money
+    /// 5th percentile of the horizon's lowest closing balance.
+    public var lowestBalanceP5: Money
+    public var days: [DailyQuantiles]
+
+    public var pOverLimit: Double { paths > 0 ? Double(overLimitPaths) / Double(paths) : 0 }
+    public var pBelowBuffer: Double { paths > 0 ? Double(belowBufferPaths) / Double(paths) : 0 }
+    /// A probability as an exact decimal with 4 decimals (count / paths rounded half away from zero).
+    public static func probabilityText(_ count: Int, of paths: Int) -> String {
+        guard paths > 0 else { return "0" }
+        let v = divideRoundingHalfAwayFromZero(Int128(count) * 10_000, Int128(paths))
+        let whole = v / 10_000, frac = String(Int(v % 10_000))
+        return String(Int(whole)) + "." + String(repeating: "0", count: 4 - frac.count) + frac
+    }
+}
+
+/// Every plan's risk, measured on the same simulated paths.
+public struct RiskReport: Sendable {
+    public var paths: Int
+    public var seed: UInt64
+    public var horizonEnd: Day
+    /// Costs are counted through this day: the comparison window, extended so that the latest drawn payment
+    /// (and a default's reclaim) settles in it.
+    public var windowEnd: Day
+    public var plans: [PlanRisk]
+    /// Receivables drawing from each source of delays.
+    public var sources: [DelaySource: Int]
+    /// What the figures assume rather than know, in words.
+    public var assumptions: [String]
+}
+
+/// Monte Carlo simulation of customers' payment delays and defaults. Pure and seeded: the same states,
+/// model, paths and seed give the same report on any machine.
+///
+/// Each path draws, for every open receivable without an explicit expected date, a delay from its customer's
+/// distribution (and whether it defaults); the receivable settles on the business day following due + delay
+/// (or the start when that is earlier), exactly as `ForecastEngine` settles it. Every plan is then projected
+/// over the same draws (common random numbers) by shifting, in the plan's own ledger, only the receivables
+/// whose settlement changed: an invoice without effect moves its receipt; one with an effect (factoring,
+/// a default) has its effect rebuilt by the engine on the drawn settlement and swapped in. The ledger is
+/// restored after each path, so memory does not grow with the paths except for the exact quantile arrays.
+public enum RiskSimulation {
+    public static let defaultPaths = 2_000
+
+    private struct Change { var index: Int; var settlement: Settlement; var defaulted: Bool }
+    private struct Swap { var index: Int; var old: Int32; var new: FinancingEffect? }
+
+    /// One plan, prepared once: its ledger and, per receivable, its effect (own or base) if any.
+    private struct Prepared {
+        var ledger: CashLedger
+        var cost: Int64
+        var defaulted: [Bool]
+        var effectIndex: [Int32]
+        var effects: [FinancingEffect]
+        var decisions: [Decision]
+    }
+
+    public static func run(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64) -> RiskReport {
+        let paths = max(requested, 1)
+        guard let engine = states.first?.engine else {
+            return RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
+        }
+        let s = engine.scenario
+        let start = s.start, horizon = engine.horizonCount
+        let receivables = s.receivables
+        var drawn: [Int] = []
+        for i in receivables.indices where i < model.receivableDistribution.count && model.receivableDistribution[i] >= 0 { drawn.append(i) }
+
+        // The risk window: the comparison's, extended to the latest settlement (or reclaim) a draw can produce.
+        var latest = states.reduce(s.end) { max($0, $1.latestMovementDay) }
+        var lastDue = s.start
+        for i in drawn {
+            let inv = receivables[i]
+            let d = model.distributions[Int(model.receivableDistribution[i])]
+            let maxDelay = Int(d.delays.max() ?? 0)
+            latest = max(latest, inv.dueDate + maxDelay + 7)
+            lastDue = max(lastDue, inv.dueDate)
+        }
+        if model.hasDefaults {
+            for c in s.instruments.factoring { latest = max(latest, lastDue + max(c.reclaimDays, c.indemnityDelayDays) + 7) }
+        }
+        let windowEnd = min(engine.windowLimit, latest)
+        let windowDays = windowEnd - start + 1
+
+        let prepared: [Prepared] = states.map { st in
+            var p = Prepared(ledger: st.finalLedger, cost: st.financingCost.total.cents,
+                             defaulted: Array(repeating: false, count: receivables.count),
+                             effectIndex: Array(repeating: -1, count: receivables.count), effects: [], decisions: [])
+            for ref in st.defaulted where ref.kind == .receivable && ref.index < receivables.count { p.defaulted[ref.index] = true }
+            for i in drawn {
+                let ref = InvoiceRef(.receivable, i)
+                if let e = st.effects[ref] ?? engine.baseEffects[ref] {
+                    p.effectIndex[i] = Int32(p.effects.count)
+                    p.effects.append(e)
+                    p.decisions.append(st.decision(for: ref))
+                }
+            }
+            return p
+        }
+
+        let n = states.count
+        var closings = Array(repeating: [Int64](repeating: 0, count: horizon * paths), count: n)
+        var costs = Array(repeating: [Int64](repeating: 0, count: paths), count: n)
+        var lowest = Array(repeating: [Int64](repeating: 0, count: paths), count: n)
+        var overLimit = Array(repeating: 0, count: n), belowBuffer = Array(repeating: 0, count: n)
+        var ledgers = prepared.map(\.ledger)
+
+        var pathEngine = engine
+        var changes: [Change] = []
+        var swaps: [Swap] = []
+        let base = engine.receivableSettlements
+        for path in 0..<paths {
+            var rng = SplitMix64.forPath(seed: seed, path: path)
+            changes.removeAll(keepingCapacity: true)
+            for i in drawn {
+                let d = model.distributions[Int(model.receivableDistribution[i])]
+                var def = false
+                if d.defaultNanos > 0 { def = Int64(rng.below(UInt64(Rate.scale))) < d.defaultNanos }
+                let k = d.delays.count == 1 ? d.delays[0] : d.delays[Int(rng.below(UInt64(d.delays.count)))]
+                let st = ForecastEngine.settle(receivables[i].dueDate + Int(k), start: start, table: engine.table)
+                if st.day != base[i].day || def { changes.append(Change(index: i, settlement: st, defaulted: def)) }
+            }
+            for c in changes { pathEngine.receivableSettlements[c.index] = c.settlement }
+
+            for pi in 0..<n {
+                let prep = prepared[pi]
+                var cost = prep.cost
+                swaps.removeAll(keepingCapacity: true)
+                for c in changes {
+                    let i = c.index, amount = receivables[i].amount
+                    let planned = prep.defaulted[i], def = planned || c.defaulted
+                    let ei = prep.effectIndex[i]
+                    if ei < 0 && !def {
+                        ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                        ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
+                        continue
+                    }
+                    if c.settlement.day == base[i].day && def == planned { continue }
+                    // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
+                    if ei >= 0 { prep.effects[Int(ei)].apply(to: &ledgers[pi], engine: engine, sign: -1); cost -= prep.effects[Int(ei)].cost.total.cents }
+                    ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                    // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
+                    // makes impossible (paid before the factor would fund) falls back to no decision.
+                    let ref = InvoiceRef(.receivable, i)
+                    let decision = ei >= 0 ? prep.decisions[Int(ei)] : .none
+                    var new: FinancingEffect? = nil
+                    switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
+                    case .success(let e): new = e
+                    case .failure: if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e }
+                    }
+                    ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
+                    if let new { new.apply(to: &ledgers[pi], engine: pathEngine, sign: 1); cost += new.cost.total.cents }
+                    swaps.append(Swap(index: i, old: ei, new: new))
+                }
+
+                let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                                            days: windowDays)
+                let shown = windowDays == horizon ? window
+                    : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
+                costs[pi][path] = cost + window.summary.bankCharges.cents
+                lowest[pi][path] = shown.summary.lowestBalance.cents
+                if shown.summary.daysOverLimit > 0 { overLimit[pi] += 1 }
+                if shown.summary.daysBelowBuffer > 0 { belowBuffer[pi] += 1 }
+                closings[pi].withUnsafeMutableBufferPointer { buf in
+                    for (d, pos) in shown.days.enumerated() where d < horizon { buf[d * paths + path] = pos.closing.cents }
+                }
+
+                // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
+                for w in swaps.reversed() {
+                    let i = w.index, amount = receivables[i].amount
+                    let settled = pathEngine.receivableSettlements[i].day
+                    if let e = w.new { e.apply(to: &ledgers[pi], engine: pathEngine, sign: -1) }
+                    ledgers[pi].add(-amount, on: settled, as: .receipt)
+                    ledgers[pi].add(amount, on: base[i].day, as: .receipt)
+                    if w.old >= 0 { prep.effects[Int(w.old)].apply(to: &ledgers[pi], engine: engine, sign: 1) }
+                }
+                for c in changes where prep.effectIndex[c.index] < 0 && !(prep.defaulted[c.index] || c.defaulted) {
+                    let amount = receivables[c.index].amount
+                    ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
+                    ledgers[pi].add(amount, on: base[c.index].day, as: .receipt)
+                }
+            }
+            for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
+        }
+
+        var plans: [PlanRisk] = []
+        for pi in 0..<n {
+            var days: [DailyQuantiles] = []
+            days.reserveCapacity(horizon)
+            closings[pi].withUnsafeMutableBufferPointer { buf in
+                for d in 0..<horizon {
+                    let slice = UnsafeMutableBufferPointer(rebasing: buf[(d * paths)..<((d + 1) * paths)])
+                    let q = Quantiles.three(slice)
+                    days.append(DailyQuantiles(day: start + d, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2)))
+                }
+            }
+            let total = costs[pi].reduce(Int128(0)) { $0 + Int128($1) }
+            let mean = Int64(clamping: divideRoundingHalfAwayFromZero(total, Int128(paths)))
+            let c95 = costs[pi].withUnsafeMutableBufferPointer { Quantiles.select($0, rank: Quantiles.rank(95, of: paths)) }
+            let l5 = lowest[pi].withUnsafeMutableBufferPointer { Quantiles.select($0, rank: Quantiles.rank(5, of: paths)) }
+            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: overLimit[pi], belowBufferPaths: belowBuffer[pi],
+                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5), days: days))
+        }
+        return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
+                          assumptions: assumptions(model: model, scenario: s))
+    }
+
+    static func assumptions(model: DelayModel, scenario s: Scenario) -> [String] {
+        var out: [String] = []
+        let n = model.counts
+        if let k = n[.defaultFromExpected], k > 0 {
+            out.append("assumes delays of the expected delay −5, +0, +5 or +20 days, equally likely, for \(k) receivable\(k == 1 ? "" : "s") (no [risk] and no payment history)")
+        }
+        if let k = n[.scenarioSetting], k > 0 { out.append("assumes [risk] delays for \(k) receivable\(k == 1 ? "" : "s")") }
+        if let k = n[.customerSetting], k > 0 { out.append("assumes [risk.customers] delays for \(k) receivable\(k == 1 ? "" : "s")") }
+        if let k = n[.history], k > 0 { out.append("delays drawn from the customers' payment history for \(k) receivable\(k == 1 ? "" : "s")") }
+        if model.hasDefaults { out.append("defaults drawn with the [risk] default probabilities") }
+        let fixed = s.receivables.filter { $0.status == .open && $0.expectedDate != nil }.count
+        if fixed > 0 { out.append("\(fixed) receivable\(fixed == 1 ? "" : "s") with an expected date settle on it in every path") }
+        return out
+    }
+}
+
+/// Exact order statistics by selection (nearest rank): the q-th percentile of N values is the value of rank
+/// ⌈q·N/100⌉ in increasing order. Equal inputs give exactly that value.
+enum Quantiles {
+    static func rank(_ percent: Int, of n: Int) -> Int { max((percent * n + 99) / 100, 1) - 1 }
+
+    /// The 5th, 50th and 95th percentiles; reorders `buf`.
+    static func three(_ buf: UnsafeMutableBufferPointer<Int64>) -> (Int64, Int64, Int64) {
+        let n = buf.count
+        guard n > 0 else { return (0, 0, 0) }
+        let r50 = rank(50, of: n), r5 = rank(5, of: n), r95 = rank(95, of: n)
+        let m = select(buf, rank: r50)
+        // After selecting the median, lower ranks sit left of it and higher ranks right of it.
+        let lo = r5 < r50 ? select(UnsafeMutableBufferPointer(rebasing: buf[0..<r50]), rank: r5) : m
+        let hi = r95 > r50 ? select(UnsafeMutableBufferPointer(rebasing: buf[(r50 + 1)..<n]), rank: r95 - r50 - 1) : m
+        return (lo, m, hi)
+    }
+
+    /// The value of rank `k` (0-based) in increasing order; partitions `buf` around it (Hoare quickselect,
+    /// median-of-three pivots; deterministic).
+    static func select(_ buf: UnsafeMutableBufferPointer<Int64>, rank k: Int) -> Int64 {
+        guard !buf.isEmpty else { return 0 }
+        var lo = 0, hi = buf.count - 1
+        let k = min(max(k, 0), buf.count - 1)
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if buf[mid] < buf[lo] { buf.swapAt(mid, lo) }
+            if buf[hi] < buf[lo] { buf.swapAt(hi, lo) }
+            if buf[hi] < buf[mid] { buf.swapAt(hi, mid) }
+            let pivot = buf[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while buf[i] < pivot { i += 1 }
+                while buf[j] > pivot { j -= 1 }
+                if i <= j { buf.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return buf[k] }
+        }
+        return buf[k]
+    }
+}
