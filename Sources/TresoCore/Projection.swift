@@ -164,8 +164,11 @@ extension Projection {
         var monthOverLimitSum: Int64 = 0
         var charges: [OverdraftCharge] = []
         let limit = overdraft.limit.cents
+        // The month's last day, advanced when passed (a calendar conversion per month, not per day).
+        var monthEnd = ledger.start.endOfMonth
         for i in 0..<n {
             let day = ledger.start + i
+            if day > monthEnd { monthEnd = day.endOfMonth }
             let open = balance
             let pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
             let debit = pre < 0 ? -pre : 0
@@ -173,7 +176,7 @@ extension Projection {
             if debit > limit { monthOverLimitSum += debit - limit }
             if debit > monthMaxDebit { monthMaxDebit = debit }
             var charge: Int64 = 0
-            if day == day.endOfMonth || i == n - 1 {
+            if day == monthEnd || i == n - 1 {
                 let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: 360)
                 let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
                 let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: 360)

@@ -124,6 +124,7 @@ public enum RiskSimulation {
         var ledgers = prepared.map(\.ledger)
 
         var pathEngine = engine
+        var cache = Array(repeating: [Int64: FinancingEffect?](), count: n)
         var changes: [Change] = []
         var swaps: [Swap] = []
         let base = engine.receivableSettlements
@@ -161,10 +162,18 @@ public enum RiskSimulation {
                     // makes impossible (paid before the factor would fund) falls back to no decision.
                     let ref = InvoiceRef(.receivable, i)
                     let decision = ei >= 0 ? prep.decisions[Int(ei)] : .none
-                    var new: FinancingEffect? = nil
-                    switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
-                    case .success(let e): new = e
-                    case .failure: if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e }
+                    // An effect depends only on the invoice, the decision, the settlement and the default: built
+                    // once per variant (a few per invoice), whatever the number of paths.
+                    let key = Int64(i) << 34 | Int64(c.settlement.day.raw - start.raw + 1) << 2
+                        | (c.settlement.overdue ? 2 : 0) | (def ? 1 : 0)
+                    let new: FinancingEffect?
+                    if let cached = cache[pi][key] { new = cached } else {
+                        switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
+                        case .success(let e): new = e
+                        case .failure:
+                            if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e } else { new = nil }
+                        }
+                        cache[pi][key] = .some(new)
                     }
                     ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
                     if let new { new.apply(to: &ledgers[pi], engine: pathEngine, sign: 1); cost += new.cost.total.cents }
@@ -173,15 +182,23 @@ public enum RiskSimulation {
 
                 let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                                             days: windowDays)
-                let shown = windowDays == horizon ? window
+                let shown = sameAsHorizon(window, horizon: horizon) ? window
                     : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
                 costs[pi][path] = cost + window.summary.bankCharges.cents
-                lowest[pi][path] = shown.summary.lowestBalance.cents
-                if shown.summary.daysOverLimit > 0 { overLimit[pi] += 1 }
-                if shown.summary.daysBelowBuffer > 0 { belowBuffer[pi] += 1 }
+                // The horizon's figures, from its days (a window run's summary covers the whole window).
+                var low = Int64.max
+                var flags: DayFlags = []
                 closings[pi].withUnsafeMutableBufferPointer { buf in
-                    for (d, pos) in shown.days.enumerated() where d < horizon { buf[d * paths + path] = pos.closing.cents }
+                    for d in 0..<min(horizon, shown.days.count) {
+                        let pos = shown.days[d]
+                        buf[d * paths + path] = pos.closing.cents
+                        if pos.closing.cents < low { low = pos.closing.cents }
+                        flags.formUnion(pos.flags)
+                    }
                 }
+                lowest[pi][path] = low
+                if flags.contains(.overLimit) { overLimit[pi] += 1 }
+                if flags.contains(.belowBuffer) { belowBuffer[pi] += 1 }
 
                 // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
                 for w in swaps.reversed() {
@@ -221,6 +238,22 @@ public enum RiskSimulation {
         }
         return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
                           assumptions: assumptions(model: model, scenario: s))
+    }
+
+    /// Whether a run through the window shows the horizon's days exactly as a run through the horizon would:
+    /// they differ only by the horizon's partial last month, charged on its last day, which is nothing when the
+    /// horizon ends on a month end or has no debit in that month.
+    static func sameAsHorizon(_ window: Projection, horizon: Int) -> Bool {
+        if window.days.count == horizon { return true }
+        guard horizon > 0, horizon <= window.days.count else { return false }
+        let monthEnd = window.days[horizon - 1].day.endOfMonth
+        if window.days[horizon - 1].day == monthEnd { return true }
+        var i = horizon - 1
+        while i >= 0 && window.days[i].day.endOfMonth == monthEnd {
+            if window.days[i].debit != .zero { return false }
+            i -= 1
+        }
+        return true
     }
 
     static func assumptions(model: DelayModel, scenario s: Scenario) -> [String] {
