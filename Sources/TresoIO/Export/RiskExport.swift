@@ -49,15 +49,15 @@ public enum RiskExport {
                           alignments: [.left, .right, .right, .right, .right, .right])
         for p in r.plans {
             t.add([p.name, percent(p.overLimitPaths, p.paths), percent(p.belowBufferPaths, p.paths),
-                   frenchAmount(p.expectedCost, currency: currency), frenchAmount(p.costP95, currency: currency),
-                   frenchAmount(p.lowestBalanceP5, currency: currency)])
+                   p.expectedCost.formatted(), p.costP95.formatted(),
+                   p.lowestBalanceP5.formatted()])
         }
         out += t.render()
         if let first = r.plans.first, !first.days.isEmpty {
             out += "\nClosing balance of \"\(first.name)\" at month ends (5 % / 50 % / 95 %):\n"
             var d = TextTable(headers: ["Date", "p5", "p50", "p95"], alignments: [.left, .right, .right, .right])
             for (i, q) in first.days.enumerated() where q.day == q.day.endOfMonth || i == first.days.count - 1 {
-                d.add([q.day.iso, frenchAmount(q.p5, currency: currency), frenchAmount(q.p50, currency: currency), frenchAmount(q.p95, currency: currency)])
+                d.add([q.day.iso, q.p5.formatted(), q.p50.formatted(), q.p95.formatted()])
             }
             out += d.render()
         }
