@@ -5,6 +5,8 @@
 //   treso-bench load-project DIR         load + project (budget: 1 M invoices ≤ 0.5 s, ≤ 300 MB)
 //   treso-bench compare DIR PLANS        compare PLANS plans (budget: 5 plans at 100 k ≤ 0.3 s)
 //   treso-bench toggle DIR               re-project after one decision changes (budget: ≤ 5 ms at 1 M)
+//   treso-bench risk DIR PATHS           simulate PATHS paths for every plan (budgets: 10 000 paths on the demo
+//                                        ≤ 0.5 s; 1 000 paths at 100 k invoices ≤ 5 s)
 //   treso-bench keypress DIR             UI keypress → redrawn frame through the real reducer and renderer
 //                                        (budget: ≤ 16 ms at 10 k invoices, ≤ 50 ms at 100 k)
 import TerminalKit
@@ -181,6 +183,16 @@ case "toggle":
         worst = max(worst, dt); total += dt
     }
     print("toggle invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(rounds) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+case "risk":
+    let s = load(dir)
+    let paths = args.count > 3 ? Int(args[3]) ?? 1_000 : 1_000
+    let engine = ForecastEngine(scenario: s)
+    let states = PlanComparison.plansToCompare(s.plans).map { PlanState(engine: engine, plan: $0) }
+    let model = DelayModel(scenario: s)
+    let t0 = now()
+    let r = RiskSimulation.run(states: states, model: model, paths: paths, seed: 1)
+    let t1 = now()
+    print("risk invoices=\(s.receivables.count + s.payables.count) plans=\(r.plans.count) paths=\(paths) risk_s=\(fmt(t1 - t0, 3)) peak_mb=\(Int(peakRSSMegabytes())) p_over_limit=\(r.plans.first.map { PlanRisk.probabilityText($0.overLimitPaths, of: $0.paths) } ?? "-")")
 case "keypress":
     let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
     guard let s = loaded.scenario else { fail("load failed") }
