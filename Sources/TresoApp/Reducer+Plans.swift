@@ -12,7 +12,7 @@ extension AppState {
         guard let head = words.first?.lowercased() else { return [] }
         let rest = words.count > 1 ? text.drop(while: { $0 == " " }).dropFirst(words[0].count).trimmingSpaces() : ""
         switch head {
-        case "w", "write", "save": return save()
+        case "w", "write", "save": return rest.isEmpty ? save() : saveCopy(to: rest)
         case "q", "quit": return run(.quit)
         case "q!", "quit!": return [.quit]
         case "wq", "x":
@@ -39,7 +39,8 @@ extension AppState {
             let s = workspace.scenario
             let out = ProjectionExport.render(p.days[...], summary: p.summary, format: format,
                                               title: "\(s.name) [\(activePlanState.name)]: \(s.start.iso) … \(s.end.iso)", currency: s.currency)
-            return [.export(path: parts[1].trimmingSpaces(), text: out)]
+            return [.export(FileExport(path: ExportTarget.resolve(parts[1].trimmingSpaces(), in: file.folder), text: out,
+                                       what: "exported the projection of \"\(activePlanState.name)\"", protecting: ownFiles))]
         case "theme":
             guard !rest.isEmpty else {
                 message = Message("theme NAME|FILE: built in are " + Theme.builtinNames.joined(separator: ", "), isError: true)
@@ -161,36 +162,6 @@ extension AppState {
             }
         }
         planChangedTables()
-        return []
-    }
-
-    // MARK: Saving
-
-    mutating func save() -> [Effect] {
-        let workspace = self.workspace
-        let rules = workspace.rulesToSave()
-        let blocks = workspace.planBlocks(rules: rules)
-        do {
-            let text = try document.file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks)
-            document.pendingSave = PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
-                                               rules: rules, planBlocks: blocks)
-            return [.save(path: tomlPath, text: text)]
-        } catch {
-            quitAfterSave = false
-            message = Message("cannot save \(tomlPath): \(error.description)", isError: true)
-            return []
-        }
-    }
-
-    mutating func saveSucceeded(path: String, text: String) -> [Effect] {
-        guard let p = document.pendingSave, p.text == text else { return [] }
-        document.pendingSave = nil
-        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, fingerprint: FileFingerprint(text: text))
-        document.history.markSaved(at: p.editID)
-        workspace.markSaved(rules: p.rules)
-        let plans = workspace.planCount - Workspace.builtinCount
-        message = Message("saved \(path): \(plans) plan\(plans == 1 ? "" : "s"), comments kept")
-        if quitAfterSave { quitAfterSave = false; return [.quit] }
         return []
     }
 }

@@ -15,7 +15,7 @@ extension AppState {
     mutating func dispatch(_ action: Action) -> [Effect] {
         // A message stays up until the next key.
         switch action {
-        case .resize, .themeLoaded, .saveSucceeded, .exported, .effectFailed: break
+        case .resize, .themeLoaded, .saveSucceeded, .saveConflict, .exported, .exportTargetExists, .reloaded, .effectFailed: break
         default: message = nil
         }
         switch action {
@@ -38,12 +38,17 @@ extension AppState {
             theme = t
             message = Message("theme: \(t.name)")
             return []
-        case .saveSucceeded(let path, let text): return saveSucceeded(path: path, text: text)
-        case .exported(let path):
-            message = Message("exported the projection of \"\(activePlanState.name)\" to \(path)")
+        case .saveSucceeded(let path, let text, let fingerprint): return saveSucceeded(path: path, text: text, fingerprint: fingerprint)
+        case .saveConflict(let path): return saveConflict(path: path)
+        case .exported(let e):
+            message = Message("\(e.what) to \(e.path)")
             return []
+        case .exportTargetExists(let e): return exportTargetExists(e)
+        case .reloaded(let r): return reloaded(r)
         case .effectFailed(let why):
             quitAfterSave = false
+            document.pendingSave = nil
+            document.reload = .none
             message = Message(why, isError: true)
             return []
         }
@@ -84,6 +89,8 @@ extension AppState {
         case .picker(let p): return runInPicker(c, p)
         case .form(let f): return runInForm(c, f)
         case .confirmQuit: return runInConfirm(c)
+        case .conflict: return runInConflict(c)
+        case .confirmReplace(let e): return runInReplace(c, e)
         case .normal, .filter, .command: break
         }
         let horizon = max(workspace.scenario.horizonDays, 1)
@@ -187,7 +194,7 @@ extension AppState {
             day = min(max(0, st.day - workspace.scenario.start), horizon - 1)
             message = Message("day cursor on \(st.day.iso), when \(workspace.scenario.invoices(kind)[i].id) settles")
         case .activatePlan: switchPlan(to: comparisonCursor)
-        case .choose, .cancel, .confirmSave: break
+        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile: break
         }
         return []
     }

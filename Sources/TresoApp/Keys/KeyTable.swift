@@ -3,7 +3,7 @@ import TerminalKit
 /// Where a key binding is active. The panes share the `global` bindings; the modal contexts
 /// (help, picker, form, confirm) only have their own.
 public enum KeyContext: String, CaseIterable, Sendable, Hashable {
-    case global, receivables, payables, chart, comparison, help, picker, form, confirm
+    case global, receivables, payables, chart, comparison, help, picker, form, confirm, conflict, replace
 
     public var title: String {
         switch self {
@@ -16,6 +16,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .picker: return "Decision picker"
         case .form: return "Scenario terms form"
         case .confirm: return "Quit with unsaved changes"
+        case .conflict: return "Scenario file changed on disk"
+        case .replace: return "Replace an existing file"
         }
     }
 
@@ -83,6 +85,9 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case cancel
     case confirmSave = "save-and-quit"
     case confirmDiscard = "quit-without-saving"
+    case reloadAndReapply = "reload-and-reapply"
+    case saveBeside = "save-beside"
+    case replaceFile = "replace-file"
 }
 
 /// One row of the key table: a command, its keys, where it is active, and what the help says.
@@ -191,6 +196,13 @@ public enum KeyTable {
         KeyBinding(.confirmSave, ["y", "w"], [.confirm], "save, then quit", bar: "save+quit"),
         KeyBinding(.confirmDiscard, ["n"], [.confirm], "quit without saving", bar: "discard"),
         KeyBinding(.cancel, ["esc", "q"], [.confirm], "stay", bar: "stay"),
+        // Scenario file changed on disk
+        KeyBinding(.reloadAndReapply, ["r"], [.conflict], "read the file again, re-apply this session's changes to it and save", bar: "reload+re-apply"),
+        KeyBinding(.saveBeside, ["b"], [.conflict], "save this session's version beside it (treso.mine.toml); treso.toml stays as it is", bar: "save beside"),
+        KeyBinding(.cancel, ["esc", "q"], [.conflict], "write nothing now", bar: "cancel"),
+        // Replace an existing file
+        KeyBinding(.replaceFile, ["y"], [.replace], "replace the existing file", bar: "replace"),
+        KeyBinding(.cancel, ["n", "esc", "q"], [.replace], "keep it: write nothing", bar: "keep"),
     ]
 
     /// The bindings active in `context`, its own first.
@@ -268,7 +280,7 @@ public enum KeyTable {
     /// The help text: one section per context, one line per binding.
     public static func helpLines() -> [(keys: String, name: String, help: String, isTitle: Bool)] {
         var out: [(String, String, String, Bool)] = []
-        let order: [KeyContext] = [.global, .receivables, .chart, .comparison, .picker, .form, .confirm, .help]
+        let order: [KeyContext] = [.global, .receivables, .chart, .comparison, .picker, .form, .confirm, .conflict, .replace, .help]
         for c in order {
             let own = bindings.filter { $0.contexts.contains(c) }
             guard !own.isEmpty else { continue }

@@ -18,6 +18,17 @@ struct DocumentState: Sendable, Equatable {
     var file: ScenarioDocument
     var history = UndoHistory()
     var pendingSave: PendingSave?
+    /// Where a "reload and re-apply" after a conflict stands.
+    var reload: ReloadStage = .none
+}
+
+/// After the file changed on disk: re-read it, write it with this session's changes re-applied, re-read it.
+enum ReloadStage: Sendable, Equatable {
+    case none
+    /// Waiting for the file as it is on disk.
+    case merging
+    /// Waiting for the merged text to be written, then re-read.
+    case adopting(changes: Int)
 }
 
 /// Everything the interface shows and edits. Changed only by `reduce`; drawn by `render`.

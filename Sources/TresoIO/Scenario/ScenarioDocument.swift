@@ -33,7 +33,8 @@ public struct ScenarioDocument: Sendable, Equatable {
         try Self.apply(terms: terms, over: savedTerms, planBlocks: planBlocks, changed: planBlocks != savedPlanBlocks, to: text)
     }
 
-    static func apply(terms: ScenarioTerms, over base: ScenarioTerms, planBlocks: [String], changed: Bool,
+    /// `text` with the numbers that differ from `base` and, when `changed`, the plan blocks rewritten.
+    public static func apply(terms: ScenarioTerms, over base: ScenarioTerms, planBlocks: [String], changed: Bool,
                       to text: String) throws(TOMLError) -> String {
         var editor = try TOMLEditor(text: text)
         for field in TermField.all(for: terms.instruments) where field.text(in: terms) != field.text(in: base) {
