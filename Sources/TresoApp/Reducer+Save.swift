@@ -6,6 +6,9 @@ extension AppState {
     /// The files an export or a copy must never replace: treso.toml and the invoice files it names.
     var ownFiles: [String] { [tomlPath, scenario.receivablesFile, scenario.payablesFile] }
 
+    /// The scenario file's name, for messages (the prompt shows the whole path).
+    var fileName: String { tomlPath.split(separator: "/").last.map(String.init) ?? tomlPath }
+
     /// treso.mine.toml beside treso.toml: where "save beside" puts this session's version. A `.toml`
     /// name, so `treso path/treso.mine.toml` opens it (its CSV paths resolve from the same folder).
     var besidePath: String {
@@ -65,8 +68,7 @@ extension AppState {
         document.pendingSave = nil
         document.reload = .none
         mode = .conflict
-        message = Message("\(path) changed on disk since it was read: nothing written. r reloads it and re-applies your changes, b saves yours beside it",
-                          isError: true)
+        message = Message("\(fileName) changed on disk since it was read: nothing written (r: reload and re-apply, b: save beside)", isError: true)
         return []
     }
 
@@ -118,7 +120,7 @@ extension AppState {
         case .none:
             return []
         case .adopting(let changes):
-            adopt(r, note: "reloaded \(tomlPath), which had changed on disk, re-applied your \(changes) change\(changes == 1 ? "" : "s") and saved; undo starts again here")
+            adopt(r, note: "re-applied your \(changes) change\(changes == 1 ? "" : "s") to \(fileName) as changed on disk, and saved; undo starts again here")
             if quitAfterSave { quitAfterSave = false; return [.quit] }
             return []
         case .merging:

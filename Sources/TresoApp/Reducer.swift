@@ -295,10 +295,7 @@ extension AppState {
         switch c {
         case .confirmSave:
             mode = .normal
-            quitAfterSave = true
-            let e = save()
-            if e.isEmpty { quitAfterSave = false }
-            return e
+            return saveThenQuit()
         case .confirmDiscard: return [.quit]
         case .cancel: mode = .normal
         default: break

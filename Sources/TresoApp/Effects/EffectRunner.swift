@@ -16,7 +16,7 @@ public func runEffect(_ effect: Effect) -> Action? {
     case .export(let export):
         switch ExportTarget.status(of: export.path, protecting: export.protecting) {
         case .protected:
-            return .effectFailed("not written: \(export.path) is one of the scenario's own files; choose another name")
+            return .effectFailed("not written, one of the scenario's own files: \(export.path)")
         case .notAFile:
             return .effectFailed("not written: \(export.path) is not a regular file")
         case .exists where !export.replace:

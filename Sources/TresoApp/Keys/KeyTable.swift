@@ -173,7 +173,7 @@ public enum KeyTable {
         KeyBinding(.redo, ["ctrl-r", "U"], [.global], "redo"),
         KeyBinding(.save, ["w"], [.global], "save plans and terms to treso.toml (comments kept)", bar: "save"),
         KeyBinding(.cycleTheme, ["T"], [.global], "next built-in theme"),
-        KeyBinding(.commandLine, [":"], [.global], "command line: plan new|rename|dup|delete NAME, goto DATE, export csv FILE, theme NAME, w, q"),
+        KeyBinding(.commandLine, [":"], [.global], "command line: " + LineCommands.summary),
         KeyBinding(.help, ["?", "F1"], [.global], "this help", bar: "help"),
         KeyBinding(.quit, ["q", "ctrl-c"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
         // Help screen
@@ -277,20 +277,26 @@ public enum KeyTable {
         }
     }
 
-    /// The help text: one section per context, one line per binding.
+    /// The help text: one section per context, one line per binding; after the panes, the command line's
+    /// table (the modal sections stay last, where the quit prompt's keys are found).
     public static func helpLines() -> [(keys: String, name: String, help: String, isTitle: Bool)] {
         var out: [(String, String, String, Bool)] = []
-        let order: [KeyContext] = [.global, .receivables, .chart, .comparison, .picker, .form, .confirm, .conflict, .replace, .help]
-        for c in order {
+        func section(_ c: KeyContext) {
             let own = bindings.filter { $0.contexts.contains(c) }
-            guard !own.isEmpty else { continue }
-            var title = c.title
-            if c == .receivables { title = "Receivables and payables" }
-            out.append(("", title, "", true))
+            guard !own.isEmpty else { return }
+            out.append(("", c == .receivables ? "Receivables and payables" : c.title, "", true))
             for b in own {
                 out.append((b.keys.map(displayName).joined(separator: " "), b.command.rawValue, b.help, false))
             }
         }
+        for c in [KeyContext.global, .receivables, .chart, .comparison] { section(c) }
+        out.append(("", "Command line (press :)", "", true))
+        for c in LineCommands.table {
+            let aliases = c.aliases.isEmpty ? "" : " (also " + c.aliases.map { ":" + $0 }.joined(separator: " ") + ")"
+            out.append((":" + c.name, c.usage.joined(separator: " · "), c.help + aliases, false))
+        }
+        out.append((":NAME", "any command's long name", "runs it, e.g. :toggle-factoring, :next-week (the names above)", false))
+        for c in [KeyContext.picker, .form, .confirm, .conflict, .replace, .help] { section(c) }
         return out
     }
 

@@ -29,7 +29,7 @@ enum Overlays {
     static func helpLines(theme t: Theme) -> [[Span]] {
         let keysWidth = 22, nameWidth = 27
         var lines: [[Span]] = [
-            [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(AppState.commandSummary, style: t[.text])],
+            [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(LineCommands.summary, style: t[.text])],
             [Span("Decisions apply to the marked rows (✓) or, when none is marked, to the row under the cursor (▸).", style: t[.muted])],
         ]
         for line in KeyTable.helpLines() {
