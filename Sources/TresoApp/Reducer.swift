@@ -65,20 +65,13 @@ extension AppState {
             withTable(kind) { t in
                 t.moveCursor(to: t.cursor)
                 if let a = t.anchor, a >= t.count { t.anchor = nil }
-                t.offset = Self.scroll(selected: t.cursor, offset: t.offset, count: t.count, visible: visible)
+                t.offset = Table.scrollOffset(selected: t.cursor, offset: t.offset, rowCount: t.count, visibleRows: visible)
             }
         }
         refreshDayDetail()
         refreshDecidedCount()
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
-    }
-
-    static func scroll(selected: Int, offset: Int, count: Int, visible: Int) -> Int {
-        guard count > 0, visible > 0 else { return 0 }
-        var first = min(max(0, offset), max(0, count - visible))
-        if selected < first { first = selected } else if selected >= first + visible { first = selected - visible + 1 }
-        return max(0, first)
     }
 
     // MARK: Commands

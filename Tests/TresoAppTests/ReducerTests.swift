@@ -677,7 +677,8 @@ import TresoIO
                     s.focus = pane
                     s.mode = mode
                     let effects = s.send(.command(c))
-                    _ = render(s)
+                    let broken = s.invariantViolations()
+                    #expect(broken.isEmpty, "\(c) in \(pane)/\(mode): \(broken)")
                     if effects.contains(.quit) {
                         #expect([Command.quit, .forceQuit, .confirmDiscard].contains(c), "\(c) quit in \(pane)/\(mode)")
                     }

@@ -94,7 +94,7 @@ enum Overlays {
         let terms = s.scenario.terms
         let labelWidth = min(44, max(0, inner.width - 18))
         let rows = max(0, inner.height - 3)
-        let first = AppState.scroll(selected: f.selected, offset: 0, count: f.fields.count, visible: rows)
+        let first = Table.scrollOffset(selected: f.selected, offset: 0, rowCount: f.fields.count, visibleRows: rows)
         var y = inner.y
         for (i, field) in f.fields.enumerated().dropFirst(first).prefix(rows) {
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)
