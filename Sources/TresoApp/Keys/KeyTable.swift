@@ -114,8 +114,9 @@ public struct KeyBinding: Sendable, Hashable {
 
 /// The one key table: dispatch, the key bar and the `?` help screen are all generated from it.
 ///
-/// Not bound on purpose: Ctrl-C (the terminal keeps it as an interrupt, see NcursesTerminal), Ctrl-Z (suspend)
-/// and Ctrl-S/Ctrl-Q (flow control on many terminals): none of them reliably reaches the program.
+/// Ctrl-C is `quit` (the backend turns the terminal's interrupt character off, see NcursesTerminal), so it asks
+/// about unsaved changes like `q`. Not bound on purpose: Ctrl-Z (suspend) and Ctrl-S/Ctrl-Q (flow control on
+/// many terminals), which do not reliably reach the program.
 public enum KeyTable {
     static let invoices: [KeyContext] = [.receivables, .payables]
     static let panes: [KeyContext] = [.receivables, .payables, .chart, .comparison]
@@ -308,8 +309,9 @@ public enum KeyTable {
                 s += (s.isEmpty ? "" : "\n") + "**\(line.name)**\n\n| Keys | Command | What it does |\n|---|---|---|\n"
             } else {
                 let keys = line.keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
-                let help = line.help.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
-                s += "| \(keys) | `\(line.name)` | \(help) |\n"
+                // A `|` ends a table cell, even inside backticks: escape it everywhere.
+                func cell(_ t: String) -> String { t.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+                s += "| \(keys) | `\(cell(line.name))` | \(cell(line.help)) |\n"
             }
         }
         return s
