@@ -28,10 +28,11 @@ extension AppState {
         let workspace = self.workspace
         let rules = workspace.rulesToSave()
         let blocks = workspace.planBlocks(rules: rules)
+        let defaulted = workspace.defaultedIDs()
         do {
-            let text = try file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks)
+            let text = try file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks, defaulted: defaulted)
             return (text, PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
-                                      rules: rules, planBlocks: blocks))
+                                      rules: rules, planBlocks: blocks, defaulted: defaulted))
         } catch {
             quitAfterSave = false
             message = Message("cannot save \(tomlPath): \(error.description)", isError: true)
@@ -51,7 +52,8 @@ extension AppState {
     mutating func saveSucceeded(path: String, text: String, fingerprint: FileFingerprint?) -> [Effect] {
         guard let p = document.pendingSave, p.text == text else { return [] }
         document.pendingSave = nil
-        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, fingerprint: fingerprint ?? FileFingerprint(text: text))
+        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, defaulted: p.defaulted,
+                                fingerprint: fingerprint ?? FileFingerprint(text: text))
         document.history.markSaved(at: p.editID)
         workspace.markSaved(rules: p.rules)
         if case .adopting = document.reload {
@@ -139,15 +141,16 @@ extension AppState {
                 adopt(r, note: "reloaded \(tomlPath): nothing of this session to re-apply")
                 return []
             }
-            let p = PendingSave(text: merged, editID: document.history.currentID, terms: workspace.scenario.terms, rules: [:], planBlocks: [])
+            let p = PendingSave(text: merged, editID: document.history.currentID, terms: workspace.scenario.terms, rules: [:],
+                                planBlocks: [], defaulted: [])
             document.pendingSave = p
             document.reload = .adopting(changes: changes)
             return [.save(path: tomlPath, text: merged, expecting: r.fingerprint ?? FileFingerprint(text: r.text))]
         }
     }
 
-    /// This session's changes — the terms and the plans it changed, against what the file held when it was
-    /// read — applied to the file as it is on disk now. A plan changed on both sides takes this session's
+    /// This session's changes — the terms, the what-if defaults and the plans it changed, against what the file
+    /// held when it was read — applied to the file as it is on disk now. A plan changed on both sides takes this session's
     /// version; plans and numbers changed only on disk are kept.
     func reapplied(onto r: ReloadedScenario) throws(TOMLError) -> String {
         let disk = Workspace(scenario: r.scenario)
@@ -167,7 +170,11 @@ extension AppState {
         for field in TermField.all(for: mine.instruments) where fieldsOnDisk.contains(field) && field.text(in: mine) != field.text(in: file.savedTerms) {
             _ = field.set(field.text(in: mine), in: &terms)
         }
-        return try ScenarioDocument.apply(terms: terms, over: r.scenario.terms, planBlocks: merged, changed: merged != diskBlocks, to: r.text)
+        // The what-if defaults, when this session changed them, are this session's.
+        let defaulted = workspace.defaultedIDs()
+        let whatIf = Set(defaulted) == Set(file.savedDefaulted) ? nil : defaulted
+        return try ScenarioDocument.apply(terms: terms, over: r.scenario.terms, planBlocks: merged, changed: merged != diskBlocks,
+                                          defaulted: whatIf, to: r.text)
     }
 
     /// Replaces the document by the file as re-read, keeping what the user looks at.
