@@ -73,7 +73,7 @@ import TresoCore
             ("selected row", { $0.contains("▸FA-") }),
             ("comparison title", { $0.contains("Plans compared") }),
             ("comparison header", { $0.contains(" Plan ") && $0.contains("Cost") }),
-            ("best plan", { $0.contains("★ negotiate") }),
+            ("negotiate-terms plan", { $0.contains("negotiate t") && !$0.contains("Plans compared") }),
         ]
         var picked: [String] = []
         for (name, matches) in rows {
