@@ -40,8 +40,9 @@ public struct AppState: Sendable, Equatable {
 
     var document: DocumentState
 
+    /// Read and modified in place (`_read`/`_modify`): a plain getter would copy the whole workspace on every read.
     public internal(set) var workspace: Workspace {
-        get { document.workspace }
+        _read { yield document.workspace }
         _modify { yield &document.workspace }
     }
 
