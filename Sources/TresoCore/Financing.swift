@@ -81,6 +81,7 @@ extension ForecastEngine {
         case .disputed: return refuse("disputed invoices are never eligible")
         case .open: break
         }
+        if inv.isCreditNote { return refuse("a credit note is never factored or financed") }
         if st.overdue, ref.kind == .receivable {
             return refuse("overdue (expected \(st.scheduled.iso), before the start \(scenario.start.iso)): not eligible for factoring")
         }

@@ -52,6 +52,7 @@ struct Open: ParsableCommand {
         try Self.exitOnFailure {
             let (loaded, s) = try scenario.load()
             var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, theme: chosenTheme, today: today())
+            state.showRejectedRows(loaded.rejectedCount, path: scenario.path)
             let terminal = NcursesTerminal()
             do {
                 try terminal.start()
