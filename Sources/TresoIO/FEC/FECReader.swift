@@ -124,7 +124,7 @@ public enum FECReader {
                 }
             }
             if let d = day(value(cDate)) { last = max(last ?? d, d) }
-            if isBank && !bad { bank += signed; sawBank = true }
+            if account.hasPrefix("512") && !bad { bank += signed; sawBank = true }
             guard let kind, !bad else { continue }
             let pd = value(cPieceDate).isEmpty ? value(cDate) : value(cPieceDate)
             guard let date = day(pd) else {
