@@ -442,7 +442,8 @@ struct CSVDateTests {
 
     @Test func missingDates() {
         let r = read(header + "A,B,,  ,10,EUR\n")
-        #expect(messages(r) == ["t.csv:2:5: error: missing issue_date", "t.csv:2:6: error: missing due_date"])
+        #expect(messages(r) == ["t.csv:2:5: error: missing issue_date",
+                                "t.csv:2:6: error: missing due_date; set payment_terms_days = 30 in treso.toml (or \"B\" = \"45 jours fin de mois\" under [payment_terms]) to infer it from the issue date"])
     }
 
     @Test func dueBeforeIssueIsAWarning() {

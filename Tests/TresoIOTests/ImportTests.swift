@@ -177,7 +177,7 @@ struct ImportLayoutTests {
 
     @Test func aMissingDueDateWithoutTermsSaysWhichKeyToAdd() {
         let r = read("id;counterparty;issue_date;due_date;amount\nA;ACME;20/11/2026;;10\n")
-        #expect(r.errors.map(\.description) == ["t.csv:2:18: error: missing due_date; set payment_terms_days = 30 in treso.toml (or \"ACME\" = \"45 jours fin de mois\" under [payment_terms]) to infer it from the issue date"])
+        #expect(r.errors.map(\.description) == ["t.csv:2:19: error: missing due_date; set payment_terms_days = 30 in treso.toml (or \"ACME\" = \"45 jours fin de mois\" under [payment_terms]) to infer it from the issue date"])
         #expect(r.needs.missingDueDates == 1)
     }
 

@@ -622,7 +622,7 @@ struct InvoiceCSVParser {
         var dueMissing = false
         if cDue >= 0 {
             let (s, e) = t.value(cDue)
-            if s < e || !options.hasTerms { due = date(cDue, .dueDate); if due == nil { ok = false } } else { dueMissing = true }
+            if s < e { due = date(cDue, .dueDate); if due == nil { ok = false } } else { dueMissing = true }
         } else {
             dueMissing = true
         }
@@ -709,11 +709,13 @@ struct InvoiceCSVParser {
         }
 
         var dueTerms: String? = nil
-        if dueMissing && ok {
+        if dueMissing {
             let name = t.string(cCounterparty)
-            if let terms = options.terms(for: name), let issue {
-                due = terms.dueDate(issued: issue)
-                dueTerms = terms.text
+            if let terms = options.terms(for: name) {
+                if let issue {
+                    due = terms.dueDate(issued: issue)
+                    dueTerms = terms.text
+                }
             } else {
                 ok = false
                 needs.missingDueDates += 1
