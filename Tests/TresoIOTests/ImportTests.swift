@@ -326,3 +326,125 @@ extension InvoiceFileResult {}
 extension FECResult {
     var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
+
+private func tempFolder() -> String {
+    var template = Array("/tmp/treso-import-XXXXXX".utf8CString)
+    return template.withUnsafeMutableBufferPointer { buf -> String in
+        guard let base = buf.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
+        return String(cString: made)
+    }
+}
+
+@Suite("Import: scenario keys and loading")
+struct ImportScenarioTests {
+    func load(_ toml: String, files: [String: String]) -> LoadedScenario {
+        let dir = tempFolder()
+        writeText(dir + "/treso.toml", toml)
+        for (name, text) in files { writeText(dir + "/" + name, text) }
+        return ScenarioLoader.load(path: dir, defaultStart: day("2026-12-01"))
+    }
+
+    @Test func theScenarioRunsOnTheValidRowsAndNamesTheOthers() {
+        let l = load("receivables = \"r.csv\"\n", files: ["r.csv": "id,counterparty,issue_date,due_date,amount\nA,B,2026-11-01,2026-12-01,10\nC,B,2026-11-31,2026-12-01,10\n"])
+        #expect(l.scenario?.receivables.map(\.id) == ["A"])
+        #expect(l.errors.count == 1)
+        #expect(l.rejected[.receivable]?.map(\.id) == ["C"])
+        #expect(l.rejectedCount == 1)
+    }
+
+    @Test func aTOMLErrorOrAnUnusableFileStillStopsTheScenario() {
+        #expect(load("receivables = \"r.csv\"\nfx = 3\n", files: ["r.csv": "id,counterparty,issue_date,due_date,amount\n"]).scenario == nil)
+        #expect(load("receivables = \"missing.csv\"\n", files: [:]).scenario == nil)
+    }
+
+    @Test func fxTermsAndStatusKeys() {
+        let l = load("""
+            receivables = "r.csv"
+            payment_terms_days = 30
+            [payment_terms]
+            "Acme SA" = "45 jours fin de mois"
+            Bolt = 60
+            [fx]
+            GBP = 1.17
+            [import.status]
+            "À valider" = "disputed"
+            """, files: ["r.csv": "id;counterparty;issue_date;due_date;amount;status\nA;Acme SA;20/11/2026;;£100,00;\nB;Bolt;20/11/2026;;10;\nC;Other;20/11/2026;;10;à valider\n"])
+        #expect(l.errors.isEmpty, "\(l.diagnostics)")
+        #expect(l.scenario?.receivables.map(\.amount.cents) == [11_700, 1000])
+        #expect(l.scenario?.receivables.map(\.dueDate) == [day("2027-01-31"), day("2027-01-19")])
+        #expect(l.disputed[.receivable]?.map(\.id) == ["C"])
+    }
+
+    @Test func badImportKeysAreLocatedErrors() {
+        let l = load("""
+            [fx]
+            gbp = 1.17
+            USD = -1
+            [payment_terms]
+            X = "whenever"
+            [import]
+            net_credit_notes = "yes"
+            [import.status]
+            foo = "maybe"
+            """, files: [:])
+        #expect(l.errors.map(\.message).sorted() == [
+            "'import.net_credit_notes' must be true or false, found string",
+            "fx.USD must be a positive rate in EUR per USD, such as 1.1700",
+            "fx: 'gbp' is not an ISO 4217 currency code such as GBP or USD",
+            "import.status.\"foo\" must be \"open\", \"paid\" or \"disputed\"",
+            "payment_terms.\"X\" must be days (30) or terms such as \"45 jours fin de mois\" or \"60 days net\"",
+        ])
+    }
+
+    @Test func fecGivesTheOpenItemsAndTheOpeningBalance() {
+        let dir = tempFolder()
+        let fec = readText(packageRoot() + "/Tests/Fixtures/fec/000000000FEC20231231.txt") ?? ""
+        writeText(dir + "/FEC.txt", fec)
+        writeText(dir + "/treso.toml", "fec = \"FEC.txt\"\npayment_terms_days = 30\n")
+        let l = ScenarioLoader.load(path: dir, defaultStart: day("2023-07-01"))
+        #expect(l.errors.isEmpty, "\(l.errors)")
+        #expect(l.scenario?.openingBalance == Money(cents: 1_883_265))
+        #expect(l.scenario?.receivables.count == 10)
+        #expect(l.openingBalanceSource?.contains("512") == true)
+        writeText(dir + "/treso.toml", "fec = \"FEC.txt\"\npayment_terms_days = 30\nopening_balance = 1000\n")
+        #expect(ScenarioLoader.load(path: dir, defaultStart: day("2023-07-01")).scenario?.openingBalance == Money(cents: 100_000))
+    }
+
+    @Test func checkReportJSONContract() {
+        let l = load("receivables = \"r.csv\"\nopening_balance = 5\n", files: ["r.csv": "id,counterparty,issue_date,due_date,amount,status\nA,B,2026-11-01,2026-12-01,10.10,\nAV,B,2026-11-01,2026-12-01,-0.10,\nD,B,2026-11-01,2026-12-01,5,litige\nX,B,2026-11-31,2026-12-01,10,\n"])
+        let json = CheckReport.json(l, diagnostics: l.diagnostics)
+        #expect(json.contains("\"receivables\": {\n    \"count\": 2,\n    \"total\": \"10.00\""))
+        #expect(json.contains("{\"id\": \"D\", \"reason\": \"disputed\", \"line\": 4}"))
+        #expect(json.contains("{\"id\": \"X\", \"reason\": \"invalid issue_date '2026-11-31': no such day\", \"line\": 5}"))
+        #expect(json.contains("\"opening_balance\": \"5.00\""))
+        #expect(json.contains("{\"file\": ") && json.contains("\"severity\": \"error\""))
+    }
+
+    @Test func initOnASageLikeExport() {
+        let dir = tempFolder()
+        for f in ["clients.csv", "fournisseurs.csv"] {
+            let src = packageRoot() + "/Tests/Fixtures/exports/sage-like/" + f
+            guard case .success(let b) = readFileBytes(path: src, displayName: f) else { Issue.record("no fixture \(f)"); return }
+            _ = writeFileAtomically(path: dir + "/" + f, bytes: b)
+        }
+        guard case .success(let out) = ScenarioInit.run(folder: dir, start: day("2026-12-01"), openingBalance: Money(cents: 5_000_000)) else {
+            Issue.record("init failed"); return
+        }
+        #expect(out.found.map(\.file) == ["clients.csv", "fournisseurs.csv"])
+        #expect(out.found.map(\.kind) == [.receivable, .payable])
+        #expect(out.toml.contains("receivables = \"clients.csv\""))
+        #expect(out.toml.contains("payables = \"fournisseurs.csv\""))
+        #expect(out.toml.contains("payment_terms_days = 30"))
+        #expect(out.toml.contains("# GBP = 1.0000"))
+        #expect(out.toml.contains("#   remaining ← 'Reste dû'"))
+        #expect(out.report.contains { $0.hasPrefix("ADD the GBP rate under [fx]") })
+        #expect(out.toml.contains("# \"À valider\" = \"open\""))
+        // The written scenario parses; only the GBP row waits for its rate.
+        _ = writeFileAtomically(path: dir + "/treso.toml", bytes: Array(out.toml.utf8))
+        let l = ScenarioLoader.load(path: dir, defaultStart: day("2026-12-01"))
+        #expect(l.scenario != nil)
+        #expect(l.rejected[.receivable]?.map(\.id) == ["FA-1004"])
+        // A second init refuses to overwrite.
+        guard case .failure = ScenarioInit.run(folder: dir, start: nil, openingBalance: nil) else { Issue.record("overwrote"); return }
+    }
+}
