@@ -51,6 +51,10 @@ struct Check: ParsableCommand {
             if disputed > 0 { summary += ", \(disputed) disputed excluded" }
             if loaded.rejectedCount > 0 { summary += ", \(loaded.rejectedCount) rejected rows" }
             if let src = loaded.openingBalanceSource { summary += "; opening balance \(s.openingBalance.decimalString) from \(src)" }
+            for e in CheckReport.exposure(s) {
+                summary += "; \(e.currency) exposure: receivables \(e.receivables.decimalString), payables \(e.payables.decimalString), "
+                    + "net \(e.netConverted.decimalString) \(s.currency) at \(e.rate.fractionString)"
+            }
         }
         printError(summary)
         if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }

@@ -73,7 +73,7 @@ public enum CheckReport {
 
 extension Rate {
     /// The rate as a plain decimal number (`1.17`), trailing zeros trimmed.
-    var fractionString: String {
+    public var fractionString: String {
         let neg = nanos < 0
         let v = neg ? -Int128(nanos) : Int128(nanos)
         let whole = v / Int128(Rate.scale), frac = v % Int128(Rate.scale)
