@@ -16,6 +16,8 @@ public struct LoadedScenario: Sendable {
     public var needs = ImportNeeds()
     /// Where the opening balance came from when the scenario does not give it (a FEC's 512 accounts).
     public var openingBalanceSource: String?
+    /// What treso.toml held when it was read: a save checks that nobody changed it since.
+    public var tomlFingerprint: FileFingerprint?
 
     public var rejectedCount: Int { rejected.values.reduce(0) { $0 + $1.count } }
 
@@ -49,6 +51,7 @@ public enum ScenarioLoader {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         result.tomlText = text
+        result.tomlFingerprint = .of(bytes, readFrom: tomlPath)
         let doc: TOMLDocument
         do { doc = try TOMLDocument.parse(text) } catch {
             result.diagnostics.append(.error(tomlPath, line: error.line, column: error.column, error.message))
@@ -65,8 +68,8 @@ public enum ScenarioLoader {
         }
         let start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
-        var opening = root.money("opening_balance") ?? .zero
-        let minCash = root.money("min_cash") ?? .zero
+        var opening = root.money(ScenarioKeys.openingBalance) ?? .zero
+        let minCash = root.money(ScenarioKeys.minCash) ?? .zero
         var calendar = CalendarKind.fr
         if let c = root.string("calendar") {
             if let k = CalendarKind(name: c) { calendar = k } else if let n = root.node("calendar") {
@@ -83,12 +86,12 @@ public enum ScenarioLoader {
             }
         }
         var overdraft = OverdraftTerms()
-        if let t = root.table("overdraft") {
+        if let t = root.table(ScenarioKeys.overdraft) {
             let r = root.sub(t, "overdraft")
-            r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate"])
-            overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent("annual_rate") ?? .zero
-            overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate") ?? .zero
+            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate])
+            overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
+            overdraft.annualRate = r.percent(ScenarioKeys.annualRate) ?? .zero
+            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate) ?? .zero
         }
         var recurring: [RecurringFlow] = []
         for (i, (t, node)) in root.arrayOfTables("recurring").enumerated() {
@@ -154,7 +157,7 @@ public enum ScenarioLoader {
                 if files[kind] == nil { files[kind] = full }
             }
             result.needs.merge(r.needs)
-            if root.node("opening_balance") == nil, let bank = r.bankBalance {
+            if root.node(ScenarioKeys.openingBalance) == nil, let bank = r.bankBalance {
                 opening = bank
                 result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
             }
