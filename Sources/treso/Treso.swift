@@ -87,6 +87,14 @@ struct ScenarioOptions: ParsableArguments {
             for d in loaded.errors { printError(d.description) }
             printError(rejectedSummary(loaded))
         }
+        if !quietWarnings {
+            for kind in InvoiceKind.allCases {
+                let d = loaded.disputed[kind] ?? []
+                guard !d.isEmpty else { continue }
+                let ids = d.prefix(20).map(\.id).joined(separator: ", ") + (d.count > 20 ? ", …" : "")
+                printError("note: \(d.count) disputed \(kind == .receivable ? "receivable" : "payable")(s) left out of the projection: \(ids)")
+            }
+        }
         if let s = start { scenario.start = s }
         if let h = horizon { scenario.horizonDays = h }
         loaded.scenario = scenario
