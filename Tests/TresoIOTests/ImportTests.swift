@@ -448,3 +448,26 @@ struct ImportScenarioTests {
         guard case .failure = ScenarioInit.run(folder: dir, start: nil, openingBalance: nil) else { Issue.record("overwrote"); return }
     }
 }
+
+@Suite("Import: two threads")
+struct ImportParallelTests {
+    @Test func onceAFileMessagesStayOnceOnTwoThreads() {
+        var text = "id;counterparty;issue_date;due_date;amount;status;Reste dû\n"
+        for i in 0..<40_000 {
+            let status = i % 1000 == 7 ? "À valider" : (i % 13 == 0 ? "Partiellement réglée" : "")
+            let amount = i % 997 == 0 ? "£12,00" : (i % 11 == 0 ? "-5,00" : "\(i % 900 + 1),50")
+            text += "F\(i);Client \(i % 300);03/11/2026;;\(amount);\(status);\n"
+        }
+        let bytes = Array(text.utf8)
+        let options = InvoiceImportOptions(defaultTerms: PaymentTerms(days: 30))
+        let one = bytes.withUnsafeBufferPointer { InvoiceCSVReader.read(buffer: $0, displayName: "p.csv", kind: .receivable, options: options, parallel: false) }
+        let two = bytes.withUnsafeBufferPointer { InvoiceCSVReader.read(buffer: $0, displayName: "p.csv", kind: .receivable, options: options, parallel: true) }
+        #expect(one.invoices == two.invoices)
+        #expect(one.diagnostics == two.diagnostics)
+        #expect(one.rejected == two.rejected)
+        #expect(one.diagnostics.filter { $0.message.hasPrefix("unknown status") }.count == 1)
+        #expect(one.errors.count == 1)
+        #expect(one.rejected.count == 41)
+        #expect(one.needs.missingRates == two.needs.missingRates)
+    }
+}

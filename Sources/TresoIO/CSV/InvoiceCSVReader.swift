@@ -185,6 +185,9 @@ struct InvoiceCSVParser {
     var needs = ImportNeeds()
     /// Currencies already reported as missing a rate (one error each).
     var reportedRates: Set<String> = []
+    /// Messages given once per file (unknown status, missing rate), to keep them once across the two halves
+    /// of a parallel parse.
+    var unknownStatusWarnings: Set<String> = []
 
     // Header.
     var headerLine = 1
@@ -499,7 +502,9 @@ struct InvoiceCSVParser {
         paidSkipped += second.paidSkipped
         for var r in second.rejected { r.line += Int(shift); rejected.append(r) }
         needs.merge(second.needs)
-        diagnostics.append(contentsOf: checkDeferredIDs(of: second, shift: Int(shift)))
+        // A status value or a currency the first half already reported is not reported again (as on one thread).
+        let once = unknownStatusWarnings
+        diagnostics.append(contentsOf: checkDeferredIDs(of: second, shift: Int(shift)).filter { !once.contains($0.message) })
         return outCount
     }
 
@@ -748,12 +753,14 @@ struct InvoiceCSVParser {
         if let code = rowCurrency {
             guard let rate = options.fx[code] else {
                 needs.missingRates[code, default: 0] += 1
+                let m = "no exchange rate for \(code): add it under [fx] in treso.toml, e.g. `\(code) = 1.1700` "
+                    + "(\(currency) per \(code)); every \(code) row is left out until then"
                 if reportedRates.insert(code).inserted {
                     let f = cCurrency >= 0 && t.hasValue(cCurrency) ? cCurrency : (cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit)
-                    fieldError(f, "no exchange rate for \(code): add it under [fx] in treso.toml, e.g. `\(code) = 1.1700` "
-                        + "(\(currency) per \(code)); every \(code) row is left out until then")
+                    unknownStatusWarnings.insert(m)
+                    fieldError(f, m)
                 } else {
-                    rejected.append(ExcludedInvoice(id: t.string(cId), line: rowLine, reason: "no exchange rate for \(code) under [fx]"))
+                    rejected.append(ExcludedInvoice(id: t.string(cId), line: rowLine, reason: m))
                 }
                 return
             }
@@ -880,8 +887,10 @@ struct InvoiceCSVParser {
         if found == nil {
             needs.unknownStatuses[text, default: 0] += 1
             if statusCache[text] == nil {
-                fieldError(f, "unknown \(label(.status)) '\(t.shown(f))': treated as open; to say otherwise add "
-                    + "`\"\(text)\" = \"paid\"` (or \"open\", \"disputed\") under [import.status] in treso.toml", warning: true)
+                let m = "unknown \(label(.status)) '\(t.shown(f))': treated as open; to say otherwise add "
+                    + "`\"\(text)\" = \"paid\"` (or \"open\", \"disputed\") under [import.status] in treso.toml"
+                unknownStatusWarnings.insert(m)
+                fieldError(f, m, warning: true)
             }
             // Every later row with this value counts, but is reported once.
             if statusCache.count < 256 { statusCache[text] = .some(.open) }
