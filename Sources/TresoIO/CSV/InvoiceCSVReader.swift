@@ -42,7 +42,13 @@ public struct InvoiceFileResult: Sendable {
 /// - amounts in many local forms (see `parseAmountSlow`), dates `YYYY-MM-DD` or `DD/MM/YYYY`
 ///   (see `parseDate`).
 ///
-/// Every problem is reported, never only the first. A row with an error is left out; warnings keep it.
+/// - what the scenario adds (`InvoiceImportOptions`): `[fx]` rates for other currencies (converted once, the
+///   original kept on `Invoice.origin`), `[import.status]` words, payment terms for rows without a due date;
+/// - open amounts: a `remaining` column (Reste dû) is what is projected; `debit`/`credit` columns give the amount;
+///   a negative amount is a credit note. Rules: docs/invoice-csv.md.
+///
+/// Every problem is reported, never only the first. A row with an error is left out (and listed in `rejected`);
+/// warnings keep it.
 /// A row marked paid is only checked for its id and status, then counted and skipped: it does not
 /// take part in the projection, so its other fields may be anything.
 ///
