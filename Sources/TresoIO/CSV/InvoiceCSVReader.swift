@@ -816,13 +816,22 @@ struct InvoiceCSVParser {
 
     /// Parses an amount field, reporting why it is not one. The currency written next to it (`£`, `USD`)
     /// goes to `symbol`; two different ones in a row are an error.
+    /// The common case (a plain number) stays inline and builds no label; the rest goes to `amountResult`.
+    @inline(__always)
     mutating func amountField(_ f: Int, _ c: InvoiceColumn, _ symbol: inout String?) -> Int64? {
-        amountFieldNamed(f, label(c), &symbol)
+        let (aS, aE) = t.value(f)
+        let r = parseAmount(t.p, aS, aE, decimalComma: decimalComma)
+        if case .ok(let cents, nil) = r { return cents }
+        return amountResult(f, r, label(c), &symbol)
     }
 
     mutating func amountFieldNamed(_ f: Int, _ name: String, _ symbol: inout String?) -> Int64? {
         let (aS, aE) = t.value(f)
-        switch parseAmount(t.p, aS, aE, decimalComma: decimalComma) {
+        return amountResult(f, parseAmount(t.p, aS, aE, decimalComma: decimalComma), name, &symbol)
+    }
+
+    mutating func amountResult(_ f: Int, _ r: AmountParseResult, _ name: String, _ symbol: inout String?) -> Int64? {
+        switch r {
         case .ok(let c, let cur):
             if let cur {
                 if let s = symbol, s != cur {

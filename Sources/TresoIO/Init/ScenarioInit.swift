@@ -51,11 +51,15 @@ public enum ScenarioInit {
             return .failure(.error(folder, "no receivables, payables or FEC export found (looked at \(names.isEmpty ? "no .csv/.txt file" : names.joined(separator: ", ")))"))
         }
 
+        var report: [String] = []
+        for f in found where f.file != fec?.file && f.file != rec?.file && f.file != pay?.file {
+            report.append("CHECK \(f.file): also looks like \(f.kind.map { $0 == .receivable ? "receivables" : "payables" } ?? "a FEC"), "
+                          + "but a scenario takes one file of each: not used")
+        }
         let terms30 = PaymentTerms(days: 30)
         let options = InvoiceImportOptions(currency: currency, defaultTerms: terms30)
         var toml: [String] = ["# Written by treso init from the files in this folder. Check every line marked CHECK,",
                               "# then run: treso check \(folder)", ""]
-        var report: [String] = []
         var needs = ImportNeeds()
         var inferredDue = 0
         toml.append("name = \"\(lastPathComponent(folder).replacingOccurrences("\"", "'"))\"")
