@@ -68,6 +68,9 @@ struct ScenarioOptions: ParsableArguments {
     @Flag(help: "Refuse to run when any row of the invoice files was rejected (default: run on the valid rows).")
     var strict = false
 
+    @Option(name: .customLong("fx-shock"), help: ArgumentHelp("What-if on an exchange rate: convert the invoices in CODE at the [fx] rate moved by PERCENT (repeatable), e.g. USD=-10.", valueName: "CODE=PERCENT"))
+    var fxShocks: [String] = []
+
     func validate() throws {
         if let h = horizon, h < 1 || h > 3660 { throw ValidationError("--horizon must be between 1 and 3660 days") }
     }
@@ -94,6 +97,21 @@ struct ScenarioOptions: ParsableArguments {
                 let ids = d.prefix(20).map(\.id).joined(separator: ", ") + (d.count > 20 ? ", …" : "")
                 printError("note: \(d.count) disputed \(kind == .receivable ? "receivable" : "payable")(s) left out of the projection: \(ids)")
             }
+        }
+        for shock in fxShocks {
+            let parts = shock.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+            let pct = parts.count == 2 ? String(parts[1].filter { $0 != "%" && $0 != " " }.map { $0 == "\u{2212}" ? "-" : $0 }) : ""
+            guard parts.count == 2, parts[0].count == 3, let rate = Rate(percent: pct), rate > Rate(nanos: -Rate.scale) else {
+                printError("error: --fx-shock \(shock): expected CODE=PERCENT such as USD=-10")
+                throw ExitWithCode(code: 64)
+            }
+            let code = parts[0].uppercased()
+            guard let moved = FXShock.apply(&scenario, currency: code, shock: rate) else {
+                printError("error: --fx-shock \(code): no invoice is in \(code)")
+                throw ExitWithCode(code: 1)
+            }
+            printError("what-if: \(code) rate \(rate.nanos >= 0 ? "+" : "")\(rate.percentString) % on \(moved.count) invoice(s): "
+                       + "receivables − payables change by \(moved.netChange.decimalString) \(scenario.currency)")
         }
         if let s = start { scenario.start = s }
         if let h = horizon { scenario.horizonDays = h }

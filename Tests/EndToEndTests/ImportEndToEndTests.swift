@@ -82,4 +82,18 @@ import TestSupport
         #expect((obj["payables"] as? [String: Any])?["total"] as? String == "19299.52")
         #expect(obj["opening_balance"] as? String == "25585.92")
     }
+
+    @Test func aCurrencyShockShowsItsEffectOnCash() throws {
+        let (base, _, code) = try run("treso project examples/import-sage --format csv")
+        #expect(code == 0)
+        let (shocked, err, code2) = try run("treso project examples/import-sage --format csv --fx-shock GBP=-10")
+        #expect(code2 == 0)
+        // £9 612,35 × 1.17 × 0.90 = 10 121,80455 → 10 121,80 instead of 11 246,45.
+        #expect(err.contains("what-if: GBP rate -10 % on 1 invoice(s): receivables − payables change by -1124.65 EUR"))
+        #expect(base.split(separator: "\n").last?.hasPrefix("2027-05-29,82726.68,") == true)
+        #expect(shocked.split(separator: "\n").last?.hasPrefix("2027-05-29,81602.03,") == true)
+        let (_, badErr, badCode) = try run("treso compare examples/import-sage --fx-shock USD=-10")
+        #expect(badCode == 1)
+        #expect(badErr.contains("no invoice is in USD"))
+    }
 }

@@ -121,3 +121,34 @@ public func convertCurrency(_ amount: Money, rate: Rate) -> Money? {
     guard v > -1_000_000_000_000_000, v < 1_000_000_000_000_000 else { return nil }
     return Money(cents: Int64(v))
 }
+
+/// A what-if on an exchange rate: every invoice converted from `currency` is converted again at
+/// rate × (1 + shock), from its original amount, rounded once (`treso project|compare --fx-shock USD=-10`).
+public enum FXShock {
+    /// Applies the shock to `scenario`; returns how many invoices moved and the change of receivables − payables
+    /// in the scenario currency, or nil when no invoice is in `currency`.
+    @discardableResult
+    public static func apply(_ scenario: inout Scenario, currency: String, shock: Rate) -> (count: Int, netChange: Money)? {
+        var count = 0
+        var net: Int64 = 0
+        func shocked(_ list: inout [Invoice], sign: Int64) {
+            for i in list.indices {
+                guard let o = list[i].origin, o.currency == currency, let original = o.currencyAmount, let rate = o.rate else { continue }
+                let num = Int128(original.cents) * Int128(rate.nanos) * (Int128(Rate.scale) + Int128(shock.nanos))
+                let v = divideRoundingHalfAwayFromZero(num, Int128(Rate.scale) * Int128(Rate.scale))
+                guard v > -1_000_000_000_000_000, v < 1_000_000_000_000_000 else { continue }
+                let before = list[i].amount
+                let after = Money(cents: Int64(v))
+                if let vat = list[i].vatAmount, before.cents != 0 {
+                    list[i].vatAmount = Money(cents: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(vat.cents) * Int128(after.cents), Int128(before.cents))))
+                }
+                list[i].amount = after
+                net += sign * (after.cents - before.cents)
+                count += 1
+            }
+        }
+        shocked(&scenario.receivables, sign: 1)
+        shocked(&scenario.payables, sign: -1)
+        return count == 0 ? nil : (count, Money(cents: net))
+    }
+}
