@@ -300,7 +300,7 @@ struct TUITests {
         try s.keys(":")
         try s.type("export csv out.csv")
         try s.keys("Enter")
-        try s.waitFor("out.csv")
+        try s.waitFor("exported the projection")
         try s.keys(":")
         try s.type("export csv out.csv")
         try s.keys("Enter")
