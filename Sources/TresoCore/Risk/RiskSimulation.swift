@@ -6,7 +6,7 @@ public struct DailyQuantiles: Sendable, Hashable {
     public var p95: Money
 }
 
-/// One plan's risk over the simulated paths. docs/calculations.md §13.
+/// One plan's risk over the simulated paths. docs/calculations.md §14.
 public struct PlanRisk: Sendable {
     public var name: String
     public var paths: Int
