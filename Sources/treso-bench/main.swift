@@ -190,7 +190,7 @@ case "risk":
     let states = PlanComparison.plansToCompare(s.plans).map { PlanState(engine: engine, plan: $0) }
     let model = DelayModel(scenario: s)
     let t0 = now()
-    let r = RiskSimulation.run(states: states, model: model, paths: paths, seed: 1)
+    let r = RiskSimulation.run(states: states, model: model, paths: paths, seed: 1, concurrently: { runConcurrently($0, $1) })
     let t1 = now()
     print("risk invoices=\(s.receivables.count + s.payables.count) plans=\(r.plans.count) paths=\(paths) risk_s=\(fmt(t1 - t0, 3)) peak_mb=\(Int(peakRSSMegabytes())) p_over_limit=\(r.plans.first.map { PlanRisk.probabilityText($0.overLimitPaths, of: $0.paths) } ?? "-")")
 case "keypress":

@@ -36,7 +36,8 @@ struct Risk: ParsableCommand {
             let selected = try selectPlans(s, names: plans)
             let engine = ForecastEngine(scenario: s)
             let states = PlanComparison.plansToCompare(selected).map { PlanState(engine: engine, plan: $0) }
-            let report = RiskSimulation.run(states: states, model: DelayModel(scenario: s), paths: paths, seed: seed)
+            let report = RiskSimulation.run(states: states, model: DelayModel(scenario: s), paths: paths, seed: seed,
+                                            concurrently: secondCoreLooksFree() ? { runConcurrently($0, $1) } : nil)
             print(RiskExport.render(report, format: format, title: "\(s.name): cash at risk over \(s.start.iso) … \(s.end.iso)",
                                     currency: s.currency), terminator: "")
         }

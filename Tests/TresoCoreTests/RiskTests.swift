@@ -89,6 +89,13 @@ import TestSupport
             }
         }
         #expect(run(42) == run(42))
+        // Two halves (run here one after the other) give the same report as one pass.
+        let halves = RiskSimulation.run(states: plans(s, e, seed: 3), model: DelayModel(scenario: s), paths: 100, seed: 42,
+                                        concurrently: { a, b in b(); a() })
+        let whole = RiskSimulation.run(states: plans(s, e, seed: 3), model: DelayModel(scenario: s), paths: 100, seed: 42)
+        #expect(halves.plans.map(\.days) == whole.plans.map(\.days))
+        #expect(halves.plans.map(\.overLimitPaths) == whole.plans.map(\.overLimitPaths))
+        #expect(halves.plans.map(\.expectedCost) == whole.plans.map(\.expectedCost))
         #expect(run(42) != run(43))
         // The generator itself is fixed: SplitMix64's published first output for seed 0.
         var g = SplitMix64(seed: 0)

@@ -73,7 +73,13 @@ public enum RiskSimulation {
         var decisions: [Decision]
     }
 
-    public static func run(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64) -> RiskReport {
+    /// Runs two closures, possibly at the same time (the CLI passes TresoIO's two-thread runner); TresoCore starts no thread.
+    public typealias Concurrently = (() -> Void, () -> Void) -> Void
+
+    /// `concurrently`: when given, the paths (then the quantiles) are split in two halves run through it; the report
+    /// is the same either way.
+    public static func run(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64,
+                           concurrently: Concurrently? = nil) -> RiskReport {
         let paths = max(requested, 1)
         guard let engine = states.first?.engine else {
             return RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
@@ -116,125 +122,55 @@ public enum RiskSimulation {
             return p
         }
 
+
         let n = states.count
-        var closings = Array(repeating: [Int64](repeating: 0, count: horizon * paths), count: n)
-        var costs = Array(repeating: [Int64](repeating: 0, count: paths), count: n)
-        var lowest = Array(repeating: [Int64](repeating: 0, count: paths), count: n)
-        var overLimit = Array(repeating: 0, count: n), belowBuffer = Array(repeating: 0, count: n)
-        var ledgers = prepared.map(\.ledger)
+        let work = Work(engine: engine, prepared: prepared, receivables: receivables, drawn: drawn, model: model, seed: seed,
+                        paths: paths, horizon: horizon, windowDays: windowDays)
+        // Results by path, written by disjoint path ranges: closings[plan][day][path], costs and lows[plan][path].
+        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * horizon * paths, 1))
+        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * paths, 1))
+        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * paths, 1))
+        defer { closings.deallocate(); costs.deallocate(); lowest.deallocate() }
+        closings.initialize(repeating: 0); costs.initialize(repeating: 0); lowest.initialize(repeating: 0)
+        let out = Output(closings: closings, costs: costs, lowest: lowest)
+        var first = Counts(n), second = Counts(n)
+        if let concurrently, paths >= 64 {
+            let half = paths / 2
+            concurrently({ first = work.simulate(0..<half, into: out) }, { second = work.simulate(half..<paths, into: out) })
+        } else {
+            first = work.simulate(0..<paths, into: out)
+        }
 
-        var pathEngine = engine
-        var cache = Array(repeating: [Int64: FinancingEffect?](), count: n)
-        var changes: [Change] = []
-        var swaps: [Swap] = []
-        let base = engine.receivableSettlements
-        for path in 0..<paths {
-            var rng = SplitMix64.forPath(seed: seed, path: path)
-            changes.removeAll(keepingCapacity: true)
-            for i in drawn {
-                let d = model.distributions[Int(model.receivableDistribution[i])]
-                var def = false
-                if d.defaultNanos > 0 { def = Int64(rng.below(UInt64(Rate.scale))) < d.defaultNanos }
-                let k = d.delays.count == 1 ? d.delays[0] : d.delays[Int(rng.below(UInt64(d.delays.count)))]
-                let st = ForecastEngine.settle(receivables[i].dueDate + Int(k), start: start, table: engine.table)
-                if st.day != base[i].day || def { changes.append(Change(index: i, settlement: st, defaulted: def)) }
-            }
-            for c in changes { pathEngine.receivableSettlements[c.index] = c.settlement }
-
-            for pi in 0..<n {
-                let prep = prepared[pi]
-                var cost = prep.cost
-                swaps.removeAll(keepingCapacity: true)
-                for c in changes {
-                    let i = c.index, amount = receivables[i].amount
-                    let planned = prep.defaulted[i], def = planned || c.defaulted
-                    let ei = prep.effectIndex[i]
-                    if ei < 0 && !def {
-                        ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
-                        ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
-                        continue
-                    }
-                    if c.settlement.day == base[i].day && def == planned { continue }
-                    // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
-                    if ei >= 0 { prep.effects[Int(ei)].apply(to: &ledgers[pi], engine: engine, sign: -1); cost -= prep.effects[Int(ei)].cost.total.cents }
-                    ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
-                    // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
-                    // makes impossible (paid before the factor would fund) falls back to no decision.
-                    let ref = InvoiceRef(.receivable, i)
-                    let decision = ei >= 0 ? prep.decisions[Int(ei)] : .none
-                    // An effect depends only on the invoice, the decision, the settlement and the default: built
-                    // once per variant (a few per invoice), whatever the number of paths.
-                    let key = Int64(i) << 34 | Int64(c.settlement.day.raw - start.raw + 1) << 2
-                        | (c.settlement.overdue ? 2 : 0) | (def ? 1 : 0)
-                    let new: FinancingEffect?
-                    if let cached = cache[pi][key] { new = cached } else {
-                        switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
-                        case .success(let e): new = e
-                        case .failure:
-                            if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e } else { new = nil }
-                        }
-                        cache[pi][key] = .some(new)
-                    }
-                    ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
-                    if let new { new.apply(to: &ledgers[pi], engine: pathEngine, sign: 1); cost += new.cost.total.cents }
-                    swaps.append(Swap(index: i, old: ei, new: new))
-                }
-
-                let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
-                                            days: windowDays)
-                let shown = sameAsHorizon(window, horizon: horizon) ? window
-                    : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
-                costs[pi][path] = cost + window.summary.bankCharges.cents
-                // The horizon's figures, from its days (a window run's summary covers the whole window).
-                var low = Int64.max
-                var flags: DayFlags = []
-                closings[pi].withUnsafeMutableBufferPointer { buf in
-                    for d in 0..<min(horizon, shown.days.count) {
-                        let pos = shown.days[d]
-                        buf[d * paths + path] = pos.closing.cents
-                        if pos.closing.cents < low { low = pos.closing.cents }
-                        flags.formUnion(pos.flags)
-                    }
-                }
-                lowest[pi][path] = low
-                if flags.contains(.overLimit) { overLimit[pi] += 1 }
-                if flags.contains(.belowBuffer) { belowBuffer[pi] += 1 }
-
-                // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
-                for w in swaps.reversed() {
-                    let i = w.index, amount = receivables[i].amount
-                    let settled = pathEngine.receivableSettlements[i].day
-                    if let e = w.new { e.apply(to: &ledgers[pi], engine: pathEngine, sign: -1) }
-                    ledgers[pi].add(-amount, on: settled, as: .receipt)
-                    ledgers[pi].add(amount, on: base[i].day, as: .receipt)
-                    if w.old >= 0 { prep.effects[Int(w.old)].apply(to: &ledgers[pi], engine: engine, sign: 1) }
-                }
-                for c in changes where prep.effectIndex[c.index] < 0 && !(prep.defaulted[c.index] || c.defaulted) {
-                    let amount = receivables[c.index].amount
-                    ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
-                    ledgers[pi].add(amount, on: base[c.index].day, as: .receipt)
+        // Quantiles of each (plan, day), also in two halves of the rows.
+        var rows = Array(repeating: DailyQuantiles(day: start, p5: .zero, p50: .zero, p95: .zero), count: n * horizon)
+        rows.withUnsafeMutableBufferPointer { rowsOut in
+            let target = rowsOut
+            func quantiles(_ range: Range<Int>) {
+                for r in range {
+                    let q = Quantiles.three(UnsafeMutableBufferPointer(rebasing: closings[(r * paths)..<((r + 1) * paths)]))
+                    target[r] = DailyQuantiles(day: start + r % horizon, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2))
                 }
             }
-            for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
+            let total = n * horizon
+            if let concurrently, total >= 2 {
+                concurrently({ quantiles(0..<(total / 2)) }, { quantiles((total / 2)..<total) })
+            } else {
+                quantiles(0..<total)
+            }
         }
 
         var plans: [PlanRisk] = []
         for pi in 0..<n {
-            var days: [DailyQuantiles] = []
-            days.reserveCapacity(horizon)
-            closings[pi].withUnsafeMutableBufferPointer { buf in
-                for d in 0..<horizon {
-                    let slice = UnsafeMutableBufferPointer(rebasing: buf[(d * paths)..<((d + 1) * paths)])
-                    let q = Quantiles.three(slice)
-                    days.append(DailyQuantiles(day: start + d, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2)))
-                }
-            }
-            let total = costs[pi].reduce(Int128(0)) { $0 + Int128($1) }
+            let c = UnsafeMutableBufferPointer(rebasing: costs[(pi * paths)..<((pi + 1) * paths)])
+            let l = UnsafeMutableBufferPointer(rebasing: lowest[(pi * paths)..<((pi + 1) * paths)])
+            let total = c.reduce(Int128(0)) { $0 + Int128($1) }
             let mean = Int64(clamping: divideRoundingHalfAwayFromZero(total, Int128(paths)))
-            let c95 = costs[pi].withUnsafeMutableBufferPointer { Quantiles.select($0, rank: Quantiles.rank(95, of: paths)) }
-            let l5 = lowest[pi].withUnsafeMutableBufferPointer { Quantiles.select($0, rank: Quantiles.rank(5, of: paths)) }
-            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: overLimit[pi], belowBufferPaths: belowBuffer[pi],
-                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5), days: days))
+            let c95 = Quantiles.select(c, rank: Quantiles.rank(95, of: paths))
+            let l5 = Quantiles.select(l, rank: Quantiles.rank(5, of: paths))
+            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: first.overLimit[pi] + second.overLimit[pi],
+                                  belowBufferPaths: first.belowBuffer[pi] + second.belowBuffer[pi],
+                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5),
+                                  days: Array(rows[(pi * horizon)..<((pi + 1) * horizon)])))
         }
         return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
                           assumptions: assumptions(model: model, scenario: s))
@@ -254,6 +190,128 @@ public enum RiskSimulation {
             i -= 1
         }
         return true
+    }
+
+    struct Counts {
+        var overLimit: [Int], belowBuffer: [Int]
+        init(_ n: Int) { overLimit = Array(repeating: 0, count: n); belowBuffer = Array(repeating: 0, count: n) }
+    }
+
+    /// Where the paths write. Unchecked: two halves share it, each writing only the cells of its own paths.
+    struct Output: @unchecked Sendable {
+        let closings: UnsafeMutableBufferPointer<Int64>
+        let costs: UnsafeMutableBufferPointer<Int64>
+        let lowest: UnsafeMutableBufferPointer<Int64>
+    }
+
+    /// What a range of paths reads; each call keeps its own ledgers, engine copy and effect cache.
+    private struct Work {
+        let engine: ForecastEngine
+        let prepared: [Prepared]
+        let receivables: [Invoice]
+        let drawn: [Int]
+        let model: DelayModel
+        let seed: UInt64
+        let paths: Int, horizon: Int, windowDays: Int
+
+        func simulate(_ range: Range<Int>, into out: Output) -> Counts {
+            let s = engine.scenario, start = s.start, n = prepared.count
+            var counts = Counts(n)
+            var ledgers = prepared.map(\.ledger)
+            var pathEngine = engine
+            var cache = Array(repeating: [Int64: FinancingEffect?](), count: n)
+            var changes: [Change] = []
+            var swaps: [Swap] = []
+            let base = engine.receivableSettlements
+            for path in range {
+                    var rng = SplitMix64.forPath(seed: seed, path: path)
+                    changes.removeAll(keepingCapacity: true)
+                    for i in drawn {
+                        let d = model.distributions[Int(model.receivableDistribution[i])]
+                        var def = false
+                        if d.defaultNanos > 0 { def = Int64(rng.below(UInt64(Rate.scale))) < d.defaultNanos }
+                        let k = d.delays.count == 1 ? d.delays[0] : d.delays[Int(rng.below(UInt64(d.delays.count)))]
+                        let st = ForecastEngine.settle(receivables[i].dueDate + Int(k), start: start, table: engine.table)
+                        if st.day != base[i].day || def { changes.append(Change(index: i, settlement: st, defaulted: def)) }
+                    }
+                    for c in changes { pathEngine.receivableSettlements[c.index] = c.settlement }
+
+                    for pi in 0..<n {
+                        let prep = prepared[pi]
+                        var cost = prep.cost
+                        swaps.removeAll(keepingCapacity: true)
+                        for c in changes {
+                            let i = c.index, amount = receivables[i].amount
+                            let planned = prep.defaulted[i], def = planned || c.defaulted
+                            let ei = prep.effectIndex[i]
+                            if ei < 0 && !def {
+                                ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                                ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
+                                continue
+                            }
+                            if c.settlement.day == base[i].day && def == planned { continue }
+                            // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
+                            if ei >= 0 { prep.effects[Int(ei)].apply(to: &ledgers[pi], engine: engine, sign: -1); cost -= prep.effects[Int(ei)].cost.total.cents }
+                            ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                            // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
+                            // makes impossible (paid before the factor would fund) falls back to no decision.
+                            let ref = InvoiceRef(.receivable, i)
+                            let decision = ei >= 0 ? prep.decisions[Int(ei)] : .none
+                            // An effect depends only on the invoice, the decision, the settlement and the default: built
+                            // once per variant (a few per invoice), whatever the number of paths.
+                            let key = Int64(i) << 34 | Int64(c.settlement.day.raw - start.raw + 1) << 2
+                                | (c.settlement.overdue ? 2 : 0) | (def ? 1 : 0)
+                            let new: FinancingEffect?
+                            if let cached = cache[pi][key] { new = cached } else {
+                                switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
+                                case .success(let e): new = e
+                                case .failure:
+                                    if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e } else { new = nil }
+                                }
+                                cache[pi][key] = .some(new)
+                            }
+                            ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
+                            if let new { new.apply(to: &ledgers[pi], engine: pathEngine, sign: 1); cost += new.cost.total.cents }
+                            swaps.append(Swap(index: i, old: ei, new: new))
+                        }
+
+                        let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                                                    days: windowDays)
+                        let shown = sameAsHorizon(window, horizon: horizon) ? window
+                            : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
+                        out.costs[pi * paths + path] = cost + window.summary.bankCharges.cents
+                        // The horizon's figures, from its days (a window run's summary covers the whole window).
+                        var low = Int64.max
+                        var flags: DayFlags = []
+                        for d in 0..<min(horizon, shown.days.count) {
+                            let pos = shown.days[d]
+                            out.closings[(pi * horizon + d) * paths + path] = pos.closing.cents
+                            if pos.closing.cents < low { low = pos.closing.cents }
+                            flags.formUnion(pos.flags)
+                        }
+                        out.lowest[pi * paths + path] = low
+                        if flags.contains(.overLimit) { counts.overLimit[pi] += 1 }
+                        if flags.contains(.belowBuffer) { counts.belowBuffer[pi] += 1 }
+
+                        // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
+                        for w in swaps.reversed() {
+                            let i = w.index, amount = receivables[i].amount
+                            let settled = pathEngine.receivableSettlements[i].day
+                            if let e = w.new { e.apply(to: &ledgers[pi], engine: pathEngine, sign: -1) }
+                            ledgers[pi].add(-amount, on: settled, as: .receipt)
+                            ledgers[pi].add(amount, on: base[i].day, as: .receipt)
+                            if w.old >= 0 { prep.effects[Int(w.old)].apply(to: &ledgers[pi], engine: engine, sign: 1) }
+                        }
+                        for c in changes where prep.effectIndex[c.index] < 0 && !(prep.defaulted[c.index] || c.defaulted) {
+                            let amount = receivables[c.index].amount
+                            ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
+                            ledgers[pi].add(amount, on: base[c.index].day, as: .receipt)
+                        }
+                    }
+                    for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
+                }
+            return counts
+        }
     }
 
     static func assumptions(model: DelayModel, scenario s: Scenario) -> [String] {

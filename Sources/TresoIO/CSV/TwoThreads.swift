@@ -16,7 +16,7 @@ func processorCount() -> Int {
 /// other builds: with a load around 2, two halves still cut the wall time of a million rows by about
 /// a fifth on average; with both cores saturated by other jobs (load 3 and more) they often made it
 /// worse, for about 30 % more CPU and 24 MB more memory. Results are the same either way.
-func secondCoreLooksFree() -> Bool {
+public func secondCoreLooksFree() -> Bool {
     let cores = processorCount()
     guard cores >= 2 else { return false }
     var load = [Double](repeating: 0, count: 1)
@@ -33,7 +33,7 @@ private final class ThreadWork: @unchecked Sendable {
 
 /// Runs `first` on the calling thread and `second` on a new thread, and returns when both are done.
 /// If no thread can be started, runs them one after the other.
-func runConcurrently(_ first: () -> Void, _ second: () -> Void) {
+public func runConcurrently(_ first: () -> Void, _ second: () -> Void) {
     withoutActuallyEscaping(second) { second in
         let work = Unmanaged.passRetained(ThreadWork(second))
         #if canImport(Darwin)
