@@ -71,6 +71,9 @@ public enum RiskSimulation {
         var effectIndex: [Int32]
         var effects: [FinancingEffect]
         var decisions: [Decision]
+        /// Receivables with an effect or a default in this plan, and the same as a flag per receivable.
+        var special: [Int] = []
+        var isSpecial: [Bool] = []
     }
 
     /// Runs two closures, possibly at the same time (the CLI passes TresoIO's two-thread runner); TresoCore starts no thread.
@@ -111,6 +114,7 @@ public enum RiskSimulation {
                              defaulted: Array(repeating: false, count: receivables.count),
                              effectIndex: Array(repeating: -1, count: receivables.count), effects: [], decisions: [])
             for ref in st.defaulted where ref.kind == .receivable && ref.index < receivables.count { p.defaulted[ref.index] = true }
+            p.isSpecial = Array(repeating: false, count: receivables.count)
             for i in drawn {
                 let ref = InvoiceRef(.receivable, i)
                 if let e = st.effects[ref] ?? engine.baseEffects[ref] {
@@ -118,6 +122,7 @@ public enum RiskSimulation {
                     p.effects.append(e)
                     p.decisions.append(st.decision(for: ref))
                 }
+                if p.effectIndex[i] >= 0 || p.defaulted[i] { p.special.append(i); p.isSpecial[i] = true }
             }
             return p
         }
@@ -223,6 +228,12 @@ public enum RiskSimulation {
             var changes: [Change] = []
             var swaps: [Swap] = []
             let base = engine.receivableSettlements
+            var delta = [Int64](repeating: 0, count: ledgers.first?.count ?? 0)
+            var lo = Int.max, hi = -1
+            var changedSlot = [Int32](repeating: -1, count: receivables.count)
+            var drawnDefaults: [Int] = []
+            var corrected: [Int] = []
+            var todo: [Int] = []
             for path in range {
                     var rng = SplitMix64.forPath(seed: seed, path: path)
                     changes.removeAll(keepingCapacity: true)
@@ -235,21 +246,42 @@ public enum RiskSimulation {
                         if st.day != base[i].day || def { changes.append(Change(index: i, settlement: st, defaulted: def)) }
                     }
                     for c in changes { pathEngine.receivableSettlements[c.index] = c.settlement }
+                    // The shared move of every re-settled receipt (plans correct it for invoices with an effect).
+                    lo = Int.max; hi = -1
+                    drawnDefaults.removeAll(keepingCapacity: true)
+                    for (ci, c) in changes.enumerated() {
+                        changedSlot[c.index] = Int32(ci)
+                        if c.defaulted { drawnDefaults.append(ci) }
+                        guard c.settlement.day != base[c.index].day else { continue }
+                        let amount = receivables[c.index].amount.cents
+                        if let a = ledgers[0].offset(base[c.index].day) { delta[a] -= amount; lo = min(lo, a); hi = max(hi, a) }
+                        if let b = ledgers[0].offset(c.settlement.day) { delta[b] += amount; lo = min(lo, b); hi = max(hi, b) }
+                    }
 
                     for pi in 0..<n {
                         let prep = prepared[pi]
                         var cost = prep.cost
                         swaps.removeAll(keepingCapacity: true)
-                        for c in changes {
+                        corrected.removeAll(keepingCapacity: true)
+                        // Every moved receipt at once, then the invoices with an effect (or a default) in this plan.
+                        if lo <= hi { for d in lo...hi { ledgers[pi].receipts[d] += delta[d] } }
+                        // Not a nested function: capturing the path's engine would copy it on every use.
+                        todo.removeAll(keepingCapacity: true)
+                        for i in prep.special where changedSlot[i] >= 0 { todo.append(Int(changedSlot[i])) }
+                        for ci in drawnDefaults where !prep.isSpecial[changes[ci].index] { todo.append(ci) }
+                        for ci in todo {
+                            let c = changes[ci]
                             let i = c.index, amount = receivables[i].amount
                             let planned = prep.defaulted[i], def = planned || c.defaulted
                             let ei = prep.effectIndex[i]
-                            if ei < 0 && !def {
-                                ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
-                                ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
+                            if c.settlement.day != base[i].day {
+                                // Take the invoice's share of the shared move back: it is handled here.
+                                ledgers[pi].add(amount, on: base[i].day, as: .receipt)
+                                ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
+                                corrected.append(i)
+                            } else if def == planned {
                                 continue
                             }
-                            if c.settlement.day == base[i].day && def == planned { continue }
                             // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
                             if ei >= 0 { prep.effects[Int(ei)].apply(to: &ledgers[pi], engine: engine, sign: -1); cost -= prep.effects[Int(ei)].cost.total.cents }
                             ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
@@ -302,12 +334,15 @@ public enum RiskSimulation {
                             ledgers[pi].add(amount, on: base[i].day, as: .receipt)
                             if w.old >= 0 { prep.effects[Int(w.old)].apply(to: &ledgers[pi], engine: engine, sign: 1) }
                         }
-                        for c in changes where prep.effectIndex[c.index] < 0 && !(prep.defaulted[c.index] || c.defaulted) {
-                            let amount = receivables[c.index].amount
-                            ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
-                            ledgers[pi].add(amount, on: base[c.index].day, as: .receipt)
+                        for i in corrected {
+                            let amount = receivables[i].amount
+                            ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                            ledgers[pi].add(amount, on: pathEngine.receivableSettlements[i].day, as: .receipt)
                         }
+                        if lo <= hi { for d in lo...hi { ledgers[pi].receipts[d] -= delta[d] } }
                     }
+                    for c in changes { changedSlot[c.index] = -1 }
+                    if lo <= hi { for d in lo...hi { delta[d] = 0 } }
                     for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
                 }
             return counts
