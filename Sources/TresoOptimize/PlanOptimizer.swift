@@ -1,0 +1,422 @@
+import TresoCore
+
+/// What the user asks `treso optimize` (and the planner's `o`) for.
+public struct OptimizeRequest: Sendable {
+    public enum Keep: String, Sendable, CaseIterable {
+        /// Never exceed the authorised overdraft (closing ≥ −limit every day).
+        case limit
+        /// Never go below the minimum cash (closing ≥ min_cash every day).
+        case buffer
+    }
+    public var keep: Keep = .limit
+    /// Instruments the plan may use, by contract/program name ("negotiate" for term negotiation); nil = all.
+    public var instruments: Set<String>? = nil
+    /// A stored plan whose decisions (and what-if defaults) are kept; the optimizer adds to them.
+    public var fixPlan: Plan? = nil
+    /// Stop once the relative gap is at most this fraction (0 = prove optimality).
+    public var maxGap: Double = 0
+    /// Wall-clock budget for all solves, in seconds.
+    public var timeLimit: Double = 60
+    /// Name of the plan returned.
+    public var planName: String = "optimal"
+    public init() {}
+}
+
+/// The optimizer's answer, every figure from the engine's re-projection of the plan.
+public struct OptimizedPlan: Sendable {
+    public enum Status: String, Sendable {
+        case optimal, feasible, infeasible
+    }
+    public var status: Status
+    /// The plan (fixed decisions plus the chosen ones), re-projected by the engine.
+    public var state: PlanState
+    public var result: PlanResult
+    /// The decisions the optimizer chose (the fixed plan's excluded), by invoice.
+    public var chosen: [(ref: InvoiceRef, decision: Decision)]
+    /// The engine's total cost of the plan (what `treso compare` reports for it).
+    public var totalCost: Money { result.totalCost }
+    /// Proven: no plan within the (possibly relaxed) limit costs less.
+    public var lowerBound: Money
+    /// Infeasible only: the smallest extra overdraft (or cash) that makes a plan feasible, and the day it binds.
+    public var shortfall: Money?
+    public var shortfallDay: Day?
+    /// Invoices with at least one usable option, and the options offered to the solver.
+    public var candidateInvoices: Int
+    public var candidateOptions: Int
+    public var solver: String
+    public var seconds: Double
+
+    /// (cost − bound) / |cost| in ten-thousandths, rounded half away from zero; 0 when cost = bound.
+    public var gapTenThousandths: Int64 {
+        let diff = totalCost.cents - lowerBound.cents
+        if diff <= 0 { return 0 }
+        let denom = max(totalCost.magnitude.cents, 1)
+        return Int64(divideRoundingHalfAwayFromZero(Int128(diff) * 10_000, Int128(denom)))
+    }
+    /// The gap as a decimal string, e.g. "0.0037".
+    public var gapString: String {
+        let g = gapTenThousandths
+        let frac = String(g % 10_000)
+        return String(g / 10_000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
+    }
+}
+
+public enum OptimizeError: Error, CustomStringConvertible, Sendable {
+    case unknownInstrument(String, known: [String])
+    case negativeOverdraftRate
+    case solverFailed(String)
+    public var description: String {
+        switch self {
+        case .unknownInstrument(let n, let known):
+            return "no instrument named \"\(n)\"; the scenario has " + known.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .negativeOverdraftRate: return "the overdraft rates must not be negative to optimize"
+        case .solverFailed(let why): return "the solver found no plan: " + why
+        }
+    }
+}
+
+/// Finds the cheapest plan as a mixed-integer program (docs/calculations.md § Optimizer):
+/// one binary per (invoice, option), each option's cash and cost taken from `ForecastEngine.effect`,
+/// the daily balance as continuous variables linked day to day, overdraft charges rounded to the cent
+/// like `Projection.run`, the limit (or buffer) as hard constraints. The plan is re-projected by the engine.
+public struct PlanOptimizer: Sendable {
+    public let engine: ForecastEngine
+    public let solver: any MILPSolver
+
+    public init(engine: ForecastEngine, solver: any MILPSolver) {
+        self.engine = engine; self.solver = solver
+    }
+
+    /// Names `--instruments` accepts: every contract and program, and "negotiate".
+    public static func instrumentNames(_ s: Scenario) -> [String] {
+        let i = s.instruments
+        return i.factoring.map(\.name) + i.reverseFactoring.map(\.name) + i.supplierFinancing.map(\.name)
+            + i.splitPayment.map(\.name) + ["negotiate"]
+    }
+
+    static func instrument(of d: Decision) -> String? {
+        switch d {
+        case .none, .payLate: return nil
+        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n): return n
+        case .negotiate: return "negotiate"
+        }
+    }
+
+    public func optimize(_ request: OptimizeRequest) throws -> OptimizedPlan {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - t0
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        if let names = request.instruments {
+            let known = Self.instrumentNames(engine.scenario)
+            for n in names.sorted() where !known.contains(n) { throw OptimizeError.unknownInstrument(n, known: known) }
+        }
+        let od = engine.scenario.overdraft
+        if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
+
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        builder.build()
+
+        func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
+        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0) -> MILPResult {
+            var m = builder.model
+            m.columnUpper[builder.slack] = sUpper
+            if minimiseShortfall {
+                m.objective = Array(repeating: 0, count: m.columnCount)
+                m.objective[builder.slack] = 1
+            }
+            if floorShift != 0 {
+                for r in builder.limitRows { m.setRowBounds(r, lower: m.rowLower[r] + floorShift, upper: .infinity) }
+            }
+            return solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap))
+        }
+
+        var status: OptimizedPlan.Status
+        var r = solve(sUpper: 0, minimiseShortfall: false)
+        // The bound of the first solve holds for the limit as asked (a retry below tightens it).
+        var boundSolve = r
+        var plan = builder.plan(from: r.values, base: base, name: request.planName)
+        var check = builder.excess(of: plan.result)
+        if !r.values.isEmpty && check.amount > .zero {
+            // The model rounds each charge like the engine, so this only happens within the solver's
+            // tolerances: keep a few cents of margin and solve again.
+            r = solve(sUpper: 0, minimiseShortfall: false, floorShift: Double(builder.roundedCharges + 2))
+            plan = builder.plan(from: r.values, base: base, name: request.planName)
+            check = builder.excess(of: plan.result)
+        }
+        var shortfall: Money? = nil, shortfallDay: Day? = nil
+        if !r.values.isEmpty && check.amount <= .zero {
+            status = r.status == .optimal && boundSolve.status == .optimal ? .optimal : .feasible
+        } else {
+            // No plan keeps the limit (or none was found in time): first the smallest extra limit
+            // (a continuous slack on every day's floor, minimised), then the cheapest plan under it.
+            let phase1 = solve(sUpper: .infinity, minimiseShortfall: true)
+            guard !phase1.values.isEmpty else { throw OptimizeError.solverFailed("time limit reached before any plan was found") }
+            let extra = max(0, (phase1.values[builder.slack] - 1e-6).rounded(.up))
+            r = solve(sUpper: extra, minimiseShortfall: false)
+            if r.values.isEmpty { r = phase1 }
+            boundSolve = r
+            plan = builder.plan(from: r.values, base: base, name: request.planName)
+            check = builder.excess(of: plan.result)
+            if check.amount > .zero {
+                status = .infeasible
+                shortfall = check.amount; shortfallDay = check.day
+            } else {
+                // The first solve ran out of time before finding a plan; this one keeps the limit.
+                status = .feasible
+            }
+        }
+        let bound = builder.lowerBound(solverBound: boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound, cost: plan.result.totalCost)
+        return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
+                             shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
+                             candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+    }
+}
+
+/// One usable (invoice, decision) pair: what it does to each day's cash and what it costs.
+struct CandidateOption {
+    var ref: InvoiceRef
+    var decision: Decision
+    var cost: Int64
+    /// Net cash change against the ordinary settlement, by ledger day (sorted, no zeros).
+    var deltas: [(day: Int, cents: Int64)]
+    /// Index in `minimumFeeContracts` when the option uses a global contract with an annual minimum.
+    var feeContract: Int?
+    var commission: Int64
+}
+
+struct ModelBuilder {
+    let engine: ForecastEngine
+    let base: PlanState
+    let request: OptimizeRequest
+    var model = LinearModel()
+    var options: [CandidateOption] = []
+    var optionColumns: [Int] = []
+    var candidateInvoices = 0
+    var slack = 0
+    var limitRows: [Int] = []
+    /// Charges the model rounds to the cent with an integer variable whose rounding it cannot resolve
+    /// exactly within the solver's tolerance (see `epsilon`): each may differ from the engine by a cent.
+    var unresolvedRoundings = 0
+    var roundedCharges = 0
+    /// The lowest closing balance allowed: −limit, or the minimum cash.
+    var floor: Int64 = 0
+
+    init(engine: ForecastEngine, base: PlanState, request: OptimizeRequest) {
+        self.engine = engine; self.base = base; self.request = request
+    }
+
+    /// Margin that makes `I ≥ v − ½ + ε` round half away from zero like `Money.charge`, for
+    /// `v = k·rate/denominator` with k a whole number of cents: v is a multiple of g/D (D = denominator·10⁹,
+    /// g = gcd(rate in nanos, D)), so a v that is not exactly on a half-cent is at least g/(2D) from it and
+    /// ε = g/(4D) separates the two. When ε is not well above the solver's tolerance (10⁻⁷), the rounding
+    /// is not resolved exactly: ε = 10⁻⁶ and the bound gives a cent away per such charge.
+    static func epsilon(rateNanos: Int64, denominator: Int64) -> (value: Double, exact: Bool) {
+        var a = rateNanos.magnitude, b = UInt64(denominator) * UInt64(Rate.scale)
+        let d = b
+        while b != 0 { (a, b) = (b, a % b) }
+        let eps = Double(max(a, 1)) / Double(d) / 4
+        return eps >= 1e-6 ? (eps, true) : (1e-6, false)
+    }
+
+    mutating func build() {
+        let s = engine.scenario
+        let ledger = base.ledger
+        let n = max(ledger.count, 1)
+        floor = request.keep == .limit ? -s.overdraft.limit.cents : s.minCash.cents
+        collectOptions(ledger: ledger)
+
+        // Rows --------------------------------------------------------------------------------
+        var balance = [Int](repeating: 0, count: n)
+        for t in 0..<n {
+            var b = Double(t < ledger.count ? ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t] : 0)
+            if t == 0 { b += Double(s.openingBalance.cents) }
+            balance[t] = model.addRow(lower: b, upper: b)
+        }
+        limitRows = (0..<n).map { _ in model.addRow(lower: Double(floor), upper: .infinity) }
+        let interestRate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
+        let commissionRate = Double(s.overdraft.highestOverdraftRate.nanos) / Double(Rate.scale)
+        let charged = interestRate > 0 || commissionRate > 0
+        let debitRows = charged ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
+        let maxRows = commissionRate > 0 ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
+        // Months (or partial months) in which Projection.run posts charges, on their last day.
+        var months: [(first: Int, last: Int)] = []
+        var first = 0
+        for t in 0..<n where (s.start + t) == (s.start + t).endOfMonth || t == n - 1 {
+            months.append((first, t)); first = t + 1
+        }
+        var interestRows: [Int] = [], commissionRows: [Int] = []
+        if interestRate > 0 {
+            let eps = Self.epsilon(rateNanos: s.overdraft.annualRate.nanos, denominator: 360)
+            interestRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
+            roundedCharges += months.count
+            if !eps.exact { unresolvedRoundings += months.count }
+        }
+        if commissionRate > 0 {
+            let eps = Self.epsilon(rateNanos: s.overdraft.highestOverdraftRate.nanos, denominator: 1)
+            commissionRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
+            roundedCharges += months.count
+            if !eps.exact { unresolvedRoundings += months.count }
+        }
+        var choiceRow: [InvoiceRef: Int] = [:]
+        var count: [InvoiceRef: Int] = [:]
+        for o in options { count[o.ref, default: 0] += 1 }
+        candidateInvoices = count.count
+        for (ref, k) in count.sorted(by: { $0.key < $1.key }) where k > 1 { choiceRow[ref] = model.addRow(lower: -.infinity, upper: 1) }
+
+        // Global contracts' annual minimum fee (PlanState.minimumFeeTopUps): top-up T ≥ floor·used − commissions.
+        let feeDay = ledger.offset(max(s.start, engine.calendar.preceding(s.end)))
+        var feeRows: [Int] = [], vatRows: [Int] = [], linkRows: [Int] = []
+        var linkRowOfOption = [Int](repeating: -1, count: options.count)
+        for (k, c) in feeContracts.enumerated() {
+            feeRows.append(model.addRow(lower: -Double(c.baseCommission), upper: .infinity))
+            let eps = Self.epsilon(rateNanos: c.contract.vatRate.nanos, denominator: 1)
+            vatRows.append(model.addRow(lower: -0.5 + eps.value, upper: .infinity))
+            roundedCharges += 1
+            if !eps.exact { unresolvedRoundings += 1 }
+            for (j, o) in options.enumerated() where o.feeContract == k {
+                linkRowOfOption[j] = model.addRow(lower: -.infinity, upper: 0)
+                linkRows.append(linkRowOfOption[j])
+            }
+        }
+
+        // Columns -----------------------------------------------------------------------------
+        for t in 0..<n {   // p_t: balance before the day's charges
+            var e: [(row: Int, value: Double)] = [(balance[t], 1), (limitRows[t], 1)]
+            if t + 1 < n { e.append((balance[t + 1], -1)) }
+            if charged { e.append((debitRows[t], 1)) }
+            model.addColumn(lower: -.infinity, upper: .infinity, cost: 0, entries: e)
+        }
+        var monthOf = [Int](repeating: 0, count: n)
+        for (k, m) in months.enumerated() { for t in m.first...m.last { monthOf[t] = k } }
+        if charged {
+            for t in 0..<n {   // d_t ≥ max(0, −p_t): the day's debit
+                var e: [(row: Int, value: Double)] = [(debitRows[t], 1)]
+                if commissionRate > 0 { e.append((maxRows[t], -1)) }
+                if interestRate > 0 { e.append((interestRows[monthOf[t]], -interestRate)) }
+                model.addColumn(lower: 0, upper: .infinity, cost: 0, entries: e)
+            }
+        }
+        for (k, m) in months.enumerated() {
+            let posted: [(row: Int, value: Double)] = [(limitRows[m.last], -1)] + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
+            if interestRate > 0 {   // I_k = round(Σ debit × rate / 360), in cents
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(interestRows[k], 1)])
+            }
+            if commissionRate > 0 {
+                // m_k ≥ every debit of the month; H_k = round(m_k × monthly rate)
+                model.addColumn(lower: 0, upper: .infinity, cost: 0,
+                                entries: (m.first...m.last).map { (maxRows[$0], 1.0) } + [(commissionRows[k], -commissionRate)])
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(commissionRows[k], 1)])
+            }
+        }
+        slack = model.addColumn(lower: 0, upper: 0, cost: 0, entries: limitRows.map { ($0, 1.0) })
+        for (j, o) in options.enumerated() {
+            var e: [(row: Int, value: Double)] = o.deltas.map { (balance[$0.day], -Double($0.cents)) }
+            if let r = choiceRow[o.ref] { e.append((r, 1)) }
+            if let k = o.feeContract {
+                e.append((feeRows[k], Double(o.commission)))
+                e.append((linkRowOfOption[j], 1))
+            }
+            optionColumns.append(model.addColumn(lower: 0, upper: 1, cost: Double(o.cost), integer: true, entries: e))
+        }
+        for (k, c) in feeContracts.enumerated() {
+            let links = options.indices.filter { options[$0].feeContract == k }.map { (linkRowOfOption[$0], -1.0) }
+            let used: Double = c.usedByBase ? 1 : 0
+            model.addColumn(lower: used, upper: 1, cost: 0, integer: true, entries: links + [(feeRows[k], -Double(c.floor))])
+            let vat = Double(c.contract.vatRate.nanos) / Double(Rate.scale)
+            var cash: [(row: Int, value: Double)] = []
+            if let f = feeDay { cash.append((balance[f], 1)) }
+            model.addColumn(lower: 0, upper: .infinity, cost: 1, entries: [(feeRows[k], 1), (vatRows[k], -vat)] + cash)
+            model.addColumn(lower: 0, upper: .infinity, cost: 0, integer: true, entries: [(vatRows[k], 1)] + cash)
+        }
+    }
+
+    struct FeeContract {
+        var contract: FactoringContract
+        var floor: Int64
+        var baseCommission: Int64
+        var usedByBase: Bool
+    }
+    var feeContracts: [FeeContract] = []
+
+    mutating func collectOptions(ledger: CashLedger) {
+        let s = engine.scenario
+        for c in s.instruments.factoring where c.kind == .global && c.annualMinimumFee > .zero {
+            var used = false, commissions: Int64 = 0
+            for e in base.effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.operating.cents }
+            let floor = Money.charge(c.annualMinimumFee, rate: .one, times: s.horizonDays, over: 365).cents
+            feeContracts.append(FeeContract(contract: c, floor: floor, baseCommission: commissions, usedByBase: used))
+        }
+        let i = s.instruments
+        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) }
+        let payableChoices: [Decision] = i.reverseFactoring.map { .reverseFactor($0.name) } + i.supplierFinancing.map { .supplierFinancing($0.name) }
+            + i.splitPayment.map { .splitPayment($0.name) } + [.negotiate]
+        for kind in InvoiceKind.allCases {
+            let choices = (kind == .receivable ? receivableChoices : payableChoices).filter { d in
+                guard let allowed = request.instruments else { return true }
+                return PlanOptimizer.instrument(of: d).map { allowed.contains($0) } ?? false
+            }
+            if choices.isEmpty { continue }
+            let list = s.invoices(kind)
+            for idx in list.indices where list[idx].status == .open {
+                let ref = InvoiceRef(kind, idx)
+                if base.decisions[ref] != nil { continue }   // kept from --fix-plan
+                let st = engine.settlement(ref)
+                for d in choices {
+                    guard case .success(let found) = engine.effect(of: d, on: ref, defaulted: base.defaulted.contains(ref)),
+                          let e = found, !e.legalBreach else { continue }
+                    var byDay: [Int: Int64] = [:]
+                    if e.replacesSettlement, let t = ledger.offset(st.day) {
+                        byDay[t, default: 0] += kind == .receivable ? -list[idx].amount.cents : list[idx].amount.cents
+                    }
+                    for m in e.movements where m.category != .charge {
+                        if let t = ledger.offset(m.day) { byDay[t, default: 0] += m.amount.cents }
+                    }
+                    let deltas = byDay.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (day: $0.key, cents: $0.value) }
+                    let cost = e.cost.total.cents
+                    if deltas.isEmpty && cost >= 0 { continue }   // changes nothing the plan could use
+                    var fee: Int? = nil
+                    if case .factor(let name) = d { fee = feeContracts.firstIndex { $0.contract.name == name } }
+                    options.append(CandidateOption(ref: ref, decision: d, cost: cost, deltas: deltas, feeContract: fee,
+                                                   commission: e.cost.operating.cents))
+                }
+            }
+        }
+    }
+
+    /// The plan a solution selects, applied to the base plan and re-projected by the engine.
+    func plan(from values: [Double], base: PlanState, name: String) -> (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]) {
+        var state = base
+        state.name = name
+        var chosen: [(ref: InvoiceRef, decision: Decision)] = []
+        if !values.isEmpty {
+            for (j, o) in options.enumerated() where values[optionColumns[j]] > 0.5 {
+                if state.set(o.decision, for: o.ref) == nil { chosen.append((o.ref, o.decision)) }
+            }
+        }
+        let result = PlanComparison(states: [state]).results[0]
+        return (state, result, chosen)
+    }
+
+    /// By how much the plan's worst closing balance misses the floor (≤ 0 when it keeps it), and the first such day.
+    func excess(of result: PlanResult) -> (amount: Money, day: Day?) {
+        var worst: Int64 = .min, day: Day? = nil
+        for d in result.projection.days {
+            let miss = floor - d.closing.cents
+            if miss > worst { worst = miss; day = d.day }
+        }
+        return (Money(cents: worst == .min ? 0 : worst), worst > 0 ? day : nil)
+    }
+
+    /// The solver's bound in cents: every plan's model cost is a whole number of cents, so the bound
+    /// rounds up (less a tolerance); a cent is given away for each charge whose rounding the model could
+    /// not resolve exactly; the constant cost of the fixed decisions is added. Never above the cost found.
+    func lowerBound(solverBound: Double, cost: Money) -> Money {
+        guard solverBound.isFinite else { return cost }
+        let cents = Int64((solverBound - 1e-3).rounded(.up)) - Int64(unresolvedRoundings) + base.effectsCost.total.cents
+        return Money(cents: min(cents, cost.cents))
+    }
+}
