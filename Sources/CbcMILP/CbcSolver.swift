@@ -32,6 +32,13 @@ public struct CbcSolver: MILPSolver {
         Cbc_setParameter(model, "log", "0")
         Cbc_setParameter(model, "slog", "0")
         Cbc_setMaximumSeconds(model, max(0.01, options.timeLimit))
+        if options.large {
+            Cbc_setParameter(model, "cuts", "off")
+            Cbc_setParameter(model, "preprocess", "off")
+            // One feasibility-pump pass finds a plan within 0.1 % of the root bound on the benchmark;
+            // the default thirty passes spend seconds improving it before the gap test can stop the search.
+            Cbc_setParameter(model, "passF", "1")
+        }
         if options.relativeGap > 0 { Cbc_setAllowableFractionGap(model, options.relativeGap) }
         _ = Cbc_solve(model)
 
@@ -39,6 +46,8 @@ public struct CbcSolver: MILPSolver {
         var values: [Double] = []
         if let sol = Cbc_bestSolution(model) {
             values = Array(UnsafeBufferPointer(start: sol, count: n))
+        } else if !m.isInteger.contains(true), Cbc_isProvenOptimal(model) != 0, let sol = Cbc_getColSolution(model) {
+            values = Array(UnsafeBufferPointer(start: sol, count: n))   // a pure LP keeps its solution here
         }
         let bound = Cbc_getBestPossibleObjValue(model)
         if Cbc_isProvenInfeasible(model) != 0 && values.isEmpty {

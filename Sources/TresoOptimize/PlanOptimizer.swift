@@ -19,6 +19,8 @@ public struct OptimizeRequest: Sendable {
     public var timeLimit: Double = 60
     /// Name of the plan returned.
     public var planName: String = "optimal"
+    /// Prints the time of each phase (benchmarks).
+    public var trace = false
     public init() {}
 }
 
@@ -80,6 +82,8 @@ public enum OptimizeError: Error, CustomStringConvertible, Sendable {
 /// the daily balance as continuous variables linked day to day, overdraft charges rounded to the cent
 /// like `Projection.run`, the limit (or buffer) as hard constraints. The plan is re-projected by the engine.
 public struct PlanOptimizer: Sendable {
+    /// Above this many options the solver is asked for a first plan fast rather than for cuts (see MILPOptions.large).
+    static let largeModel = 2_000
     public let engine: ForecastEngine
     public let solver: any MILPSolver
 
@@ -119,6 +123,7 @@ public struct PlanOptimizer: Sendable {
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
         builder.build()
+        if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
 
         func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
         func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0) -> MILPResult {
@@ -131,7 +136,11 @@ public struct PlanOptimizer: Sendable {
             if floorShift != 0 {
                 for r in builder.limitRows { m.setRowBounds(r, lower: m.rowLower[r] + floorShift, upper: .infinity) }
             }
-            return solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap))
+            let t = elapsed()
+            let r = solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap,
+                                                        large: builder.options.count > Self.largeModel))
+            if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
+            return r
         }
 
         var status: OptimizedPlan.Status
@@ -195,6 +204,8 @@ struct ModelBuilder {
     var model = LinearModel()
     var options: [CandidateOption] = []
     var optionColumns: [Int] = []
+    /// The "contract used" binaries of global contracts with an annual minimum fee.
+    var contractColumns: [Int] = []
     var candidateInvoices = 0
     var slack = 0
     var limitRows: [Int] = []
@@ -221,6 +232,9 @@ struct ModelBuilder {
         let eps = Double(max(a, 1)) / Double(d) / 4
         return eps >= 1e-6 ? (eps, true) : (1e-6, false)
     }
+
+    /// Whether charges are whole cents rounded like the engine (integer variables), or continuous.
+    var exactRounding = true
 
     mutating func build() {
         let s = engine.scenario
@@ -303,13 +317,13 @@ struct ModelBuilder {
         for (k, m) in months.enumerated() {
             let posted: [(row: Int, value: Double)] = [(limitRows[m.last], -1)] + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
             if interestRate > 0 {   // I_k = round(Σ debit × rate / 360), in cents
-                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(interestRows[k], 1)])
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(interestRows[k], 1)])
             }
             if commissionRate > 0 {
                 // m_k ≥ every debit of the month; H_k = round(m_k × monthly rate)
                 model.addColumn(lower: 0, upper: .infinity, cost: 0,
                                 entries: (m.first...m.last).map { (maxRows[$0], 1.0) } + [(commissionRows[k], -commissionRate)])
-                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(commissionRows[k], 1)])
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(commissionRows[k], 1)])
             }
         }
         slack = model.addColumn(lower: 0, upper: 0, cost: 0, entries: limitRows.map { ($0, 1.0) })
@@ -325,12 +339,12 @@ struct ModelBuilder {
         for (k, c) in feeContracts.enumerated() {
             let links = options.indices.filter { options[$0].feeContract == k }.map { (linkRowOfOption[$0], -1.0) }
             let used: Double = c.usedByBase ? 1 : 0
-            model.addColumn(lower: used, upper: 1, cost: 0, integer: true, entries: links + [(feeRows[k], -Double(c.floor))])
+            contractColumns.append(model.addColumn(lower: used, upper: 1, cost: 0, integer: true, entries: links + [(feeRows[k], -Double(c.floor))]))
             let vat = Double(c.contract.vatRate.nanos) / Double(Rate.scale)
             var cash: [(row: Int, value: Double)] = []
             if let f = feeDay { cash.append((balance[f], 1)) }
             model.addColumn(lower: 0, upper: .infinity, cost: 1, entries: [(feeRows[k], 1), (vatRows[k], -vat)] + cash)
-            model.addColumn(lower: 0, upper: .infinity, cost: 0, integer: true, entries: [(vatRows[k], 1)] + cash)
+            model.addColumn(lower: 0, upper: .infinity, cost: 0, integer: exactRounding, entries: [(vatRows[k], 1)] + cash)
         }
     }
 
