@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "treso-bench", dependencies: ["TresoCore", "TresoIO", "TresoApp", "TerminalKit", "TresoOptimize", "CbcMILP"], path: "Sources/treso-bench"),
         .target(name: "TestSupport", dependencies: ["TresoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TresoCoreTests", dependencies: ["TresoCore", "TestSupport"]),
-        .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TestSupport"]),
+        .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TresoIO", "TestSupport"]),
         .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),

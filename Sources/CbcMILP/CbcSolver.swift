@@ -31,6 +31,7 @@ public struct CbcSolver: MILPSolver {
         Cbc_setLogLevel(model, 0)
         Cbc_setParameter(model, "log", "0")
         Cbc_setParameter(model, "slog", "0")
+        if options.log { Cbc_setParameter(model, "log", "1") }
         Cbc_setMaximumSeconds(model, max(0.01, options.timeLimit))
         if options.large {
             Cbc_setParameter(model, "cuts", "off")

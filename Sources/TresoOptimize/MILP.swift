@@ -51,8 +51,10 @@ public struct MILPOptions: Sendable {
     /// A large model: the solver should spend its time finding plans rather than tightening the relaxation
     /// with cuts (measured in docs/decisions.md: on 10 000 invoices CBC finds its first plan twice as fast).
     public var large: Bool
-    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false) {
-        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large
+    /// Let the solver print its progress (benchmarks, `treso optimize --trace`).
+    public var log: Bool
+    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false) {
+        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log
     }
 }
 

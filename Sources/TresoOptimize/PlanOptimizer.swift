@@ -138,7 +138,7 @@ public struct PlanOptimizer: Sendable {
             }
             let t = elapsed()
             let r = solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap,
-                                                        large: builder.options.count > Self.largeModel))
+                                                        large: builder.options.count > Self.largeModel, log: request.trace))
             if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
             return r
         }
@@ -158,7 +158,9 @@ public struct PlanOptimizer: Sendable {
         }
         var shortfall: Money? = nil, shortfallDay: Day? = nil
         if !r.values.isEmpty && check.amount <= .zero {
-            status = r.status == .optimal && boundSolve.status == .optimal ? .optimal : .feasible
+            // With a gap target the solver may stop before proving the optimum: "optimal" only when proven.
+            status = r.status == .optimal && boundSolve.status == .optimal && (request.maxGap == 0 || r.objective <= r.bound + 0.5)
+                ? .optimal : .feasible
         } else {
             // No plan keeps the limit (or none was found in time): first the smallest extra limit
             // (a continuous slack on every day's floor, minimised), then the cheapest plan under it.
@@ -178,6 +180,7 @@ public struct PlanOptimizer: Sendable {
                 status = .feasible
             }
         }
+        plan = builder.pruned(plan, allowedExcess: max(check.amount, .zero))
         let bound = builder.lowerBound(solverBound: boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound, cost: plan.result.totalCost)
         return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
                              shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
@@ -413,6 +416,25 @@ struct ModelBuilder {
         }
         let result = PlanComparison(states: [state]).results[0]
         return (state, result, chosen)
+    }
+
+    /// The plan without the chosen decisions that buy nothing: a decision that costs nothing itself
+    /// (a negotiation that moves no breach) is dropped when the engine says the plan costs no more and
+    /// keeps the floor without it, so the user is not asked to act for nothing. Bounded to small plans.
+    func pruned(_ plan: (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]), allowedExcess: Money)
+        -> (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]) {
+        guard plan.chosen.count <= 400 else { return plan }
+        var p = plan
+        for c in plan.chosen where (p.state.effects[c.ref]?.cost.total ?? .zero) >= .zero {
+            var trial = p.state
+            guard trial.set(.none, for: c.ref) == nil else { continue }
+            let r = PlanComparison(states: [trial]).results[0]
+            if r.totalCost <= p.result.totalCost && excess(of: r).amount <= allowedExcess && r.legalBreaches <= p.result.legalBreaches {
+                p.state = trial; p.result = r
+                p.chosen.removeAll { $0.ref == c.ref }
+            }
+        }
+        return p
     }
 
     /// By how much the plan's worst closing balance misses the floor (≤ 0 when it keeps it), and the first such day.

@@ -42,6 +42,9 @@ struct Optimize: ParsableCommand {
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
+    @Flag(help: .hidden)
+    var trace = false
+
     func validate() throws {
         if !(0...100).contains(maxGap) { throw ValidationError("--max-gap must be a percentage between 0 and 100") }
         if !(timeLimit > 0 && timeLimit <= 86_400) { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
@@ -58,6 +61,7 @@ struct Optimize: ParsableCommand {
             request.maxGap = maxGap / 100
             request.timeLimit = timeLimit
             request.planName = save ?? "optimal"
+            request.trace = trace
             if let list = instruments {
                 request.instruments = Set(list.split(separator: ",").map { trimmed(String($0)) }.filter { !$0.isEmpty })
             }

@@ -1,4 +1,5 @@
 import CbcMILP
+import TresoIO
 import Testing
 import TestSupport
 @testable import TresoCore
@@ -157,6 +158,31 @@ struct Enumeration {
                 #expect(raised.status != .infeasible)
                 #expect(raised.totalCost <= full.totalCost, "seed \(seed)")
             }
+        }
+    }
+}
+
+@Suite struct OptimizerOnExamplesTests {
+    /// The optimum is never dearer than any stored plan that keeps the limit and the law, on every example.
+    @Test func neverDearerThanAStoredPlan() throws {
+        let root = packageRoot()
+        let demo = try #require(ScenarioLoader.load(path: root + "/examples/demo", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+        try check(demo, "demo")
+        for name in ["1-reverse-factoring", "2-factoring-advance", "3-whole-ledger", "4-customer-default", "5-ecommerce-suppliers",
+                     "6-construction-advance", "7-split-payment", "8-negotiation"] {
+            let loaded = ScenarioLoader.load(path: root + "/examples/cases/" + name, defaultStart: Day.ymd(2026, 12, 1))
+            let s = try #require(loaded.scenario, "\(name) loads")
+            try check(s, name)
+        }
+    }
+
+    func check(_ s: Scenario, _ label: String) throws {
+        let engine = ForecastEngine(scenario: s)
+        let o = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(OptimizeRequest())
+        let c = PlanComparison(engine: engine, plans: s.plans)
+        for r in c.results where r.projection.summary.daysOverLimit == 0 && r.legalBreaches == 0 {
+            #expect(o.status != .infeasible, "\(label): \(r.name) keeps the limit")
+            #expect(o.totalCost <= r.totalCost, "\(label): optimum \(o.totalCost) dearer than \(r.name) \(r.totalCost)")
         }
     }
 }
