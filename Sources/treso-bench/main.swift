@@ -10,7 +10,7 @@
 //   treso-bench optimize DIR INSTRUMENTS LIMIT% SECONDS GAP%
 //                                        treso optimize with the named instruments (comma-separated, "all"),
 //                                        the overdraft limit set to LIMIT% of the overdraft-only peak (so that
-//                                        it binds), a time limit and a gap target (budgets: demo proven optimum
+//                                        it binds; "-" keeps the scenario's), a time limit and a gap target (budgets: demo proven optimum
 //                                        ≤ 0.3 s; 10 k invoices gap ≤ 1 % in ≤ 5 s; 100 k a plan with a bound
 //                                        in ≤ 30 s and ≤ 2 GB)
 import CbcMILP
@@ -209,7 +209,7 @@ case "keypress":
     }
     print("keypress invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
 case "optimize":
-    guard args.count >= 7, let percent = Int64(args[4]), let seconds = Double(args[5]), let gap = Double(args[6]) else {
+    guard args.count >= 7, args[4] == "-" || Int64(args[4]) != nil, let seconds = Double(args[5]), let gap = Double(args[6]) else {
         fail("usage: treso-bench optimize DIR INSTRUMENTS LIMIT% SECONDS GAP%")
     }
     let t0 = now()
@@ -217,7 +217,7 @@ case "optimize":
     var engine = ForecastEngine(scenario: s)
     let peak = engine.project().summary.peakOverdraft
     var terms = s.terms
-    terms.overdraft.limit = Money(cents: peak.cents / 100 * percent)
+    if let percent = Int64(args[4]) { terms.overdraft.limit = Money(cents: peak.cents / 100 * percent) }
     engine = engine.withTerms(terms)
     var request = OptimizeRequest()
     if args[3] != "all" { request.instruments = Set(args[3].split(separator: ",").map(String.init)) }
