@@ -15,9 +15,17 @@ public struct CbcSolver: MILPSolver {
         Self.lock.withLock { _ in solveLocked(m, options: options) }
     }
 
-    private func solveLocked(_ m: LinearModel, options: MILPOptions) -> MILPResult {
-        guard let model = Cbc_newModel() else { return MILPResult(status: .unknown, values: [], objective: 0, bound: -.infinity) }
-        defer { Cbc_deleteModel(model) }
+    /// Writes the model as an MPS file (`path` without extension; CBC adds ".mps"), for other solvers.
+    public func writeMPS(_ m: LinearModel, path: String) {
+        Self.lock.withLock { _ in
+            guard let model = load(m) else { return }
+            Cbc_writeMps(model, path)
+            Cbc_deleteModel(model)
+        }
+    }
+
+    private func load(_ m: LinearModel) -> UnsafeMutableRawPointer? {
+        guard let model = Cbc_newModel() else { return nil }
         let starts = m.columnStarts.map { CoinBigIndex($0) }
         starts.withUnsafeBufferPointer { st in
             m.rowIndex.withUnsafeBufferPointer { ix in
@@ -28,6 +36,12 @@ public struct CbcSolver: MILPSolver {
             }
         }
         for (j, integer) in m.isInteger.enumerated() where integer { Cbc_setInteger(model, Int32(j)) }
+        return model
+    }
+
+    private func solveLocked(_ m: LinearModel, options: MILPOptions) -> MILPResult {
+        guard let model = load(m) else { return MILPResult(status: .unknown, values: [], objective: 0, bound: -.infinity) }
+        defer { Cbc_deleteModel(model) }
         Cbc_setLogLevel(model, 0)
         Cbc_setParameter(model, "log", "0")
         Cbc_setParameter(model, "slog", "0")

@@ -106,6 +106,14 @@ public struct PlanOptimizer: Sendable {
         }
     }
 
+    /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.
+    public func model(_ request: OptimizeRequest) -> LinearModel {
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        builder.build()
+        return builder.model
+    }
+
     public func optimize(_ request: OptimizeRequest) throws -> OptimizedPlan {
         let clock = ContinuousClock()
         let t0 = clock.now

@@ -223,7 +223,12 @@ case "optimize":
     if args[3] != "all" { request.instruments = Set(args[3].split(separator: ",").map(String.init)) }
     request.timeLimit = seconds
     request.maxGap = gap / 100
-    request.trace = args.count > 7
+    request.trace = args.count > 7 && args[7] == "trace"
+    if args.count > 8 && args[7] == "mps" {
+        CbcSolver().writeMPS(PlanOptimizer(engine: engine, solver: CbcSolver()).model(request), path: args[8])
+        print("wrote \(args[8]).mps")
+        exit(0)
+    }
     let t1 = now()
     do {
         let o = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(request)

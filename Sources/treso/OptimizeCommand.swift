@@ -131,13 +131,18 @@ struct Optimize: ParsableCommand {
                     + "the plan below is the cheapest under that relaxed \(request.keep == .limit ? "limit" : "floor").\n"
             }
         }
-        var t = TextTable(headers: ["", ""], alignments: [.left, .right])
-        t.add(["Total cost (excl. VAT)", r.totalCost.formatted()])
-        t.add(["  of which bank charges", r.result.bankCharges.formatted()])
-        t.add(["Lower bound", r.lowerBound.formatted()])
-        t.add(["Gap", r.gapString])
-        t.add(["Lowest balance", r.result.projection.summary.lowestBalance.formatted() + " on " + r.result.projection.summary.lowestBalanceDate.iso])
-        out += "\n" + t.render() + "\n"
+        let rows: [(String, String)] = [
+            ("Total cost (excl. VAT)", r.totalCost.formatted()),
+            ("  of which bank charges", r.result.bankCharges.formatted()),
+            ("Lower bound", r.lowerBound.formatted()),
+            ("Gap", r.gapString),
+            ("Lowest balance", r.result.projection.summary.lowestBalance.formatted() + " on " + r.result.projection.summary.lowestBalanceDate.iso),
+        ]
+        let width = rows.map { $0.1.count }.max() ?? 0
+        out += "\n"
+        for (label, value) in rows {
+            out += label + String(repeating: " ", count: 26 - label.count + width - value.count) + value + "\n"
+        }
         if let fixed = request.fixPlan { out += "Kept from \"\(fixed.name)\": \(r.state.decisions.count - r.chosen.count) decision(s).\n" }
         if r.chosen.isEmpty {
             out += "No decision: the overdraft alone is the cheapest way.\n"
@@ -150,8 +155,8 @@ struct Optimize: ParsableCommand {
             out += "\nDecisions (\(r.chosen.count)):\n" + d.render() + "\n"
         }
         out += "Total cost as `treso compare` counts it for this plan; the bound is \(r.solver)'s proof that no plan costs less; "
-            + "gap = (cost − bound) / cost. \(r.candidateOptions) options on \(r.candidateInvoices) invoices, \(format2(r.seconds)) s. "
-            + "See docs/calculations.md § Optimizer.\n"
+            + "gap = (cost − bound) / cost. \(r.candidateOptions) options on \(r.candidateInvoices) invoices. "
+            + "See docs/calculations.md § 13.\n"
         return out
     }
 }
