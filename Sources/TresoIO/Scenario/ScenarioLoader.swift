@@ -10,6 +10,8 @@ public struct LoadedScenario: Sendable {
     /// Path of the scenario's TOML file, and its text (kept for comment-preserving saves).
     public var tomlPath: String
     public var tomlText: String
+    /// What treso.toml held when it was read: a save checks that nobody changed it since.
+    public var tomlFingerprint: FileFingerprint?
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -41,6 +43,7 @@ public enum ScenarioLoader {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         result.tomlText = text
+        result.tomlFingerprint = .of(bytes, readFrom: tomlPath)
         let doc: TOMLDocument
         do { doc = try TOMLDocument.parse(text) } catch {
             result.diagnostics.append(.error(tomlPath, line: error.line, column: error.column, error.message))
@@ -57,8 +60,8 @@ public enum ScenarioLoader {
         }
         let start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
-        let opening = root.money("opening_balance") ?? .zero
-        let minCash = root.money("min_cash") ?? .zero
+        let opening = root.money(ScenarioKeys.openingBalance) ?? .zero
+        let minCash = root.money(ScenarioKeys.minCash) ?? .zero
         var calendar = CalendarKind.fr
         if let c = root.string("calendar") {
             if let k = CalendarKind(name: c) { calendar = k } else if let n = root.node("calendar") {
@@ -75,12 +78,12 @@ public enum ScenarioLoader {
             }
         }
         var overdraft = OverdraftTerms()
-        if let t = root.table("overdraft") {
+        if let t = root.table(ScenarioKeys.overdraft) {
             let r = root.sub(t, "overdraft")
-            r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate"])
-            overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent("annual_rate") ?? .zero
-            overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate") ?? .zero
+            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate])
+            overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
+            overdraft.annualRate = r.percent(ScenarioKeys.annualRate) ?? .zero
+            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate) ?? .zero
         }
         var recurring: [RecurringFlow] = []
         for (i, (t, node)) in root.arrayOfTables("recurring").enumerated() {
