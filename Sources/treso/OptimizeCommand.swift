@@ -1,6 +1,5 @@
 import ArgumentParser
 import CbcMILP
-import TresoApp
 import TresoCore
 import TresoIO
 import TresoOptimize
@@ -75,15 +74,7 @@ struct Optimize: ParsableCommand {
             }
             if let name = save {
                 let plan = Self.plan(named: name, result, fixed: request.fixPlan, scenario: s)
-                let text: String
-                do { text = try PlanSaving.text(adding: plan, to: loaded.tomlText, existing: s.plans) } catch {
-                    printError("error: not saved: \(error)")
-                    throw ExitWithCode(code: 1)
-                }
-                if case .failure(let d) = writeFileAtomically(path: loaded.tomlPath, bytes: Array(text.utf8)) {
-                    printError("error: not saved: " + d.description)
-                    throw ExitWithCode(code: 1)
-                }
+                try Self.save(plan, loaded: loaded, scenario: s)
                 printError("saved plan \"\(name)\" to \(loaded.tomlPath)")
             }
             switch format {
@@ -91,6 +82,31 @@ struct Optimize: ParsableCommand {
             default: print(Self.table(result, request: request, scenario: s), terminator: "")
             }
             if result.status == .infeasible { throw ExitWithCode(code: 2) }
+        }
+    }
+
+    /// Writes `plan` into treso.toml through the scenario document (the planner's save path): it replaces the
+    /// plan of that name in place or comes last; every other line of the file stays as the user wrote it, and
+    /// nothing is written if the file changed on disk since it was read.
+    static func save(_ plan: Plan, loaded: LoadedScenario, scenario s: Scenario) throws {
+        func block(_ p: Plan) -> String { ScenarioDocument.planBlock(name: p.name, rules: p.rules, defaulted: p.defaulted) }
+        var plans = s.plans
+        if let i = plans.firstIndex(where: { $0.name == plan.name }) { plans[i] = plan } else { plans.append(plan) }
+        let document = ScenarioDocument(path: loaded.tomlPath, text: loaded.tomlText, terms: s.terms,
+                                        planBlocks: s.plans.map(block), fingerprint: loaded.tomlFingerprint)
+        let text: String
+        do { text = try document.textToSave(terms: s.terms, planBlocks: plans.map(block)) } catch {
+            printError("error: not saved: \(error)")
+            throw ExitWithCode(code: 1)
+        }
+        switch SafeWrite.replace(loaded.tomlPath, with: Array(text.utf8), expecting: loaded.tomlFingerprint) {
+        case .written: return
+        case .changedOnDisk:
+            printError("error: not saved: \(loaded.tomlPath) changed on disk while optimizing; run again")
+            throw ExitWithCode(code: 1)
+        case .failed(let d):
+            printError("error: not saved: " + d.description)
+            throw ExitWithCode(code: 1)
         }
     }
 
