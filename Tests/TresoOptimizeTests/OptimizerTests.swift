@@ -176,6 +176,24 @@ struct Enumeration {
         }
     }
 
+    /// --fix-plan keeps every decision of the stored plan, and can only cost as much or more than a free choice.
+    @Test func fixedPlanDecisionsAreKept() throws {
+        let s = try #require(ScenarioLoader.load(path: packageRoot() + "/examples/demo", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+        let engine = ForecastEngine(scenario: s)
+        let optimizer = PlanOptimizer(engine: engine, solver: CbcSolver())
+        let free = try optimizer.optimize(OptimizeRequest())
+        for plan in s.plans {
+            var request = OptimizeRequest()
+            request.fixPlan = plan
+            let o = try optimizer.optimize(request)
+            let fixed = PlanState(engine: engine, plan: plan)
+            for (ref, d) in fixed.decisions { #expect(o.state.decision(for: ref) == d, "\(plan.name) keeps its decisions") }
+            #expect(o.chosen.allSatisfy { fixed.decisions[$0.ref] == nil })
+            if o.status != .infeasible { #expect(o.totalCost >= free.totalCost) }
+            #expect(o.totalCost == PlanComparison(states: [o.state]).results[0].totalCost)
+        }
+    }
+
     func check(_ s: Scenario, _ label: String) throws {
         let engine = ForecastEngine(scenario: s)
         let o = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(OptimizeRequest())
