@@ -1,4 +1,5 @@
 import TresoCore
+import TresoIO
 
 /// The instrument a direct key stands for.
 enum InstrumentKey: Sendable {
@@ -103,7 +104,7 @@ extension AppState {
 
     func refusalText(_ refusals: [Refusal], of total: Int) -> String {
         guard let first = refusals.first else { return "" }
-        return total == 1 ? "refused: " + first.reason : "\(refusals.count) of \(total) refused, e.g. " + first.reason
+        return total == 1 ? "refused: " + first.text(currency: workspace.scenario.currency) : "\(refusals.count) of \(total) refused, e.g. " + first.text(currency: workspace.scenario.currency)
     }
 
     /// Sets one decision on the selection.
@@ -211,7 +212,7 @@ extension AppState {
         }
         let ref = table(kind).selectedInvoice.map { InvoiceRef(kind, $0) } ?? cursorRef
         let options = workspace.engine.options(for: ref).filter { k.matches($0.decision) }
-            .map { PickerOption(decision: $0.decision, refusal: $0.refusal?.reason) }
+            .map { PickerOption(decision: $0.decision, refusal: $0.refusal?.text(currency: workspace.scenario.currency)) }
         let inv = workspace.engine.invoice(ref)
         let title = refs.count == 1 ? "\(k.verb) \(inv.id) (\(inv.amount.formatted())) with" : "\(k.verb) \(refs.count) invoices with"
         let first = options.firstIndex { $0.refusal == nil } ?? 0
@@ -233,7 +234,7 @@ extension AppState {
         for step in 1...options.count {
             let o = options[(start + step) % options.count]
             if let r = o.refusal {
-                skipped.append(o.decision.code + " (" + r.reason + ")")
+                skipped.append(o.decision.code + " (" + r.text(currency: workspace.scenario.currency) + ")")
                 continue
             }
             setOnSelection(o.decision, label: "cycle")

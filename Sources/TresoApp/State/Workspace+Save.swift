@@ -30,10 +30,15 @@ extension Workspace {
     func planBlocks(rules: [Int: [PlanRule]]) -> [String] {
         let s = scenario
         return (Workspace.builtinCount..<planCount).map { i in
-            let st = plan(i)
-            let ids = st.defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
-            return ScenarioDocument.planBlock(name: st.name, rules: rules[i] ?? [], defaulted: ids)
+            // Defaults are the scenario's what-if ([what_if] defaulted), written once, not per plan.
+            ScenarioDocument.planBlock(name: plan(i).name, rules: rules[i] ?? [], defaulted: [])
         }
+    }
+
+    /// The what-if defaults every plan shares, by invoice id (saved under `[what_if] defaulted`).
+    func defaultedIDs() -> [String] {
+        let s = scenario
+        return plan(0).defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
     }
 }
 

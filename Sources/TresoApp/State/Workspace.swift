@@ -59,12 +59,13 @@ public struct Workspace: Sendable {
     public init(scenario: Scenario) {
         let engine = ForecastEngine(scenario: scenario)
         self.engine = engine
-        var entries = PlanComparison.referencePlans().map { PlanEntry(state: PlanState(engine: engine, plan: $0), rules: $0.rules, builtin: true) }
+        var entries: [PlanEntry] = []
         var refusals: [Refusal] = []
-        for p in scenario.plans where !entries.contains(where: { $0.name == p.name }) {
+        for p in PlanComparison.plansToCompare(scenario.plans) {
             let st = PlanState(engine: engine, plan: p)
-            refusals += st.refusals
-            entries.append(PlanEntry(state: st, rules: p.rules, builtin: false))
+            let builtin = PlanComparison.isBuiltin(p.name)
+            if !builtin { refusals += st.refusals }
+            entries.append(PlanEntry(state: st, rules: p.rules, builtin: builtin))
         }
         self.entries = entries
         self.loadRefusals = refusals
@@ -107,8 +108,10 @@ public struct Workspace: Sendable {
             guard entries.indices.contains(p) else { return nil }
             refusal = entries[p].state.set(to, for: ref)
         case let .defaulted(p, ref, _, to):
+            // A default is a what-if of the scenario: it applies to every plan, so that plans stay comparable.
             guard entries.indices.contains(p) else { return nil }
             refusal = entries[p].state.setDefaulted(to, for: ref)
+            if refusal == nil { for i in entries.indices where i != p { entries[i].state.setDefaulted(to, for: ref) } }
         case let .terms(_, to):
             engine = engine.withTerms(to)
             for i in entries.indices { entries[i].state = entries[i].state.rebased(on: engine) }

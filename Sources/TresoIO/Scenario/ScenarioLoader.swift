@@ -22,7 +22,8 @@ public enum ScenarioLoader {
     public static let fileName = "treso.toml"
 
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
-                           "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring"]
+                           "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
+                           "default_vat_rate", "what_if"]
         + FinancingSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
@@ -80,10 +81,12 @@ public enum ScenarioLoader {
         var overdraft = OverdraftTerms()
         if let t = root.table(ScenarioKeys.overdraft) {
             let r = root.sub(t, "overdraft")
-            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate])
+            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate, "penalty_rate", "usury_rate"])
             overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
             overdraft.annualRate = r.percent(ScenarioKeys.annualRate) ?? .zero
             overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate) ?? .zero
+            overdraft.penaltyRate = r.percent("penalty_rate") ?? .zero
+            overdraft.usuryRate = r.percent("usury_rate")
         }
         var recurring: [RecurringFlow] = []
         for (i, (t, node)) in root.arrayOfTables("recurring").enumerated() {
@@ -114,6 +117,17 @@ public enum ScenarioLoader {
         }
 
         let financing = FinancingSection.read(root: root, sink: sink)
+        let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
+        var defaulted: [String] = []
+        if let t = root.table("what_if") {
+            let r = root.sub(t, "what_if")
+            r.rejectUnknown(["defaulted"])
+            if let n = r.node("defaulted") {
+                if let a = n.arrayValue {
+                    for el in a { if let id = el.stringValue { defaulted.append(id) } else { sink.error(tomlPath, el.position, "receivable ids must be strings") } }
+                } else { sink.error(tomlPath, n.position, "'what_if.defaulted' must be an array of receivable ids") }
+            }
+        }
 
         // Invoice files, both read and checked even when the TOML has errors: list every problem at once.
         var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
@@ -138,6 +152,8 @@ public enum ScenarioLoader {
                                 payables: invoices[.payable] ?? [], customerDelayDays: defaultDelay, customerDelays: delays,
                                 overdraft: overdraft, recurring: recurring,
                                 receivablesFile: files[.receivable] ?? "", payablesFile: files[.payable] ?? "")
+        scenario.defaultVATRate = defaultVAT
+        scenario.defaulted = defaulted
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         result.diagnostics = sink.items
         if !sink.hasErrors { result.scenario = scenario }
