@@ -110,7 +110,7 @@ public struct PlanOptimizer: Sendable {
     public func model(_ request: OptimizeRequest) -> LinearModel {
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
-        builder.build()
+        builder.build(through: builder.longestEnd)
         return builder.model
     }
 
@@ -130,7 +130,9 @@ public struct PlanOptimizer: Sendable {
 
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
-        builder.build()
+        // Every day any decision can make the comparison window reach is in the model; whether it counts
+        // for a plan is decided with the plan (see `build`).
+        builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
 
         func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
@@ -165,6 +167,7 @@ public struct PlanOptimizer: Sendable {
             check = builder.excess(of: plan.result)
         }
         var shortfall: Money? = nil, shortfallDay: Day? = nil
+        var slackUsed = 0.0
         if !r.values.isEmpty && check.amount <= .zero {
             // With a gap target the solver may stop before proving the optimum: "optimal" only when proven.
             status = r.status == .optimal && boundSolve.status == .optimal && (request.maxGap == 0 || r.objective <= r.bound + 0.5)
@@ -175,6 +178,7 @@ public struct PlanOptimizer: Sendable {
             let phase1 = solve(sUpper: .infinity, minimiseShortfall: true)
             guard !phase1.values.isEmpty else { throw OptimizeError.solverFailed("time limit reached before any plan was found") }
             let extra = max(0, (phase1.values[builder.slack] - 1e-6).rounded(.up))
+            slackUsed = extra
             r = solve(sUpper: extra, minimiseShortfall: false)
             if r.values.isEmpty { r = phase1 }
             boundSolve = r
@@ -189,7 +193,8 @@ public struct PlanOptimizer: Sendable {
             }
         }
         plan = builder.pruned(plan, allowedExcess: max(check.amount, .zero))
-        let bound = builder.lowerBound(solverBound: boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound, cost: plan.result.totalCost)
+        let solverBound = boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound
+        let bound = builder.lowerBound(solverBound: solverBound, cost: plan.result.totalCost)
         return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
                              shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
                              candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
@@ -206,6 +211,8 @@ struct CandidateOption {
     /// Index in `minimumFeeContracts` when the option uses a global contract with an annual minimum.
     var feeContract: Int?
     var commission: Int64
+    /// The last day the comparison window must reach when this option is chosen.
+    var latest: Day
 }
 
 struct ModelBuilder {
@@ -229,6 +236,13 @@ struct ModelBuilder {
 
     init(engine: ForecastEngine, base: PlanState, request: OptimizeRequest) {
         self.engine = engine; self.base = base; self.request = request
+        let s = engine.scenario
+        floor = request.keep == .limit ? -s.overdraft.limit.cents : s.minCash.cents
+        // `treso compare --plan NAME` compares the plan with the two reference plans: their window is part of it.
+        references = PlanComparison.referencePlans().map { PlanState(engine: engine, plan: $0) }
+        referenceEnd = max(references.reduce(s.end) { max($0, $1.latestMovementDay) }, base.latestMovementDay)
+        longestEnd = referenceEnd
+        collectOptions(ledger: base.ledger)
     }
 
     /// Margin that makes `I ≥ v − ½ + ε` round half away from zero like `Money.charge`, for
@@ -247,12 +261,21 @@ struct ModelBuilder {
     /// Whether charges are whole cents rounded like the engine (integer variables), or continuous.
     var exactRounding = true
 
-    mutating func build() {
+    /// The comparison window every plan the optimizer can return is measured on reaches at least the
+    /// reference plans' window (`referenceEnd`); a plan with a decision moving cash later reaches further
+    /// (`longestEnd` is the furthest any option reaches).
+    var referenceEnd: Day
+    var longestEnd: Day
+    let references: [PlanState]
+
+    /// Builds the model over [start, through]: charges and the floor are counted on those days.
+    mutating func build(through: Day) {
         let s = engine.scenario
         let ledger = base.ledger
-        let n = max(ledger.count, 1)
-        floor = request.keep == .limit ? -s.overdraft.limit.cents : s.minCash.cents
-        collectOptions(ledger: ledger)
+        let n = max(min(through - s.start + 1, ledger.count), 1)
+        model = LinearModel()
+        optionColumns = []; contractColumns = []; limitRows = []
+        roundedCharges = 0; unresolvedRoundings = 0
 
         // Rows --------------------------------------------------------------------------------
         var balance = [Int](repeating: 0, count: n)
@@ -266,12 +289,48 @@ struct ModelBuilder {
         let commissionRate = Double(s.overdraft.highestOverdraftRate.nanos) / Double(Rate.scale)
         let charged = interestRate > 0 || commissionRate > 0
         let debitRows = charged ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
+        // The window: days after the reference window count (charges, floor) only when a chosen decision
+        // makes the comparison reach them. covered(t) is binary, covered(t) ≥ covered(t+1), and
+        // covered(last day of option) ≥ x(option); on those days the debit and floor rows are relaxed by
+        // M(t)·(1 − covered(t)), M(t) a bound on how far the balance can fall by day t.
+        let firstOptional = max(referenceEnd - s.start + 1, 0)
+        var bigM = [Double](repeating: 0, count: n)
+        var coverRows: [Int] = [], linkCover: [Int: [Int]] = [:]
+        if firstOptional < n {
+            var perDay = [Double](repeating: 0, count: n)
+            for t in 0..<n { perDay[t] = Double(ledger.receipts[t].magnitude) + Double(ledger.disbursements[t].magnitude) + Double(ledger.financing[t].magnitude) }
+            for o in options { for dl in o.deltas where dl.day < n { perDay[dl.day] += Double(dl.cents.magnitude) } }
+            var run = Double(s.openingBalance.cents.magnitude) + Double(floor.magnitude)
+            for t in 0..<n { run += perDay[t]; bigM[t] = run * 1.1 + 1e6 }
+            coverRows = (firstOptional..<n).dropLast().map { _ in model.addRow(lower: 0, upper: .infinity) }
+            for (j, o) in options.enumerated() {
+                let t = min(o.latest - s.start, n - 1)
+                if t >= firstOptional { linkCover[j] = [model.addRow(lower: 0, upper: .infinity), t] }
+            }
+            for t in firstOptional..<n {
+                model.setRowBounds(limitRows[t], lower: Double(floor) - bigM[t], upper: .infinity)
+                if charged { model.setRowBounds(debitRows[t], lower: -bigM[t], upper: .infinity) }
+            }
+        }
         let maxRows = commissionRate > 0 ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
         // Months (or partial months) in which Projection.run posts charges, on their last day.
         var months: [(first: Int, last: Int)] = []
         var first = 0
         for t in 0..<n where (s.start + t) == (s.start + t).endOfMonth || t == n - 1 {
             months.append((first, t)); first = t + 1
+        }
+        // The engine posts the charges of a partial month on the window's last day and checks the floor after
+        // them: for each day that can be the last one (the reference window's end or a later day, not a month
+        // end, where the floor row already has them), the floor less the month's charges so far holds when the
+        // day is the last covered one, i.e. covered(t) − covered(t+1) = 1 (days of the month after it are not
+        // covered, so the month's charge variables hold only the days up to it).
+        var lastDayRows: [Int: Int] = [:]
+        let postingDays = Set(months.map(\.last))
+        if firstOptional < n {
+            for t in max(firstOptional - 1, 0)..<(n - 1) where !postingDays.contains(t) {
+                let always = t < firstOptional   // covered(t) = 1 for the reference window
+                lastDayRows[t] = model.addRow(lower: always ? Double(floor) : Double(floor) - bigM[t], upper: .infinity)
+            }
         }
         var interestRows: [Int] = [], commissionRows: [Int] = []
         if interestRate > 0 {
@@ -312,6 +371,7 @@ struct ModelBuilder {
         for t in 0..<n {   // p_t: balance before the day's charges
             var e: [(row: Int, value: Double)] = [(balance[t], 1), (limitRows[t], 1)]
             if t + 1 < n { e.append((balance[t + 1], -1)) }
+            if let r = lastDayRows[t] { e.append((r, 1)) }
             if charged { e.append((debitRows[t], 1)) }
             model.addColumn(lower: -.infinity, upper: .infinity, cost: 0, entries: e)
         }
@@ -327,6 +387,7 @@ struct ModelBuilder {
         }
         for (k, m) in months.enumerated() {
             let posted: [(row: Int, value: Double)] = [(limitRows[m.last], -1)] + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
+                + (m.first...m.last).compactMap { t in lastDayRows[t].map { ($0, -1.0) } }
             if interestRate > 0 {   // I_k = round(Σ debit × rate / 360), in cents
                 model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(interestRows[k], 1)])
             }
@@ -337,10 +398,27 @@ struct ModelBuilder {
                 model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(commissionRows[k], 1)])
             }
         }
-        slack = model.addColumn(lower: 0, upper: 0, cost: 0, entries: limitRows.map { ($0, 1.0) })
+        slack = model.addColumn(lower: 0, upper: 0, cost: 0, entries: (limitRows + lastDayRows.values.sorted()).map { ($0, 1.0) })
+        limitRows += lastDayRows.values.sorted()
+        if firstOptional < n {
+            var coverColumnsByDay: [Int: [(row: Int, value: Double)]] = [:]
+            for (j, link) in linkCover { coverColumnsByDay[link[1], default: []].append((link[0], 1)); _ = j }
+            for t in firstOptional..<n {
+                var e: [(row: Int, value: Double)] = [(limitRows[t], -bigM[t])]
+                if charged { e.append((debitRows[t], -bigM[t])) }
+                if let r = lastDayRows[t] { e.append((r, -bigM[t])) }          // −M·covered(t) …
+                if let r = lastDayRows[t - 1] { e.append((r, bigM[t - 1])) }   // … + M·covered(t+1) on the day before
+                let k = t - firstOptional
+                if k < coverRows.count { e.append((coverRows[k], 1)) }        // covered(t) − covered(t+1) ≥ 0
+                if k > 0 { e.append((coverRows[k - 1], -1)) }
+                e += coverColumnsByDay[t] ?? []
+                model.addColumn(lower: 0, upper: 1, cost: 0, integer: true, entries: e)
+            }
+        }
         for (j, o) in options.enumerated() {
-            var e: [(row: Int, value: Double)] = o.deltas.map { (balance[$0.day], -Double($0.cents)) }
+            var e: [(row: Int, value: Double)] = o.deltas.filter { $0.day < n }.map { (balance[$0.day], -Double($0.cents)) }
             if let r = choiceRow[o.ref] { e.append((r, 1)) }
+            if let link = linkCover[j] { e.append((link[0], -1)) }
             if let k = o.feeContract {
                 e.append((feeRows[k], Double(o.commission)))
                 e.append((linkRowOfOption[j], 1))
@@ -371,7 +449,7 @@ struct ModelBuilder {
         let s = engine.scenario
         for c in s.instruments.factoring where c.kind == .global && c.annualMinimumFee > .zero {
             var used = false, commissions: Int64 = 0
-            for e in base.effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.operating.cents }
+            for e in base.effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.commissions.cents }
             let floor = Money.charge(c.annualMinimumFee, rate: .one, times: s.horizonDays, over: 365).cents
             feeContracts.append(FeeContract(contract: c, floor: floor, baseCommission: commissions, usedByBase: used))
         }
@@ -393,20 +471,30 @@ struct ModelBuilder {
                 for d in choices {
                     guard case .success(let found) = engine.effect(of: d, on: ref, defaulted: base.defaulted.contains(ref)),
                           let e = found, !e.legalBreach else { continue }
+                    // Against what the plan does without a decision: the ordinary settlement, or the engine's
+                    // base effect for this invoice (a defaulted receivable, a payable paid late).
                     var byDay: [Int: Int64] = [:]
-                    if e.replacesSettlement, let t = ledger.offset(st.day) {
-                        byDay[t, default: 0] += kind == .receivable ? -list[idx].amount.cents : list[idx].amount.cents
+                    func add(_ effect: FinancingEffect, _ sign: Int64) {
+                        if effect.replacesSettlement, let t = ledger.offset(st.day) {
+                            byDay[t, default: 0] += sign * (kind == .receivable ? -list[idx].amount.cents : list[idx].amount.cents)
+                        }
+                        for m in effect.movements where m.category != .charge {
+                            if let t = ledger.offset(m.day) { byDay[t, default: 0] += sign * m.amount.cents }
+                        }
                     }
-                    for m in e.movements where m.category != .charge {
-                        if let t = ledger.offset(m.day) { byDay[t, default: 0] += m.amount.cents }
-                    }
+                    add(e, 1)
+                    let baseEffect = engine.baseEffects[ref]
+                    if let b = baseEffect { add(b, -1) }
                     let deltas = byDay.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (day: $0.key, cents: $0.value) }
-                    let cost = e.cost.total.cents
+                    let cost = e.cost.total.cents - (baseEffect?.cost.total.cents ?? 0)
                     if deltas.isEmpty && cost >= 0 { continue }   // changes nothing the plan could use
+                    // The day the comparison window must reach for this decision (PlanState.latestMovementDay).
+                    let latest = min(max(e.latestDay(settlement: st.day), st.day), engine.windowLimit)
+                    longestEnd = max(longestEnd, latest)
                     var fee: Int? = nil
                     if case .factor(let name) = d { fee = feeContracts.firstIndex { $0.contract.name == name } }
                     options.append(CandidateOption(ref: ref, decision: d, cost: cost, deltas: deltas, feeContract: fee,
-                                                   commission: e.cost.operating.cents))
+                                                   commission: e.cost.commissions.cents, latest: latest))
                 }
             }
         }
@@ -422,8 +510,7 @@ struct ModelBuilder {
                 if state.set(o.decision, for: o.ref) == nil { chosen.append((o.ref, o.decision)) }
             }
         }
-        let result = PlanComparison(states: [state]).results[0]
-        return (state, result, chosen)
+        return (state, evaluate(state), chosen)
     }
 
     /// The plan without the chosen decisions that buy nothing: a decision that costs nothing itself
@@ -436,7 +523,7 @@ struct ModelBuilder {
         for c in plan.chosen where (p.state.effects[c.ref]?.cost.total ?? .zero) >= .zero {
             var trial = p.state
             guard trial.set(.none, for: c.ref) == nil else { continue }
-            let r = PlanComparison(states: [trial]).results[0]
+            let r = evaluate(trial)
             if r.totalCost <= p.result.totalCost && excess(of: r).amount <= allowedExcess && r.legalBreaches <= p.result.legalBreaches {
                 p.state = trial; p.result = r
                 p.chosen.removeAll { $0.ref == c.ref }
@@ -445,10 +532,15 @@ struct ModelBuilder {
         return p
     }
 
+    /// The plan as `treso compare --plan NAME` measures it: beside the two reference plans, on their common window.
+    func evaluate(_ state: PlanState) -> PlanResult {
+        PlanComparison(states: references + [state]).results[references.count]
+    }
+
     /// By how much the plan's worst closing balance misses the floor (≤ 0 when it keeps it), and the first such day.
     func excess(of result: PlanResult) -> (amount: Money, day: Day?) {
         var worst: Int64 = .min, day: Day? = nil
-        for d in result.projection.days {
+        for d in result.window.days {
             let miss = floor - d.closing.cents
             if miss > worst { worst = miss; day = d.day }
         }
@@ -459,7 +551,7 @@ struct ModelBuilder {
     /// rounds up (less a tolerance); a cent is given away for each charge whose rounding the model could
     /// not resolve exactly; the constant cost of the fixed decisions is added. Never above the cost found.
     func lowerBound(solverBound: Double, cost: Money) -> Money {
-        guard solverBound.isFinite else { return cost }
+        guard solverBound.isFinite, solverBound > -1e15 else { return Money(cents: min(-Int64(1) << 50, cost.cents)) }
         let cents = Int64((solverBound - 1e-3).rounded(.up)) - Int64(unresolvedRoundings) + base.effectsCost.total.cents
         return Money(cents: min(cents, cost.cents))
     }

@@ -78,8 +78,8 @@ struct Enumeration {
         var state = PlanState(engine: engine, name: "enumerated")
         while true {
             plans += 1
-            let r = PlanComparison(states: [state]).results[0]
-            let excess = r.projection.days.map { floor - $0.closing.cents }.max() ?? 0
+            let r = asCompared(state)
+            let excess = r.window.days.map { floor - $0.closing.cents }.max() ?? 0
             let cost = r.totalCost
             if excess <= 0, r.legalBreaches == 0, cheapestFeasible.map({ cost < $0 }) ?? true { cheapestFeasible = cost }
             let e = max(excess, 0)
@@ -97,6 +97,12 @@ struct Enumeration {
             if k == digits.count { break }
         }
     }
+}
+
+/// A plan as `treso compare --plan NAME` measures it: beside the two reference plans, on their common window.
+func asCompared(_ state: PlanState) -> PlanResult {
+    let refs = PlanComparison.referencePlans().map { PlanState(engine: state.engine, plan: $0) }
+    return PlanComparison(states: refs + [state]).results[refs.count]
 }
 
 @Suite struct OptimizerTests {
@@ -119,7 +125,7 @@ struct Enumeration {
             request.keep = keep
             let o = try PlanOptimizer(engine: engine, solver: solver).optimize(request)
             // The cost reported is the engine's for the plan returned.
-            #expect(o.totalCost == PlanComparison(states: [o.state]).results[0].totalCost)
+            #expect(o.totalCost == asCompared(o.state).totalCost)
             #expect(o.lowerBound <= o.totalCost)
             if let best = all.cheapestFeasible {
                 #expect(o.status == .optimal, "seed \(seed)")
@@ -190,7 +196,7 @@ struct Enumeration {
             for (ref, d) in fixed.decisions { #expect(o.state.decision(for: ref) == d, "\(plan.name) keeps its decisions") }
             #expect(o.chosen.allSatisfy { fixed.decisions[$0.ref] == nil })
             if o.status != .infeasible { #expect(o.totalCost >= free.totalCost) }
-            #expect(o.totalCost == PlanComparison(states: [o.state]).results[0].totalCost)
+            #expect(o.totalCost == asCompared(o.state).totalCost)
         }
     }
 
