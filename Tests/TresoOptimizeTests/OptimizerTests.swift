@@ -113,10 +113,10 @@ func asCompared(_ state: PlanState) -> PlanResult {
     @Test(arguments: [OptimizeRequest.Keep.limit, .buffer])
     func noEnumeratedPlanIsCheaper(keep: OptimizeRequest.Keep) throws {
         var checked = 0, infeasible = 0
-        for seed in UInt64(1)...30 {
+        for seed in UInt64(1)...14 {
             var s = smallScenario(seed: seed &* 7919 &+ (keep == .limit ? 0 : 100_000))
             // Above the buffer is harder to reach than within the limit: more cash, so both answers occur.
-            if keep == .buffer { s.openingBalance += Money(cents: Int64(seed % 3) * 2_500_000) }
+            if keep == .buffer { s.openingBalance += Money(cents: Int64(seed % 3) * 6_000_000) }
             let engine = ForecastEngine(scenario: s)
             let all = Enumeration(engine: engine, keep: keep)
             if all.plans > 4096 { continue }   // more than 12 candidate decisions' worth: keep the test fast
@@ -138,13 +138,13 @@ func asCompared(_ state: PlanState) -> PlanResult {
                 #expect(o.totalCost == all.cheapestAtSmallestExcess, "seed \(seed)")
             }
         }
-        #expect(checked >= 15)
+        #expect(checked >= 10)
         #expect(infeasible >= 1 && infeasible < checked, "the generator should give both cases")
     }
 
     /// Adding an instrument or raising the limit never makes the optimum dearer.
     @Test func moreRoomNeverCostsMore() throws {
-        for seed in UInt64(200)...215 {
+        for seed in UInt64(200)...207 {
             let s = smallScenario(seed: seed)
             let engine = ForecastEngine(scenario: s)
             let optimizer = PlanOptimizer(engine: engine, solver: solver)
