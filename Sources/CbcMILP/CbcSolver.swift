@@ -50,9 +50,6 @@ public struct CbcSolver: MILPSolver {
         if options.large {
             Cbc_setParameter(model, "cuts", "off")
             Cbc_setParameter(model, "preprocess", "off")
-            // One feasibility-pump pass finds a plan within 0.1 % of the root bound on the benchmark;
-            // the default thirty passes spend seconds improving it before the gap test can stop the search.
-            Cbc_setParameter(model, "passF", "1")
         }
         if options.relativeGap > 0 { Cbc_setAllowableFractionGap(model, options.relativeGap) }
         _ = Cbc_solve(model)

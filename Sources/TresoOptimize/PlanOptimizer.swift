@@ -192,6 +192,11 @@ public struct PlanOptimizer: Sendable {
                 status = .feasible
             }
         }
+        if request.trace, !r.values.isEmpty {
+            var optionCost = 0.0
+            for (j, o) in builder.options.enumerated() where r.values[builder.optionColumns[j]] > 0.5 { optionCost += Double(o.cost) }
+            print("trace model obj=\(r.objective) options=\(optionCost) charges=\(r.objective - optionCost) | engine financing=\(plan.result.financing.total) bank=\(plan.result.bankCharges) base=\(base.effectsCost.total) window=\(plan.result.window.days.last?.day.iso ?? "") refEnd=\(builder.referenceEnd.iso) longest=\(builder.longestEnd.iso)")
+        }
         plan = builder.pruned(plan, allowedExcess: max(check.amount, .zero))
         let solverBound = boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound
         let bound = builder.lowerBound(solverBound: solverBound, cost: plan.result.totalCost)
@@ -297,11 +302,41 @@ struct ModelBuilder {
         var bigM = [Double](repeating: 0, count: n)
         var coverRows: [Int] = [], linkCover: [Int: [Int]] = [:]
         if firstOptional < n {
-            var perDay = [Double](repeating: 0, count: n)
-            for t in 0..<n { perDay[t] = Double(ledger.receipts[t].magnitude) + Double(ledger.disbursements[t].magnitude) + Double(ledger.financing[t].magnitude) }
-            for o in options { for dl in o.deltas where dl.day < n { perDay[dl.day] += Double(dl.cents.magnitude) } }
-            var run = Double(s.openingBalance.cents.magnitude) + Double(floor.magnitude)
-            for t in 0..<n { run += perDay[t]; bigM[t] = run * 1.1 + 1e6 }
+            // The lowest the balance can be on day t before charges: the base flows, plus for each invoice the
+            // worst running effect of any of its options (a step function, summed through a difference array).
+            var worst = [Int64](repeating: 0, count: n + 1)
+            var j = 0
+            while j < options.count {
+                var k = j
+                while k < options.count && options[k].ref == options[j].ref { k += 1 }
+                var days = Set<Int>()
+                for o in options[j..<k] { for dl in o.deltas where dl.day < n { days.insert(dl.day) } }
+                var cum = [Int64](repeating: 0, count: k - j)
+                var cursor = [Int](repeating: 0, count: k - j)
+                var previous: Int64 = 0
+                for d in days.sorted() {
+                    var w: Int64 = 0
+                    for (x, o) in options[j..<k].enumerated() {
+                        while cursor[x] < o.deltas.count && o.deltas[cursor[x]].day <= d { cum[x] += o.deltas[cursor[x]].cents; cursor[x] += 1 }
+                        w = min(w, cum[x])
+                    }
+                    worst[d] += w - previous
+                    previous = w
+                }
+                j = k
+            }
+            // Charges can only take the balance lower, by at most the rates over the window's days.
+            let od = s.overdraft
+            let chargeFactor = 1.05 * (1 + Double(od.annualRate.nanos + od.penaltyRate.nanos) / Double(Rate.scale) * Double(n) / 360
+                                       + Double(od.highestOverdraftRate.nanos) / Double(Rate.scale) * Double(n / 28 + 1))
+            var low = Double(s.openingBalance.cents), lowest = 0.0
+            var running: Int64 = 0
+            for t in 0..<n {
+                running += worst[t]
+                low += Double(ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t])
+                lowest = min(lowest, low + Double(running))
+                bigM[t] = (max(0, Double(floor) - lowest, -lowest)) * chargeFactor + 1e6
+            }
             coverRows = (firstOptional..<n).dropLast().map { _ in model.addRow(lower: 0, upper: .infinity) }
             for (j, o) in options.enumerated() {
                 let t = min(o.latest - s.start, n - 1)
