@@ -172,7 +172,7 @@ struct Optimize: ParsableCommand {
         }
         out += "Total cost as `treso compare` counts it for this plan; the bound is \(r.solver)'s proof that no plan costs less; "
             + "gap = (cost − bound) / cost. \(r.candidateOptions) options on \(r.candidateInvoices) invoices. "
-            + "See docs/calculations.md § 13.\n"
+            + "See docs/calculations.md § 14.\n"
         return out
     }
 }
