@@ -42,6 +42,10 @@ public struct CbcSolver: MILPSolver {
     private func solveLocked(_ m: LinearModel, options: MILPOptions) -> MILPResult {
         guard let model = load(m) else { return MILPResult(status: .unknown, values: [], objective: 0, bound: -.infinity) }
         defer { Cbc_deleteModel(model) }
+        if let start = options.start, start.count == m.columnCount {
+            let idx = m.isInteger.indices.filter { m.isInteger[$0] }
+            Cbc_setMIPStartI(model, Int32(idx.count), idx.map { Int32($0) }, idx.map { start[$0].rounded() })
+        }
         Cbc_setLogLevel(model, 0)
         Cbc_setParameter(model, "log", "0")
         Cbc_setParameter(model, "slog", "0")

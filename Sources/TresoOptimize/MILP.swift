@@ -53,8 +53,10 @@ public struct MILPOptions: Sendable {
     public var large: Bool
     /// Let the solver print its progress (benchmarks, `treso optimize --trace`).
     public var log: Bool
-    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false) {
-        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log
+    /// A solution of the model (every column's value) the solver may start from.
+    public var start: [Double]?
+    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false, start: [Double]? = nil) {
+        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log; self.start = start
     }
 }
 

