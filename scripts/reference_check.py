@@ -840,6 +840,8 @@ class Reference:
                 mvs.extend([Mv(pay, "financing", -i, "late interest", inv.id), Mv(pay, "financing", -ind, "indemnity", inv.id)])
                 b["late_interest"] += i
                 b["late_ind"] += ind
+                # §11: the supplier's unwilling credit, amount × days late, counts as amount financed.
+                b["denom"] += inv.amount * d
 
         mvs += self.recurring_movements()
 
@@ -1065,7 +1067,6 @@ class Reference:
                 pay_date = self.cal.following(P + dt.timedelta(days=n))
                 mvs.append(Mv(pay_date, "disbursement", -inv.amount, "late payment", inv.id))
                 penalty(inv, pay_date)
-                b["denom"] += inv.amount * (pay_date - P).days
                 COV["late payment"] += 1
                 if pay_date > self.legal_cap(inv):
                     COV["late payment breach"] += 1
@@ -1167,7 +1168,7 @@ class Reference:
         summary = dict(lowest_balance=lowest, lowest_balance_date=lowest_date.isoformat(),
                        peak_overdraft=max(0, -lowest), days_overdrawn=days_od, days_over_limit=days_lim,
                        days_below_buffer=days_buf, bank_charges=tot_int + tot_comm + tot_pen, overdraft_interest=tot_int,
-                       overdraft_commission=tot_comm, final_balance=bal)
+                       overdraft_commission=tot_comm, final_balance=bal, overdraft_penalty=tot_pen)
         return days, summary, byday, all_debits, tot_pen
 
     def result(self, plan, b, window_end) -> PlanResult:
@@ -1219,7 +1220,7 @@ def fmt_rate(fr: Fr | None):
 
 # ------------------------------------------------------------------------------------------ compare
 MONEY_DAY = ["opening", "receipts", "disbursements", "financing", "charges", "closing"]
-MONEY_SUM = ["lowest_balance", "peak_overdraft", "bank_charges", "overdraft_interest", "overdraft_commission",
+MONEY_SUM = ["lowest_balance", "peak_overdraft", "bank_charges", "overdraft_interest", "overdraft_commission", "overdraft_penalty",
              "final_balance"]
 MONEY_CMP = ["closing_position", "credit_losses", "late_interest", "late_indemnities", "overdraft_penalty", "price_increase",
              "lost_discounts", "bad_debt_vat_relief",

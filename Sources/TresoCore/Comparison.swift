@@ -77,7 +77,7 @@ public struct PlanResult: Sendable {
         guard denom > 0 else { return nil }
         var scale: Int128 = 100
         for _ in 0..<decimals { scale *= 10 }
-        let v = divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * scale, denom)
+        let v = divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * Int128(DayCount.calendarYear) * scale, denom)
         let neg = v < 0
         let m = v.magnitude
         let p = UInt128(scale / 100)
@@ -91,14 +91,14 @@ public struct PlanResult: Sendable {
     public var effectiveAnnualRate: Rate? {
         let denom = financedAmountDays
         guard denom > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * Int128(Rate.scale), denom)))
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), denom)))
     }
 
     /// The overdraft's all-in annual rate over the window: bank charges × 365 / Σ daily debits (nil without a debit).
     public var overdraftAllInRate: Rate? {
         let debitDays = window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays }
         guard debitDays > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * 365 * Int128(Rate.scale), Int128(debitDays))))
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
     }
 }
 

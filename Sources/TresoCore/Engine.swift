@@ -218,6 +218,24 @@ public struct ForecastEngine: Sendable {
 }
 
 extension ForecastEngine {
+    /// Warnings about invoices whose own terms exceed the legal maximum (Code de commerce L.441-10): due date after
+    /// the cap (60 days from issue, or 45 days end of month). Shown by `treso check`; the projection keeps the due date.
+    public func legalTermDiagnostics() -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let terms = scenario.instruments.negotiation
+        for kind in InvoiceKind.allCases {
+            let file = kind == .receivable ? scenario.receivablesFile : scenario.payablesFile
+            for inv in scenario.invoices(kind) where inv.status == .open {
+                let cap = terms.legalCap(issue: inv.issueDate)
+                guard inv.dueDate > cap else { continue }
+                out.append(.warning(file, line: Int(inv.line), column: 0,
+                                    "\(inv.id): terms of \(inv.dueDate - inv.issueDate) days (due \(inv.dueDate.iso)) exceed the legal maximum "
+                                    + "\(cap.iso) (L.441-10, \(terms.capMethod == .daysFromIssue ? "\(terms.capDays) days from issue" : "45 days end of month"))"))
+            }
+        }
+        return out
+    }
+
     /// Warnings about invoices the projection had to move: overdue ones collected or paid on the start date,
     /// and those settling after the horizon (not shown).
     public func settlementDiagnostics() -> [Diagnostic] {

@@ -22,7 +22,8 @@ struct Check: ParsableCommand {
         var diagnostics = loaded.diagnostics
         if var s = loaded.scenario {
             if let start { s.start = start }
-            diagnostics += ForecastEngine(scenario: s).settlementDiagnostics()
+            let engine = ForecastEngine(scenario: s)
+            diagnostics += engine.settlementDiagnostics() + engine.legalTermDiagnostics()
         }
         for d in diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }) {
             print(d.description)
