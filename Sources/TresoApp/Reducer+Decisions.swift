@@ -69,14 +69,12 @@ extension AppState {
 
     /// Applies changes as one undoable step; returns the refusals.
     @discardableResult
-    mutating func perform(_ label: String, _ changes: [Change], prefix: [Change] = [], activeBefore: Int, toggle: ToggleKey? = nil) -> [Refusal] {
+    mutating func applyEdit(_ label: String, _ changes: [Change], prefix: [Change] = [], activeBefore: Int, toggle: ToggleKey? = nil) -> [Refusal] {
         let (applied, refusals) = workspace.apply(all: changes)
         let all = prefix + applied
         if !prefix.isEmpty && applied.isEmpty { workspace.refresh() }
         guard !all.isEmpty else { return refusals }
-        undoStack.append(Edit(id: nextEditID, label: label, changes: all, activeBefore: activeBefore, activeAfter: activePlan, toggle: toggle))
-        nextEditID += 1
-        redoStack.removeAll()
+        document.history.record(label, all, activeBefore: activeBefore, activeAfter: activePlan, toggle: toggle)
         return refusals
     }
 
@@ -114,7 +112,7 @@ extension AppState {
             let from = st.decision(for: ref)
             return from == d ? nil : .decision(plan: activePlan, ref: ref, from: from, to: d)
         }
-        let refusals = perform(label, changes, prefix: prefix, activeBefore: activeBefore)
+        let refusals = applyEdit(label, changes, prefix: prefix, activeBefore: activeBefore)
         report(refs: refs, refusals: refusals, verb: (d == .none ? "cleared" : d.code) + " on " + describe(refs), before: before)
     }
 
@@ -135,14 +133,14 @@ extension AppState {
             return
         }
         let before = activeResult
-        if let last = undoStack.last, let key = last.toggle, key.plan == activePlan, key.refs == refs, key.what == what {
+        if let last = document.history.repeatedToggle(plan: activePlan, refs: refs), last.toggle?.what == what {
             let inverse = last.changes.reversed().compactMap { c -> Change? in
                 switch c {
                 case .decision, .defaulted: return c.inverse
                 default: return nil
                 }
             }
-            perform("toggle back", inverse, activeBefore: activePlan)
+            applyEdit("toggle back", inverse, activeBefore: activePlan)
             message = Message(impact(before: before, verb: "put back what was there on " + describe(refs)))
             return
         }
@@ -167,7 +165,7 @@ extension AppState {
             }
             verb = (allOn ? "paid again (what-if off): " : "defaulted (what-if: never paid): ") + describe(refs)
         }
-        let refusals = perform("toggle", changes, prefix: prefix, activeBefore: activeBefore,
+        let refusals = applyEdit("toggle", changes, prefix: prefix, activeBefore: activeBefore,
                                toggle: ToggleKey(plan: plan, what: what, refs: refs))
         report(refs: refs, refusals: refusals, verb: verb, before: before)
     }
@@ -191,7 +189,7 @@ extension AppState {
         let refs = selectionRefs()
         guard let cursorRef = refs.first else { message = Message("no invoice selected", isError: true); return }
         // Pressed again right after: put back what was there.
-        if let key = undoStack.last?.toggle, key.plan == activePlan, key.refs == refs, case .decision(let d) = key.what, k.matches(d) {
+        if let key = document.history.repeatedToggle(plan: activePlan, refs: refs)?.toggle, case .decision(let d) = key.what, k.matches(d) {
             toggle(.decision(d))
             return
         }
@@ -242,20 +240,18 @@ extension AppState {
     }
 
     mutating func undo() {
-        guard let e = undoStack.popLast() else { message = Message("nothing to undo"); return }
+        guard let e = document.history.popUndo() else { message = Message("nothing to undo"); return }
         for c in e.changes.reversed() { workspace.apply(c.inverse) }
         workspace.refresh()
-        redoStack.append(e)
         activePlan = workspace.clampPlan(e.activeBefore)
         comparisonCursor = activePlan
-        message = Message("undone: \(e.label) (\(e.changes.count) change\(e.changes.count == 1 ? "" : "s")); \(undoStack.count) more to undo, Ctrl-R redoes")
+        message = Message("undone: \(e.label) (\(e.changes.count) change\(e.changes.count == 1 ? "" : "s")); \(undoCount) more to undo, Ctrl-R redoes")
     }
 
     mutating func redo() {
-        guard let e = redoStack.popLast() else { message = Message("nothing to redo"); return }
+        guard let e = document.history.popRedo() else { message = Message("nothing to redo"); return }
         for c in e.changes { workspace.apply(c) }
         workspace.refresh()
-        undoStack.append(e)
         activePlan = workspace.clampPlan(e.activeAfter)
         comparisonCursor = activePlan
         message = Message("redone: \(e.label)")

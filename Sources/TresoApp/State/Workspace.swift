@@ -43,27 +43,6 @@ struct PlanSnapshot: Sendable, Equatable {
     var builtin: Bool
 }
 
-/// One reversible change to the document.
-enum Change: Sendable, Equatable {
-    case decision(plan: Int, ref: InvoiceRef, from: Decision, to: Decision)
-    case defaulted(plan: Int, ref: InvoiceRef, from: Bool, to: Bool)
-    case terms(from: ScenarioTerms, to: ScenarioTerms)
-    case insertPlan(at: Int, PlanSnapshot)
-    case removePlan(at: Int, PlanSnapshot)
-    case rename(plan: Int, from: String, to: String)
-
-    var inverse: Change {
-        switch self {
-        case let .decision(p, ref, from, to): return .decision(plan: p, ref: ref, from: to, to: from)
-        case let .defaulted(p, ref, from, to): return .defaulted(plan: p, ref: ref, from: to, to: from)
-        case let .terms(from, to): return .terms(from: to, to: from)
-        case let .insertPlan(at, snap): return .removePlan(at: at, snap)
-        case let .removePlan(at, snap): return .insertPlan(at: at, snap)
-        case let .rename(p, from, to): return .rename(plan: p, from: to, to: from)
-        }
-    }
-}
-
 /// The scenario being edited: the engine, every plan's live state and their comparison.
 /// Every change goes through `apply`, which keeps the comparison current and bumps `revision`.
 public struct Workspace: Sendable {

@@ -27,7 +27,7 @@ struct FinancingSection {
             }
             return list
         }
-        for (name, r) in named("factoring") {
+        for (name, r) in named(ScenarioKeys.factoring) {
             r.rejectUnknown(["kind", "advance_rate", "commission_rate", "minimum_commission", "vat_rate", "annual_rate", "grace_days",
                              "funding_delay_days", "recourse", "reclaim_days", "notified", "insurance_coverage", "indemnity_delay_days",
                              "min_invoice", "max_invoice", "excluded_customers", "annual_minimum_fee", "fee_base", "fee_vat_rate",
@@ -38,8 +38,8 @@ struct FinancingSection {
                     sink.error(file, n.position, "'\(r.qualified("kind"))' = \"\(k)\" is not one of global, spot")
                 }
             }
-            c.advanceRate = r.percent("advance_rate") ?? c.advanceRate
-            c.commissionRate = r.percent("commission_rate") ?? c.commissionRate
+            c.advanceRate = r.percent(ScenarioKeys.advanceRate) ?? c.advanceRate
+            c.commissionRate = r.percent(ScenarioKeys.commissionRate) ?? c.commissionRate
             c.minimumCommission = r.money("minimum_commission", allowNegative: false) ?? c.minimumCommission
             c.vatRate = r.percent("fee_vat_rate") ?? r.percent("vat_rate") ?? c.vatRate
             func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) -> T? where T.RawValue == String {
@@ -53,7 +53,7 @@ struct FinancingSection {
             c.feeBaseSetting = choice("fee_base", FactoringContract.FeeBase.self)
             c.feeClass = choice("fee_class", FactoringContract.FeeClass.self) ?? c.feeClass
             c.insuranceBase = choice("insurance_base", FactoringContract.InsuranceBase.self) ?? c.insuranceBase
-            c.annualRate = r.percent("annual_rate") ?? c.annualRate
+            c.annualRate = r.percent(ScenarioKeys.annualRate) ?? c.annualRate
             c.graceDays = r.int("grace_days", in: 0...365) ?? c.graceDays
             c.fundingDelayDays = r.int("funding_delay_days", in: 0...30) ?? c.fundingDelayDays
             c.recourse = r.bool("recourse") ?? c.recourse
@@ -74,27 +74,27 @@ struct FinancingSection {
             }
             out.instruments.factoring.append(c)
         }
-        for (name, r) in named("reverse_factoring") {
+        for (name, r) in named(ScenarioKeys.reverseFactoring) {
             r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts"])
             var p = ReverseFactoringProgram(name: name)
             p.extensionDays = r.int("extension_days", in: 0...365) ?? p.extensionDays
-            p.annualRate = r.percent("annual_rate") ?? p.annualRate
+            p.annualRate = r.percent(ScenarioKeys.annualRate) ?? p.annualRate
             p.capturesDiscounts = r.bool("captures_discounts") ?? p.capturesDiscounts
             out.instruments.reverseFactoring.append(p)
         }
-        for (name, r) in named("supplier_financing") {
+        for (name, r) in named(ScenarioKeys.supplierFinancing) {
             r.rejectUnknown(["term_days", "monthly_rate", "max_amount"])
             var p = SupplierFinancingProgram(name: name)
             p.termDays = r.int("term_days", in: 15...120) ?? p.termDays
-            p.monthlyRate = r.percent("monthly_rate") ?? p.monthlyRate
+            p.monthlyRate = r.percent(ScenarioKeys.monthlyRate) ?? p.monthlyRate
             p.maximumAmount = r.money("max_amount", allowNegative: false)
             out.instruments.supplierFinancing.append(p)
         }
-        for (name, r) in named("split_payment") {
+        for (name, r) in named(ScenarioKeys.splitPayment) {
             r.rejectUnknown(["instalments", "fee_rate", "max_amount"])
             var p = SplitPaymentProgram(name: name)
             p.instalments = r.int("instalments", in: 2...12) ?? p.instalments
-            p.feeRate = r.percent("fee_rate") ?? p.feeRate
+            p.feeRate = r.percent(ScenarioKeys.feeRate) ?? p.feeRate
             p.maximumAmount = r.money("max_amount", allowNegative: false)
             out.instruments.splitPayment.append(p)
         }
@@ -146,7 +146,7 @@ struct FinancingSection {
             out.instruments.negotiation = n
         }
         var seenNames: Set<String> = []
-        for (pi, (t, node)) in root.arrayOfTables("plans").enumerated() {
+        for (pi, (t, node)) in root.arrayOfTables(ScenarioKeys.plans).enumerated() {
             let r = root.sub(t, "plans[\(pi + 1)]")
             r.rejectUnknown(["name", "decisions", "defaulted"])
             guard let name = r.string("name") else {

@@ -10,6 +10,8 @@ public struct LoadedScenario: Sendable {
     /// Path of the scenario's TOML file, and its text (kept for comment-preserving saves).
     public var tomlPath: String
     public var tomlText: String
+    /// What treso.toml held when it was read: a save checks that nobody changed it since.
+    public var tomlFingerprint: FileFingerprint?
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -42,6 +44,7 @@ public enum ScenarioLoader {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         result.tomlText = text
+        result.tomlFingerprint = .of(bytes, readFrom: tomlPath)
         let doc: TOMLDocument
         do { doc = try TOMLDocument.parse(text) } catch {
             result.diagnostics.append(.error(tomlPath, line: error.line, column: error.column, error.message))
@@ -58,8 +61,8 @@ public enum ScenarioLoader {
         }
         let start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
-        let opening = root.money("opening_balance") ?? .zero
-        let minCash = root.money("min_cash") ?? .zero
+        let opening = root.money(ScenarioKeys.openingBalance) ?? .zero
+        let minCash = root.money(ScenarioKeys.minCash) ?? .zero
         var calendar = CalendarKind.fr
         if let c = root.string("calendar") {
             if let k = CalendarKind(name: c) { calendar = k } else if let n = root.node("calendar") {
@@ -76,12 +79,12 @@ public enum ScenarioLoader {
             }
         }
         var overdraft = OverdraftTerms()
-        if let t = root.table("overdraft") {
+        if let t = root.table(ScenarioKeys.overdraft) {
             let r = root.sub(t, "overdraft")
-            r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate", "penalty_rate", "usury_rate"])
-            overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent("annual_rate") ?? .zero
-            overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate") ?? .zero
+            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate, "penalty_rate", "usury_rate"])
+            overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
+            overdraft.annualRate = r.percent(ScenarioKeys.annualRate) ?? .zero
+            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate) ?? .zero
             overdraft.penaltyRate = r.percent("penalty_rate") ?? .zero
             overdraft.usuryRate = r.percent("usury_rate")
         }
@@ -116,10 +119,10 @@ public enum ScenarioLoader {
         let financing = FinancingSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
-        if let t = root.table("what_if") {
-            let r = root.sub(t, "what_if")
-            r.rejectUnknown(["defaulted"])
-            if let n = r.node("defaulted") {
+        if let t = root.table(ScenarioKeys.whatIf) {
+            let r = root.sub(t, ScenarioKeys.whatIf)
+            r.rejectUnknown([ScenarioKeys.defaulted])
+            if let n = r.node(ScenarioKeys.defaulted) {
                 if let a = n.arrayValue {
                     for el in a { if let id = el.stringValue { defaulted.append(id) } else { sink.error(tomlPath, el.position, "receivable ids must be strings") } }
                 } else { sink.error(tomlPath, n.position, "'what_if.defaulted' must be an array of receivable ids") }
