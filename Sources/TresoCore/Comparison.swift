@@ -4,18 +4,19 @@ public enum Verdict: Sendable, Hashable {
     case best
     /// Within the limit and the law, costing `extra` more than ★ (or nothing to compare with).
     case admissible(extra: Money?)
-    /// Breaks the overdraft limit and/or the law: never ★.
-    case excluded(daysOverLimit: Int, legalBreaches: Int)
+    /// Breaks the overdraft limit and/or the law, or moves cash beyond the longest window: never ★.
+    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int)
 
     public var text: String {
         switch self {
         case .best: return "★ cheapest within the limit and the law"
         case .admissible(let extra?): return "within the limit and the law, +" + extra.formatted() + " vs ★"
         case .admissible(nil): return "within the limit and the law"
-        case .excluded(let d, let l):
+        case .excluded(let d, let l, let f):
             var parts: [String] = []
             if d > 0 { parts.append("\(d) day\(d == 1 ? "" : "s") over the overdraft limit") }
             if l > 0 { parts.append("\(l) legal breach\(l == 1 ? "" : "es")") }
+            if f > 0 { parts.append("\(f) decision\(f == 1 ? "" : "s") moving cash beyond the window") }
             return "▲ excluded: " + parts.joined(separator: ", ")
         }
     }
@@ -25,7 +26,7 @@ public enum Verdict: Sendable, Hashable {
         switch self {
         case .best: return "★ best"
         case .admissible: return "ok"
-        case .excluded(let d, let l): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : "▲ illegal")
+        case .excluded(let d, let l, _): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : "▲ beyond"))
         }
     }
 }
@@ -43,6 +44,8 @@ public struct PlanResult: Sendable {
     public var decisionsApplied: Int
     public var refusals: [Refusal]
     public var legalBreaches: Int
+    /// Decisions moving cash beyond the longest window (400 days past the horizon): their cost cannot be measured.
+    public var flowsBeyondWindow: Int = 0
     /// What the figures assume rather than know, in words.
     public var assumptions: [String] = []
     /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
@@ -64,7 +67,8 @@ public struct PlanResult: Sendable {
     public var creditLosses: Money { financing.creditLosses }
     /// The balance at the end of the window: the common closing position every plan is compared at.
     public var closingPosition: Money { window.summary.finalBalance }
-    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 }
+    /// Within the overdraft limit over the window, within the law, and wholly measured: a candidate for ★.
+    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 }
 
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
@@ -164,9 +168,10 @@ public struct PlanComparison: Sendable {
             var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
             r.assumptions = PlanComparison.assumptions(of: st)
+            r.flowsBeyondWindow = st.flowsBeyondWindowLimit
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
-                                  + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not counted")
+                                  + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not measured, so never ★")
             }
             if let usury = s.overdraft.usuryRate, let all = r.overdraftAllInRate, all > usury {
                 r.warnings.append("the overdraft's all-in rate \(all.percentString(decimals: 2)) % exceeds the usury ceiling \(usury.percentString) %")
@@ -186,7 +191,8 @@ public struct PlanComparison: Sendable {
             } else if r.isAdmissible {
                 results[i].verdict = .admissible(extra: bestIndex.map { r.totalCost - results[$0].totalCost })
             } else {
-                results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches)
+                results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches,
+                                               flowsBeyondWindow: r.flowsBeyondWindow)
             }
         }
     }

@@ -48,7 +48,9 @@ import TestSupport
         s.plans = [Plan(name: "defer", rules: [PlanRule(kind: .payable, selector: .all, decision: .reverseFactor("scf"))])]
         let c = compare(s)
         #expect(c.windowEnd == s.end + 400)
-        #expect(try result(c, "defer").warnings.contains { $0.contains("beyond the longest window") })
+        let deferring = try result(c, "defer")
+        #expect(deferring.warnings.contains { $0.contains("beyond the longest window") })
+        #expect(deferring.verdict == .excluded(daysOverLimit: 0, legalBreaches: 0, flowsBeyondWindow: 1))
     }
 
     // MARK: 2. Credit losses are costs, and a default is the scenario's
@@ -109,7 +111,7 @@ import TestSupport
         #expect(late.summary.daysOverLimit == 0 && late.legalBreaches == 1)
         #expect(try result(c, "overdraft only").summary.daysOverLimit > 0)
         #expect(c.bestIndex == nil, "no plan stays within the limit and the law")
-        #expect(late.verdict == .excluded(daysOverLimit: 0, legalBreaches: 1))
+        #expect(late.verdict == .excluded(daysOverLimit: 0, legalBreaches: 1, flowsBeyondWindow: 0))
     }
 
     /// Late interest runs from the day after the due date: due 31 Oct, unpaid at a 1 Dec start, paid 20 days "late"
