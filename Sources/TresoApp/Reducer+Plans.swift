@@ -171,10 +171,10 @@ extension AppState {
         let rules = workspace.rulesToSave()
         let blocks = workspace.planBlocks(rules: rules)
         do {
-            let text = try document.file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks,
-                                                    whatIfDefaulted: workspace.whatIfDefaultedToSave())
+            let defaulted = workspace.defaultedIDs()
+            let text = try document.file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks, defaulted: defaulted)
             document.pendingSave = PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
-                                               rules: rules, planBlocks: blocks)
+                                               rules: rules, planBlocks: blocks, defaulted: defaulted)
             return [.save(path: tomlPath, text: text)]
         } catch {
             quitAfterSave = false
@@ -186,7 +186,8 @@ extension AppState {
     mutating func saveSucceeded(path: String, text: String) -> [Effect] {
         guard let p = document.pendingSave, p.text == text else { return [] }
         document.pendingSave = nil
-        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, fingerprint: FileFingerprint(text: text))
+        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, defaulted: p.defaulted,
+                                fingerprint: FileFingerprint(text: text))
         document.history.markSaved(at: p.editID)
         workspace.markSaved(rules: p.rules)
         let plans = workspace.planCount - Workspace.builtinCount

@@ -9,6 +9,7 @@ struct PendingSave: Sendable, Equatable {
     var terms: ScenarioTerms
     var rules: [Int: [PlanRule]]
     var planBlocks: [String]
+    var defaulted: [String]
 }
 
 /// The document being edited: every plan and the terms (the workspace), the session's undo history,
@@ -76,7 +77,8 @@ public struct AppState: Sendable, Equatable {
         self.width = max(0, width)
         self.height = max(0, height)
         let file = ScenarioDocument(path: tomlPath, text: tomlText, terms: scenario.terms,
-                                    planBlocks: workspace.planBlocks(rules: workspace.rulesToSave()), fingerprint: tomlFingerprint)
+                                    planBlocks: workspace.planBlocks(rules: workspace.rulesToSave()),
+                                    defaulted: workspace.defaultedIDs(), fingerprint: tomlFingerprint)
         document = DocumentState(workspace: workspace, file: file)
         cache = ViewCache(search: [.receivable: InvoiceSearchText(scenario.receivables), .payable: InvoiceSearchText(scenario.payables)],
                           dayDetail: DayDetail(day: scenario.start, position: nil, movements: [], key: DayKey(revision: -1, plan: -1, day: -1)))

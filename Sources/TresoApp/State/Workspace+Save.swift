@@ -26,20 +26,19 @@ extension Workspace {
         return out
     }
 
-    /// The `[[plans]]` blocks of the user's plans, saved with these rules. Defaults are the scenario's what-if,
-    /// saved once under `[what_if]` (`whatIfDefaultedToSave`), never per plan.
+    /// The `[[plans]]` blocks of the user's plans, saved with these rules.
     func planBlocks(rules: [Int: [PlanRule]]) -> [String] {
-        (Workspace.builtinCount..<planCount).map { i in
+        let s = scenario
+        return (Workspace.builtinCount..<planCount).map { i in
+            // Defaults are the scenario's what-if ([what_if] defaulted), written once, not per plan.
             ScenarioDocument.planBlock(name: plan(i).name, rules: rules[i] ?? [], defaulted: [])
         }
     }
 
-    /// The what-if defaults to write under `[what_if] defaulted`, or nil when they are the file's (every plan shares
-    /// them: the `d` key toggles a default for all plans).
-    func whatIfDefaultedToSave() -> [String]? {
+    /// The what-if defaults every plan shares, by invoice id (saved under `[what_if] defaulted`).
+    func defaultedIDs() -> [String] {
         let s = scenario
-        let ids = plan(0).defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
-        return Set(ids) == Set(s.defaulted) ? nil : ids
+        return plan(0).defaulted.sorted().compactMap { s.receivables.indices.contains($0.index) ? s.receivables[$0.index].id : nil }
     }
 }
 

@@ -13,11 +13,15 @@ public struct ScenarioDocument: Sendable, Equatable {
     /// The terms and the user's plan blocks that `text` holds.
     public private(set) var savedTerms: ScenarioTerms
     public private(set) var savedPlanBlocks: [String]
+    /// The scenario's what-if defaults (`[what_if] defaulted`) that `text` holds, by invoice id.
+    public private(set) var savedDefaulted: [String]
     /// What was on disk when `text` was read or written.
     public private(set) var fingerprint: FileFingerprint
 
-    public init(path: String, text: String, terms: ScenarioTerms, planBlocks: [String], fingerprint: FileFingerprint? = nil) {
+    public init(path: String, text: String, terms: ScenarioTerms, planBlocks: [String], defaulted: [String] = [],
+                fingerprint: FileFingerprint? = nil) {
         self.path = path
+        savedDefaulted = defaulted
         self.text = text
         savedTerms = terms
         savedPlanBlocks = planBlocks
@@ -29,30 +33,31 @@ public struct ScenarioDocument: Sendable, Equatable {
 
     /// The new text of the file: numbers are written only when they changed, and the plans only when
     /// one of them changed, so an unchanged scenario saves byte for byte.
-    /// `whatIfDefaulted`: the scenario's what-if defaults when they differ from the file's (written under `[what_if]`).
-    public func textToSave(terms: ScenarioTerms, planBlocks: [String], whatIfDefaulted: [String]? = nil) throws(TOMLError) -> String {
-        var out = try Self.apply(terms: terms, over: savedTerms, planBlocks: planBlocks, changed: planBlocks != savedPlanBlocks, to: text)
-        if let ids = whatIfDefaulted {
-            var editor = try TOMLEditor(text: out)
-            try editor.set([ScenarioKeys.whatIf, ScenarioKeys.defaulted], literal: "[" + ids.map(tomlQuoted).joined(separator: ", ") + "]")
-            out = editor.text
-        }
-        return out
+    public func textToSave(terms: ScenarioTerms, planBlocks: [String], defaulted: [String]? = nil) throws(TOMLError) -> String {
+        let whatIf = defaulted.flatMap { Set($0) == Set(savedDefaulted) ? nil : $0 }
+        return try Self.apply(terms: terms, over: savedTerms, planBlocks: planBlocks, changed: planBlocks != savedPlanBlocks,
+                              defaulted: whatIf, to: text)
     }
 
     static func apply(terms: ScenarioTerms, over base: ScenarioTerms, planBlocks: [String], changed: Bool,
-                      to text: String) throws(TOMLError) -> String {
+                      defaulted: [String]? = nil, to text: String) throws(TOMLError) -> String {
         var editor = try TOMLEditor(text: text)
         for field in TermField.all(for: terms.instruments) where field.text(in: terms) != field.text(in: base) {
             try editor.set(field.tomlPath, literal: field.text(in: terms))
+        }
+        // The what-if defaults every plan shares, written once under [what_if] when they changed.
+        if let ids = defaulted {
+            try editor.set([ScenarioKeys.whatIf, ScenarioKeys.defaulted], literal: "[" + ids.map(tomlQuoted).joined(separator: ", ") + "]")
         }
         if changed { try editor.replaceArrayOfTables(ScenarioKeys.plans, with: planBlocks) }
         return editor.text
     }
 
     /// After a successful write of `text`.
-    public mutating func markSaved(text: String, terms: ScenarioTerms, planBlocks: [String], fingerprint: FileFingerprint) {
+    public mutating func markSaved(text: String, terms: ScenarioTerms, planBlocks: [String], defaulted: [String]? = nil,
+                                   fingerprint: FileFingerprint) {
         self.text = text
+        if let defaulted { savedDefaulted = defaulted }
         savedTerms = terms
         savedPlanBlocks = planBlocks
         self.fingerprint = fingerprint
