@@ -163,8 +163,7 @@ public struct PlanComparison: Sendable {
         let windowEnd = states.reduce(s.end) { max($0, $1.latestMovementDay) }
         self.windowEnd = windowEnd
         results = states.map { st in
-            let horizon = st.project()
-            let window = windowEnd == s.end ? horizon : st.project(through: windowEnd)
+            let (horizon, window) = st.projections(through: windowEnd)
             var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
             r.assumptions = PlanComparison.assumptions(of: st)

@@ -28,6 +28,8 @@ public struct ForecastEngine: Sendable {
     public internal(set) var baseEffects: [InvoiceRef: FinancingEffect] = [:]
     /// Sum of the base effects' costs: part of every plan's cost.
     public internal(set) var baseCost = FinancingCost()
+    /// Base effects whose amount excl. VAT was derived (an assumption every plan starts with).
+    public internal(set) var baseDerivedVATCount = 0
     /// Receivables the scenario's what-if marks as defaulted, in every plan.
     public let defaultedRefs: Set<InvoiceRef>
     /// Defaulted ids that name no open receivable.
@@ -130,10 +132,13 @@ public struct ForecastEngine: Sendable {
                 if case .success(let e?) = effect(of: .none, on: ref, defaulted: false) { effects[ref] = e }
             }
         }
+        var derived = 0
         for (_, e) in effects {
             e.apply(to: &ledger, engine: self, sign: 1)
             cost = cost + e.cost
+            if e.assumptions.contains(.derivedVAT) { derived += 1 }
         }
+        baseDerivedVATCount = derived
         baseLedger = ledger
         baseEffects = effects
         baseCost = cost
