@@ -90,7 +90,8 @@ extension PlanState {
                   (.collectedVAT, relief, .zero), (.customers, .zero, loss + relief)])
         }
         // Base effects every plan shares (unless the plan replaces them): late penalties, defaults not financed.
-        for (ref, e) in engine.baseEffects.sorted(by: { $0.key < $1.key }) where effects[ref] == nil {
+        for ref in engine.baseEffectRefs where effects[ref] == nil {
+            guard let e = engine.baseEffect(ref) else { continue }
             let id = engine.invoice(ref).id
             penalties(e, id)
             if e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero { writeOff(e, engine.settlement(ref).day, id) }

@@ -218,11 +218,16 @@ extension ForecastEngine {
     /// on or before the first business day on or after its due date). Interest runs from the day after the due
     /// date: days = payDay − due, at the ECB rate of the half-year that day falls in + the penalty points, /365.
     public func latePenalty(_ inv: Invoice, due: Day? = nil, paidOn payDay: Day) -> (days: Int, interest: Money, indemnity: Money)? {
-        let due = due ?? inv.dueDate
+        ForecastEngine.latePenalty(amount: inv.amount, due: due ?? inv.dueDate, paidOn: payDay, terms: scenario.instruments.negotiation,
+                                   table: table)
+    }
+
+    /// The one late-penalty rule, on plain values (the engine sums it over every late payable without copying invoices).
+    static func latePenalty(amount: Money, due: Day, paidOn payDay: Day, terms: NegotiationTerms,
+                            table: SettlementTable) -> (days: Int, interest: Money, indemnity: Money)? {
         guard payDay > table.following(due) else { return nil }
-        let terms = scenario.instruments.negotiation
         let days = payDay - due
-        let interest = Money.charge(inv.amount, rate: terms.lateRate(from: due + 1), times: days, over: DayCount.calendarYear)
+        let interest = Money.charge(amount, rate: terms.lateRate(from: due + 1), times: days, over: DayCount.calendarYear)
         return (days, interest, terms.fixedIndemnity)
     }
 

@@ -118,7 +118,7 @@ public struct PlanState: Sendable {
         switch engine.effect(of: decision, on: ref, defaulted: isDefaulted) {
         case .failure(let r): return r
         case .success(let newEffect):
-            let base = engine.baseEffects[ref]
+            let base = engine.baseEffect(ref)
             if let old = effects[ref] { apply(old, sign: -1, own: true) } else if let base { apply(base, sign: -1, own: false) }
             effects[ref] = nil
             if decision == .none && isDefaulted == engine.isDefaulted(ref) {
