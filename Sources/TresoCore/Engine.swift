@@ -138,7 +138,7 @@ public struct ForecastEngine: Sendable {
         var interest: Int64 = 0, indemnities: Int64 = 0
         var amountDays: Int128 = 0
         scenario.payables.withUnsafeBufferPointer { invoices in
-            for i in invoices.indices where invoices[i].status == .open {
+            for i in invoices.indices where invoices[i].status == .open && !invoices[i].isCreditNote {
                 let pay = payableSettlements[i].day
                 guard let p = ForecastEngine.latePenalty(amount: invoices[i].amount, due: invoices[i].dueDate, paidOn: pay,
                                                          terms: terms, table: table) else { continue }
@@ -254,7 +254,7 @@ extension ForecastEngine {
         let terms = scenario.instruments.negotiation
         for kind in InvoiceKind.allCases {
             let file = kind == .receivable ? scenario.receivablesFile : scenario.payablesFile
-            for inv in scenario.invoices(kind) where inv.status == .open {
+            for inv in scenario.invoices(kind) where inv.status == .open && !inv.isCreditNote {
                 let cap = terms.legalCap(issue: inv.issueDate)
                 guard inv.dueDate > cap else { continue }
                 out.append(.warning(file, line: Int(inv.line), column: 0,

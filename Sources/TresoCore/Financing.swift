@@ -115,6 +115,8 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
     public enum Why: Sendable, Hashable {
         case wrongKind(InvoiceKind)
         case alreadyPaid, disputed
+        /// A credit note [avoir] (negative amount): never factored, financed or negotiated.
+        case creditNote
         /// Expected before the start (receivable): not eligible for factoring.
         case overdue(expected: Day, start: Day)
         /// Past its due date at the start: factors do not finance it, and it cannot be renegotiated.
@@ -150,6 +152,7 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case .wrongKind(let k): return head + (k == .receivable ? "only a receivable can be factored" : "\(decision.label) applies to payables only")
         case .alreadyPaid: return head + "already paid"
         case .disputed: return head + "disputed invoices are never eligible"
+        case .creditNote: return head + "a credit note is never factored or financed"
         case .overdue(let e, let s): return head + "overdue (expected \(e.iso), before the start \(s.iso)): not eligible for factoring"
         case .pastDue(let d, _):
             return head + (decision.appliesTo == .receivable
@@ -187,6 +190,7 @@ extension ForecastEngine {
         case .disputed: return refuse(.disputed)
         case .open: break
         }
+        if inv.isCreditNote { return refuse(.creditNote) }
         switch decision {
         case .none: return .success(nil)
         case .factor(let name): return factoringEffect(ref, contract: name, defaulted: isDefaulted).map { Optional($0) }
@@ -218,7 +222,9 @@ extension ForecastEngine {
     /// on or before the first business day on or after its due date). Interest runs from the day after the due
     /// date: days = payDay − due, at the ECB rate of the half-year that day falls in + the penalty points, /365.
     public func latePenalty(_ inv: Invoice, due: Day? = nil, paidOn payDay: Day) -> (days: Int, interest: Money, indemnity: Money)? {
-        ForecastEngine.latePenalty(amount: inv.amount, due: due ?? inv.dueDate, paidOn: payDay, terms: scenario.instruments.negotiation,
+        // A supplier's credit note owes us: nothing is late on our side.
+        guard !inv.isCreditNote else { return nil }
+        return ForecastEngine.latePenalty(amount: inv.amount, due: due ?? inv.dueDate, paidOn: payDay, terms: scenario.instruments.negotiation,
                                    table: table)
     }
 
