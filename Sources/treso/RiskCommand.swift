@@ -7,7 +7,7 @@ struct Risk: ParsableCommand {
         abstract: "Simulate customers' payment delays and defaults: per plan, the odds of breaking the overdraft limit.",
         discussion: """
         Each path draws a delay (and a default) for every open receivable from [risk], the payment history or the \
-        default built from the expected delays (docs/calculations.md §14); every plan is projected on the same draws. \
+        default built from the expected delays (docs/calculations.md §15); every plan is projected on the same draws. \
         Same seed → same output.
         """
     )

@@ -38,7 +38,7 @@ public struct DelayDistribution: Sendable, Hashable {
     public var source: DelaySource
 }
 
-/// The delay distribution of every open receivable. docs/calculations.md §14.
+/// The delay distribution of every open receivable. docs/calculations.md §15.
 public struct DelayModel: Sendable {
     /// Distinct distributions, and for each receivable the index of its own (−1: its date is fixed, not drawn:
     /// not open, or an explicit expected date).

@@ -6,7 +6,7 @@ public struct DailyQuantiles: Sendable, Hashable {
     public var p95: Money
 }
 
-/// One plan's risk over the simulated paths. docs/calculations.md §14.
+/// One plan's risk over the simulated paths. docs/calculations.md §15.
 public struct PlanRisk: Sendable {
     public var name: String
     public var paths: Int
@@ -117,7 +117,7 @@ public enum RiskSimulation {
             p.isSpecial = Array(repeating: false, count: receivables.count)
             for i in drawn {
                 let ref = InvoiceRef(.receivable, i)
-                if let e = st.effects[ref] ?? engine.baseEffects[ref] {
+                if let e = st.effects[ref] ?? engine.baseEffect(ref) {
                     p.effectIndex[i] = Int32(p.effects.count)
                     p.effects.append(e)
                     p.decisions.append(st.decision(for: ref))

@@ -3,7 +3,7 @@
 public enum JSON {
     case string(String)
     case int(Int)
-    /// A decimal number written as given (e.g. a probability "0.1235"), for values that are not amounts.
+    /// A JSON number given as its exact text (e.g. measured seconds "0.12").
     case number(String)
     case bool(Bool)
     case null
@@ -26,7 +26,7 @@ public enum JSON {
         switch self {
         case .string(let s): JSON.quote(s, into: &out)
         case .int(let i): out += String(i)
-        case .number(let t): out += t
+        case .number(let text): out += text
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

@@ -1,6 +1,6 @@
 import TresoCore
 
-/// `[risk]`: how late customers may pay, for `treso risk` (docs/scenario-format.md, docs/calculations.md §14).
+/// `[risk]`: how late customers may pay, for `treso risk` (docs/scenario-format.md, docs/calculations.md §15).
 ///
 ///     [risk]
 ///     delays = [0, 10, 25]            # days after the due date, equally likely, every customer
