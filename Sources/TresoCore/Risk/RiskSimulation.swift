@@ -61,7 +61,40 @@ public enum RiskSimulation {
     public static let defaultPaths = 2_000
 
     private struct Change { var index: Int; var settlement: Settlement; var defaulted: Bool }
-    private struct Swap { var index: Int; var old: Int32; var new: FinancingEffect? }
+    private struct Swap { var index: Int; var old: Int32; var new: CompactEffect? }
+
+    /// An effect's cash as the ledger cells it changes (what `FinancingEffect.apply` adds, recorded once by applying
+    /// it to an empty ledger) and its cost: swapping it in and out on every path then touches a few integers only.
+    struct CompactEffect {
+        var cost: Int64
+        var cells: [(offset: Int32, column: UInt8, cents: Int64)]
+
+        init(_ e: FinancingEffect, engine: ForecastEngine, scratch: inout CashLedger) {
+            cost = e.cost.total.cents
+            cells = []
+            e.apply(to: &scratch, engine: engine, sign: 1)
+            var days = e.movements.map(\.day)
+            days.append(engine.settlement(e.ref).day)
+            for d in days {
+                guard let o = scratch.offset(d) else { continue }
+                for (col, v) in [(UInt8(0), scratch.receipts[o]), (1, scratch.disbursements[o]), (2, scratch.financing[o])] where v != 0 {
+                    cells.append((Int32(o), col, v))
+                }
+                scratch.receipts[o] = 0; scratch.disbursements[o] = 0; scratch.financing[o] = 0
+            }
+        }
+
+        @inline(__always) func apply(to l: inout CashLedger, sign: Int64) {
+            for c in cells {
+                let o = Int(c.offset)
+                switch c.column {
+                case 0: l.receipts[o] += sign * c.cents
+                case 1: l.disbursements[o] += sign * c.cents
+                default: l.financing[o] += sign * c.cents
+                }
+            }
+        }
+    }
 
     /// One plan, prepared once: its ledger and, per receivable, its effect (own or base) if any.
     private struct Prepared {
@@ -71,6 +104,7 @@ public enum RiskSimulation {
         var effectIndex: [Int32]
         var effects: [FinancingEffect]
         var decisions: [Decision]
+        var compact: [CompactEffect] = []
         /// Receivables with an effect or a default in this plan, and the same as a flag per receivable.
         var special: [Int] = []
         var isSpecial: [Bool] = []
@@ -109,6 +143,7 @@ public enum RiskSimulation {
         let windowEnd = min(engine.windowLimit, latest)
         let windowDays = windowEnd - start + 1
 
+        var scratch = CashLedger(start: engine.baseLedger.start, days: engine.baseLedger.count)
         let prepared: [Prepared] = states.map { st in
             var p = Prepared(ledger: st.finalLedger, cost: st.financingCost.total.cents,
                              defaulted: Array(repeating: false, count: receivables.count),
@@ -120,6 +155,7 @@ public enum RiskSimulation {
                 if let e = st.effects[ref] ?? engine.baseEffect(ref) {
                     p.effectIndex[i] = Int32(p.effects.count)
                     p.effects.append(e)
+                    p.compact.append(CompactEffect(e, engine: engine, scratch: &scratch))
                     p.decisions.append(st.decision(for: ref))
                 }
                 if p.effectIndex[i] >= 0 || p.defaulted[i] { p.special.append(i); p.isSpecial[i] = true }
@@ -224,7 +260,8 @@ public enum RiskSimulation {
             var counts = Counts(n)
             var ledgers = prepared.map(\.ledger)
             var pathEngine = engine
-            var cache = Array(repeating: [Int64: FinancingEffect?](), count: n)
+            var cache = Array(repeating: [Int64: CompactEffect?](), count: n)
+            var scratch = CashLedger(start: engine.baseLedger.start, days: engine.baseLedger.count)
             var changes: [Change] = []
             var swaps: [Swap] = []
             let base = engine.receivableSettlements
@@ -283,7 +320,7 @@ public enum RiskSimulation {
                                 continue
                             }
                             // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
-                            if ei >= 0 { prep.effects[Int(ei)].apply(to: &ledgers[pi], engine: engine, sign: -1); cost -= prep.effects[Int(ei)].cost.total.cents }
+                            if ei >= 0 { prep.compact[Int(ei)].apply(to: &ledgers[pi], sign: -1); cost -= prep.compact[Int(ei)].cost }
                             ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
                             // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
                             // makes impossible (paid before the factor would fund) falls back to no decision.
@@ -293,17 +330,19 @@ public enum RiskSimulation {
                             // once per variant (a few per invoice), whatever the number of paths.
                             let key = Int64(i) << 34 | Int64(c.settlement.day.raw - start.raw + 1) << 2
                                 | (c.settlement.overdue ? 2 : 0) | (def ? 1 : 0)
-                            let new: FinancingEffect?
+                            let new: CompactEffect?
                             if let cached = cache[pi][key] { new = cached } else {
+                                var effect: FinancingEffect? = nil
                                 switch pathEngine.effect(of: decision, on: ref, defaulted: def) {
-                                case .success(let e): new = e
+                                case .success(let e): effect = e
                                 case .failure:
-                                    if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { new = e } else { new = nil }
+                                    if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { effect = e }
                                 }
+                                new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch) }
                                 cache[pi][key] = .some(new)
                             }
                             ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
-                            if let new { new.apply(to: &ledgers[pi], engine: pathEngine, sign: 1); cost += new.cost.total.cents }
+                            if let new { new.apply(to: &ledgers[pi], sign: 1); cost += new.cost }
                             swaps.append(Swap(index: i, old: ei, new: new))
                         }
 
@@ -329,10 +368,10 @@ public enum RiskSimulation {
                         for w in swaps.reversed() {
                             let i = w.index, amount = receivables[i].amount
                             let settled = pathEngine.receivableSettlements[i].day
-                            if let e = w.new { e.apply(to: &ledgers[pi], engine: pathEngine, sign: -1) }
+                            if let e = w.new { e.apply(to: &ledgers[pi], sign: -1) }
                             ledgers[pi].add(-amount, on: settled, as: .receipt)
                             ledgers[pi].add(amount, on: base[i].day, as: .receipt)
-                            if w.old >= 0 { prep.effects[Int(w.old)].apply(to: &ledgers[pi], engine: engine, sign: 1) }
+                            if w.old >= 0 { prep.compact[Int(w.old)].apply(to: &ledgers[pi], sign: 1) }
                         }
                         for i in corrected {
                             let amount = receivables[i].amount
