@@ -184,10 +184,20 @@ public enum RiskSimulation {
 
         // Quantiles of each (plan, day), also in two halves of the rows.
         var rows = Array(repeating: DailyQuantiles(day: start, p5: .zero, p50: .zero, p95: .zero), count: n * horizon)
+        // A day whose closings equal the day before's on every path (a weekend, a day without movement) has the same
+        // quantiles: found before selection reorders the columns, and copied after.
+        var same = [Bool](repeating: false, count: n * horizon)
+        for r in 0..<(n * horizon) where r % horizon != 0 {
+            var equal = true
+            var k = r * paths
+            let end = k + paths
+            while k < end { if closings[k] != closings[k - paths] { equal = false; break }; k += 1 }
+            same[r] = equal
+        }
         rows.withUnsafeMutableBufferPointer { rowsOut in
             let target = rowsOut
             func quantiles(_ range: Range<Int>) {
-                for r in range {
+                for r in range where !same[r] {
                     let q = Quantiles.three(UnsafeMutableBufferPointer(rebasing: closings[(r * paths)..<((r + 1) * paths)]))
                     target[r] = DailyQuantiles(day: start + r % horizon, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2))
                 }
@@ -197,6 +207,9 @@ public enum RiskSimulation {
                 concurrently({ quantiles(0..<(total / 2)) }, { quantiles((total / 2)..<total) })
             } else {
                 quantiles(0..<total)
+            }
+            for r in 0..<total where same[r] {
+                target[r] = DailyQuantiles(day: start + r % horizon, p5: target[r - 1].p5, p50: target[r - 1].p50, p95: target[r - 1].p95)
             }
         }
 
