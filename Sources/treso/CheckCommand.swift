@@ -22,10 +22,14 @@ struct Check: ParsableCommand {
         var diagnostics = loaded.diagnostics
         if var s = loaded.scenario {
             if let start { s.start = start }
-            diagnostics += ForecastEngine(scenario: s).settlementDiagnostics()
+            if let v = ScenarioLimits.firstViolation(in: s) {
+                diagnostics.append(.error(loaded.tomlPath, "\(v.message) (with --start)"))
+            } else {
+                diagnostics += ForecastEngine(scenario: s).settlementDiagnostics()
+            }
         }
         for d in diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }) {
-            print(d.description)
+            printReport(d.description + "\n")
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors

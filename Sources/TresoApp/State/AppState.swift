@@ -146,6 +146,16 @@ public enum TermField: Sendable, Hashable {
     }
 }
 
+extension Scenario {
+    /// Why these terms would take the scenario past a limit (`ScenarioLimits`), or nil: the form refuses
+    /// such an edit and leaves the state as it was.
+    func limitProblem(with terms: ScenarioTerms) -> String? {
+        var s = self
+        s.terms = terms
+        return ScenarioLimits.firstViolation(in: s)?.message
+    }
+}
+
 protocol Named { var name: String { get } }
 extension FactoringContract: Named {}
 extension ReverseFactoringProgram: Named {}
