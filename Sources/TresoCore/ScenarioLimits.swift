@@ -3,17 +3,20 @@
 /// that would cross one, and the headless commands check again after `--start` / `--horizon`.
 ///
 /// Why these numbers (docs/decisions.md § Money that cannot overflow): with every amount at most
-/// `maxAmount`, all of them together at most `maxTotal`, rates at most 100 % (the highest-overdraft
-/// commission at most 1 % a month) and the horizon at most 10 years, the worst balance the projection
-/// can reach — every amount a debit, every fee at its maximum, overdraft charges compounding monthly —
-/// stays below 10¹⁹ cents ÷ 1.1, inside Int64. `LimitsTests` projects that worst case.
+/// `maxAmount`, all of them together at most `maxTotal`, the overdraft at most 50 % a year plus a 1 %
+/// monthly commission, other rates at most 100 % and the horizon at most 10 years, the worst balance the
+/// projection can reach — every amount a debit, every fee at its maximum, overdraft charges compounding
+/// monthly — stays more than ten times inside Int64. `HostileInputTests.everyLimitAtOnce…` projects it.
 public enum ScenarioLimits {
     /// Largest single amount: an invoice, a recurring flow, the opening balance, a limit or a threshold.
     public static let maxAmount = Money(cents: 100_000_000_000)          // 1 000 000 000.00
     /// Largest sum of the magnitudes of every amount that moves cash over the horizon: open invoices,
     /// recurring flows (each occurrence), the opening balance and the overdraft limit.
-    public static let maxTotal = Money(cents: 1_000_000_000_000)         // 10 000 000 000.00
+    public static let maxTotal = Money(cents: 10_000_000_000_000)        // 100 000 000 000.00
     public static let maxHorizonDays = 3660
+    /// Largest overdraft rate, % a year: the debit compounds monthly at this rate (usury rates in France
+    /// are near 20 %).
+    public static let maxOverdraftRate = Rate(percentHundredths: 5000)   // 50 %
     /// Largest highest-overdraft commission, % a month (the French legal cap is 0.05 %).
     public static let maxHighestOverdraftRate = Rate(percentHundredths: 100)   // 1 %
     public static let maxRecurringFlows = 10_000
@@ -27,7 +30,7 @@ public enum ScenarioLimits {
     /// What crossed a limit, and where in the scenario, so that a reader can point at the value.
     public struct Violation: Sendable, Hashable, CustomStringConvertible {
         public enum Place: Sendable, Hashable {
-            case start, horizon, openingBalance, minCash, overdraftLimit, highestOverdraftRate
+            case start, horizon, openingBalance, minCash, overdraftLimit, overdraftRate, highestOverdraftRate
             case recurring(Int)
             case invoice(InvoiceKind, Int)
         }
@@ -51,6 +54,10 @@ public enum ScenarioLimits {
         }
         if s.horizonDays < 1 || s.horizonDays > maxHorizonDays {
             return Violation(place: .horizon, message: "horizon of \(s.horizonDays) days is outside 1 … \(maxHorizonDays) (10 years), the limit")
+        }
+        if s.overdraft.annualRate > maxOverdraftRate {
+            return Violation(place: .overdraftRate,
+                             message: "overdraft rate \(s.overdraft.annualRate.percentString) % a year is over the limit of \(maxOverdraftRate.percentString) %")
         }
         if s.overdraft.highestOverdraftRate > maxHighestOverdraftRate {
             return Violation(place: .highestOverdraftRate,

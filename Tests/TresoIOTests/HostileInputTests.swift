@@ -92,11 +92,11 @@ struct HostileInputTests {
 
     @Test func payablesWhoseSumExceedsTheScenarioLimitAreRejectedAtTheRowThatCrossesIt() {
         var csv = "id,counterparty,issue_date,due_date,amount\n"
-        for i in 1...11 { csv += "P\(i),S,2026-01-01,2026-02-01,1000000000.00\n" }
+        for i in 1...101 { csv += "P\(i),S,2026-01-01,2026-02-01,1000000000.00\n" }
         let dir = HostileInputTests.scenario("start = 2026-01-05\npayables = \"p.csv\"\n", files: ["p.csv": csv])
         let e = HostileInputTests.errors(dir)
         #expect(e.count == 1)
-        #expect(e.first?.contains("p.csv:12: error: invoice P11 brings the scenario's amounts to more than 10 000 000 000.00, the limit per scenario") == true)
+        #expect(e.first?.contains("p.csv:102: error: invoice P101 brings the scenario's amounts to more than 100 000 000 000.00, the limit per scenario") == true)
         var one = "id,counterparty,issue_date,due_date,amount\nP1,S,2026-01-01,2026-02-01,92233720368547758.07\n"
         one += "P2,S,2026-01-01,2026-02-01,1000000000.01\n"
         let r = InvoiceCSVReader.read(bytes: Array(one.utf8), displayName: "p.csv", kind: .payable, currency: "EUR")
@@ -111,9 +111,11 @@ struct HostileInputTests {
         // ten years, late payment plans with penalties. It must finish (a trap would kill the test run).
         let start = Day.ymd(2026, 1, 5)
         var s = Scenario(start: start, horizonDays: ScenarioLimits.maxHorizonDays, openingBalance: Money(cents: -ScenarioLimits.maxAmount.cents))
-        s.overdraft = OverdraftTerms(limit: .zero, annualRate: .one, highestOverdraftRate: ScenarioLimits.maxHighestOverdraftRate)
-        s.payables = (0..<9).map { i in
-            Invoice(id: "P\(i)", counterparty: "S", issueDate: start - 400, dueDate: start + i, amount: ScenarioLimits.maxAmount)
+        s.overdraft = OverdraftTerms(limit: .zero, annualRate: ScenarioLimits.maxOverdraftRate,
+                                     highestOverdraftRate: ScenarioLimits.maxHighestOverdraftRate)
+        let count = Int(ScenarioLimits.maxTotal.cents / ScenarioLimits.maxAmount.cents) - 1
+        s.payables = (0..<count).map { i in
+            Invoice(id: "P\(i)", counterparty: "S", issueDate: start - 400, dueDate: start + i % 30, amount: ScenarioLimits.maxAmount)
         }
         s.instruments.negotiation.latePenaltyPoints = .one
         s.instruments.negotiation.ecbRate = .one

@@ -90,7 +90,7 @@ public enum ScenarioLoader {
             let r = root.sub(t, "overdraft")
             r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate"])
             overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent("annual_rate") ?? .zero
+            overdraft.annualRate = r.percent("annual_rate", in: 0...50) ?? .zero
             // Capped at 1 % a month (ScenarioLimits): the commission compounds monthly on a growing debit.
             overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate", in: 0...1) ?? .zero
         }
@@ -169,7 +169,7 @@ public enum ScenarioLoader {
             case .horizon: sink.error(tomlPath, at("horizon_days"), v.message)
             case .openingBalance: sink.error(tomlPath, at("opening_balance"), v.message)
             case .minCash: sink.error(tomlPath, at("min_cash"), v.message)
-            case .overdraftLimit, .highestOverdraftRate: sink.error(tomlPath, at("overdraft"), v.message)
+            case .overdraftLimit, .overdraftRate, .highestOverdraftRate: sink.error(tomlPath, at("overdraft"), v.message)
             case .recurring(let i): sink.error(tomlPath, recurringPositions.indices.contains(i) ? recurringPositions[i] : at("recurring"), v.message)
             case .invoice(let kind, let i):
                 let list = scenario.invoices(kind)
