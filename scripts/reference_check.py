@@ -114,9 +114,11 @@ def holidays(cal: str, y: int) -> set:
         return _hol_cache[key]
     e = easter(y)
     if cal == "FR":
+        # calculations.md §1: French business days that are also TARGET open days (Good Friday, 26 Dec closed).
         s = {dt.date(y, 1, 1), e + dt.timedelta(days=1), dt.date(y, 5, 1), dt.date(y, 5, 8),
              e + dt.timedelta(days=39), e + dt.timedelta(days=50), dt.date(y, 7, 14), dt.date(y, 8, 15),
-             dt.date(y, 11, 1), dt.date(y, 11, 11), dt.date(y, 12, 25)}
+             dt.date(y, 11, 1), dt.date(y, 11, 11), dt.date(y, 12, 25),
+             e - dt.timedelta(days=2), dt.date(y, 12, 26)}
     elif cal == "TARGET":
         s = {dt.date(y, 1, 1), e - dt.timedelta(days=2), e + dt.timedelta(days=1), dt.date(y, 5, 1),
              dt.date(y, 12, 25), dt.date(y, 12, 26)}
@@ -201,7 +203,11 @@ class Scenario:
     supplier: dict
     split: dict
     negotiation: dict | None
-    plans: list  # dicts {name, decisions: [(selkey, selval, action)], defaulted: [...]}
+    plans: list  # dicts {name, decisions: [(selkey, selval, action)]}
+    defaulted: list = field(default_factory=list)  # [what_if] defaulted: receivable ids, every plan
+    default_vat_rate: str | None = None
+    od_penalty: str | None = None
+    od_usury: str | None = None
 
 
 # --------------------------------------------------------------------------------- TOML / CSV writers
@@ -218,6 +224,8 @@ def write_scenario(sc: Scenario, folder: str) -> None:
     if sc.min_cash is not None:
         L.append(f"min_cash = {cents_str(sc.min_cash)}")
     L.append(f"calendar = {toml_str(sc.calendar)}")
+    if sc.default_vat_rate is not None:
+        L.append(f"default_vat_rate = {sc.default_vat_rate}")
     if sc.receivables:
         L.append('receivables = "receivables.csv"')
     if sc.payables:
@@ -232,6 +240,13 @@ def write_scenario(sc: Scenario, folder: str) -> None:
     L.append(f"limit = {cents_str(sc.od_limit)}")
     L.append(f"annual_rate = {sc.od_rate}")
     L.append(f"highest_overdraft_rate = {sc.od_comm}")
+    if sc.od_penalty is not None:
+        L.append(f"penalty_rate = {sc.od_penalty}")
+    if sc.od_usury is not None:
+        L.append(f"usury_rate = {sc.od_usury}")
+    if sc.defaulted:
+        L.append("[what_if]")
+        L.append(f"defaulted = [{', '.join(toml_str(x) for x in sc.defaulted)}]")
     for r in sc.recurring:
         L.append("[[recurring]]")
         L.append(f"label = {toml_str(r['label'])}")
@@ -256,19 +271,27 @@ def write_scenario(sc: Scenario, folder: str) -> None:
                     L.append(f"{k} = {'true' if v else 'false'}")
                 elif isinstance(v, list):
                     L.append(f"{k} = [{', '.join(toml_str(x) for x in v)}]")
-                elif isinstance(v, str) and k in ("kind",):
+                elif isinstance(v, str) and k in ("kind", "fee_base", "fee_class", "insurance_base"):
                     L.append(f"{k} = {toml_str(v)}")
                 else:
                     L.append(f"{k} = {v}")
     if sc.negotiation is not None:
         L.append("[negotiation]")
         for k, v in sc.negotiation.items():
-            L.append(f"{k} = {toml_str(v) if k == 'cap_method' else v}")
+            if k == "suppliers":
+                continue
+            if k == "ecb_rates":
+                L.append("ecb_rates = { " + ", ".join(f"{toml_str(h)} = {r}" for h, r in v.items()) + " }")
+            else:
+                L.append(f"{k} = {toml_str(v) if k in ('cap_method', 'unlisted') else v}")
+        for name, st in sc.negotiation.get("suppliers", {}).items():
+            L.append(f"[negotiation.suppliers.{toml_str(name)}]")
+            L.append(f"accepts = {'true' if st['accepts'] else 'false'}")
+            if st.get("max_days") is not None:
+                L.append(f"max_days = {st['max_days']}")
     for p in sc.plans:
         L.append("[[plans]]")
         L.append(f"name = {toml_str(p['name'])}")
-        if p.get("defaulted"):
-            L.append(f"defaulted = [{', '.join(toml_str(x) for x in p['defaulted'])}]")
         ds = []
         for sk, sv, act in p["decisions"]:
             if sk in ("receivables_above", "payables_above"):
@@ -342,7 +365,7 @@ def load_scenario(folder: str) -> Scenario:
             if sk.endswith("_above"):
                 sv = parse_cents(txt(sv))
             decs.append((sk, sv, d["action"]))
-        plans.append({"name": p["name"], "decisions": decs, "defaulted": p.get("defaulted", [])})
+        plans.append({"name": p["name"], "decisions": decs})
     return Scenario(t.get("name", os.path.basename(folder)), t["start"], t.get("horizon_days", 90),
                     parse_cents(txt(t.get("opening_balance", 0))),
                     parse_cents(txt(t["min_cash"])) if "min_cash" in t else None, t.get("calendar", "FR"),
@@ -351,8 +374,13 @@ def load_scenario(folder: str) -> Scenario:
                     txt(od.get("highest_overdraft_rate", 0)), rec, invoices(t.get("receivables")),
                     invoices(t.get("payables")), table("factoring"), table("reverse_factoring"),
                     table("supplier_financing"), table("split_payment"),
-                    {k: (v if isinstance(v, int) else txt(v)) for k, v in t["negotiation"].items()}
-                    if "negotiation" in t else None, plans)
+                    {k: (v if isinstance(v, (int, dict)) else txt(v)) for k, v in t["negotiation"].items()}
+                    if "negotiation" in t else None, plans,
+                    list(dict.fromkeys(t.get("what_if", {}).get("defaulted", []) +
+                                       [x for p in t.get("plans", []) for x in p.get("defaulted", [])])),
+                    txt(t["default_vat_rate"]) if "default_vat_rate" in t else None,
+                    txt(od["penalty_rate"]) if "penalty_rate" in od else None,
+                    txt(od["usury_rate"]) if "usury_rate" in od else None)
 
 
 # ---------------------------------------------------------------------------------------- generator
@@ -525,6 +553,7 @@ def gen_scenario(seed: int) -> Scenario:
     open_r = [i for i in receivables if i.status == "open"]
     open_p = [i for i in payables if i.status == "open"]
     plans = []
+    all_defaulted = []
     for k in range(rng.randint(0, 4)):
         decs = []
         for _ in range(rng.randint(0, 5)):
@@ -573,10 +602,39 @@ def gen_scenario(seed: int) -> Scenario:
             if rng.random() < 0.1:
                 defaulted.append(rng.choice(receivables + payables).id)
             defaulted = list(dict.fromkeys(defaulted))
-        plans.append({"name": f"plan {k}", "decisions": decs, "defaulted": defaulted})
+        plans.append({"name": f"plan {k}", "decisions": decs})
+        # calculations.md §6: a default is a what-if of the scenario, applied to every plan.
+        all_defaulted += defaulted
+
+    # Issue 8's rules, drawn after everything else so that the earlier draws keep their shape.
+    default_vat = rng.choice([None, None, "20", "10", "5.5", "0"])
+    for c in factoring.values():
+        if rng.random() < 0.3:
+            c["fee_base"] = rng.choice(["invoice", "advance"])
+        if rng.random() < 0.3:
+            c["fee_class"] = rng.choice(["operating", "financial"])
+        if rng.random() < 0.3:
+            c["insurance_base"] = rng.choice(["excl_vat", "incl_vat"])
+        if rng.random() < 0.2 and "vat_rate" not in c:
+            c["fee_vat_rate"] = rng.choice(["0", "20"])
+    if negotiation is not None:
+        if rng.random() < 0.3:
+            negotiation["unlisted"] = rng.choice(["accept", "refuse"])
+        if rng.random() < 0.3:
+            negotiation["price_increase_per_30_days"] = rate_text(rng, 0, 2, 2)
+        if rng.random() < 0.3:
+            negotiation["ecb_rates"] = {f"{y}-H{h}": rate_text(rng, 0, 4, 2)
+                                        for y in range(start.year - 1, start.year + 3) for h in (1, 2) if rng.random() < 0.7}
+        if rng.random() < 0.4:
+            negotiation["suppliers"] = {n: {"accepts": rng.random() < 0.6,
+                                            "max_days": rng.choice([None, rng.randint(20, 90)])}
+                                        for n in rng.sample(suppliers, rng.randint(1, len(suppliers)))}
+    od_penalty = rng.choice([None, None, rate_text(rng, 0, 6, 2)])
+    od_usury = rng.choice([None, None, rate_text(rng, 5, 25, 2)])
 
     return Scenario(f"Seed {seed}", start, horizon, opening, min_cash, cal, delay_default, delays, od_limit, od_rate,
-                    od_comm, recurring, receivables, payables, factoring, reverse, supplier, split, negotiation, plans)
+                    od_comm, recurring, receivables, payables, factoring, reverse, supplier, split, negotiation, plans,
+                    list(dict.fromkeys(all_defaulted)), default_vat, od_penalty, od_usury)
 
 
 # ---------------------------------------------------------------------------------------- reference
@@ -645,6 +703,8 @@ class Reference:
 
     def recurring_movements(self):
         out = []
+        # §11: scenario flows run on through the comparison window (at most 400 days past the horizon).
+        last = self.end + dt.timedelta(days=400)
         lo = self.start - dt.timedelta(days=40)
         for r in self.sc.recurring:
             every = r["every"]
@@ -652,14 +712,14 @@ class Reference:
             dates = []
             if every == "week":
                 d = lo
-                while d <= self.end:
+                while d <= last:
                     if d.isoweekday() == day:
                         dates.append(d)
                     d += ONE_DAY
             else:
                 y, m = add_months(lo.year, lo.month, -1)
                 month0 = r.get("month", 1)
-                while dt.date(y, m, 1) <= self.end:
+                while dt.date(y, m, 1) <= last:
                     ok = every == "month" or (every == "quarter" and (m - month0) % 3 == 0) or \
                         (every == "year" and m == month0)
                     if ok:
@@ -725,30 +785,61 @@ class Reference:
             return dt.date(d.year, d.month, month_end(d.year, d.month))
         return inv.issue + dt.timedelta(days=int(self.neg["cap_days"]))
 
-    # -- one plan
-    def project(self, plan) -> PlanResult:
+    # -- issue 8 helpers
+    def excl_vat(self, inv: Invoice):
+        """calculations.md §6: the amount excluding VAT, derived at default_vat_rate (20 %) when the invoice does not
+        give its VAT (the CSV files the reference writes never do)."""
+        r = pct(self.sc.default_vat_rate or "20")
+        return rnd(Fr(inv.amount) / (1 + r))
+
+    def late(self, inv: Invoice, pay: dt.date, due: dt.date | None = None):
+        """calculations.md §10: late when paid after following(due); days = pay − due, at the ECB rate of the
+        half-year of the first late day (+ points), / 365, plus the fixed indemnity.  -> (days, interest, ind) | None"""
+        due = due or inv.due
+        if not pay > self.cal.following(due):
+            return None
+        first = due + ONE_DAY
+        key = f"{first.year}-H{1 if first.month <= 6 else 2}"
+        ecb = (self.neg.get("ecb_rates") or {}).get(key, self.neg["ecb_rate"])
+        rate = pct(ecb) + pct(self.neg["late_penalty_points"])
+        days = (pay - due).days
+        COV["late penalty " + ("(ecb per half-year)" if self.neg.get("ecb_rates") else "(one ecb rate)")] += 1
+        return days, rnd(inv.amount * rate * days / 360 * Fr(360, 365)), parse_cents(self.neg["fixed_indemnity"])
+
+    def stance(self, party: str):
+        sup = self.neg.get("suppliers") or {}
+        if party in sup:
+            return sup[party]
+        for k, v in sup.items():
+            if k.lower() == party.lower():
+                return v
+        return None
+
+    # -- one plan: its movements and costs (the daily walk is `walk`)
+    def build(self, plan):
         sc = self.sc
-        res = PlanResult(plan["name"])
-        mvs: list[Mv] = []
-        operating = 0
-        financial = 0  # excluding bank charges
-        penalties = 0
-        vat = 0
-        breaches = 0
-        denom = 0  # Σ amount × days (cents·days)
-        applied = refused = 0
+        b = dict(mvs=[], operating=0, financial=0, late_interest=0, late_ind=0, credit=0, relief=0, price=0, lost=0,
+                 vat=0, breaches=0, denom=0, applied=0, refused=0, latest=self.end, suppliers=set(), derived=0)
         self.bad_ids = []
         actions = self.resolve(plan) if plan.get("negotiate_all") is None else \
             {i.id: "negotiate" for i in sc.payables if i.status == "open"}
-        defaulted = set(plan.get("defaulted", []))
+        defaulted = set(sc.defaulted)
         for x in self.bad_ids:
-            refused += 1
+            b["refused"] += 1
             COV["decision on an id that is not an open invoice of its side"] += 1
-        open_rec = {i.id for i in sc.receivables if i.status == "open"}
-        for x in defaulted - open_rec:
-            refused += 1
-            COV["defaulted id that is not an open receivable"] += 1
         used_contracts = {}
+        mvs = b["mvs"]
+
+        def own(settle_day, days):
+            b["latest"] = max([b["latest"], settle_day] + list(days))
+
+        def penalty(inv, pay, due=None):
+            p = self.late(inv, pay, due)
+            if p:
+                d, i, ind = p
+                mvs.extend([Mv(pay, "financing", -i, "late interest", inv.id), Mv(pay, "financing", -ind, "indemnity", inv.id)])
+                b["late_interest"] += i
+                b["late_ind"] += ind
 
         mvs += self.recurring_movements()
 
@@ -767,6 +858,8 @@ class Reference:
                 reason = None
                 if overdue:
                     reason = "overdue"
+                elif inv.due < self.start:
+                    reason = "past its due date"
                 elif c["min_invoice"] is not None and inv.amount < parse_cents(c["min_invoice"]):
                     reason = "below min"
                 elif c["max_invoice"] is not None and inv.amount > parse_cents(c["max_invoice"]):
@@ -777,60 +870,76 @@ class Reference:
                     reason = "collection not after funding"
                 if reason:
                     COV["factoring refused: " + reason] += 1
-                    refused += 1
-                    res.notes.append(f"{inv.id} refused: {reason}")
+                    b["refused"] += 1
                 else:
-                    applied += 1
+                    b["applied"] += 1
                     COV["factoring applied"] += 1
-                    COV["factoring with grace days" if int(c["grace_days"]) else "factoring without grace"] += 1
-                    COV[f"factoring funding delay {c['funding_delay_days']}"] += 1
-                    if not self.cal.is_business(max(self.start, inv.issue)):
-                        COV["factoring funded from a closed day"] += 1
-                    if parse_cents(c["minimum_commission"]) > rnd(inv.amount * pct(c["commission_rate"])):
-                        COV["factoring minimum commission binding"] += 1
                     factored = True
                     adv = rnd(inv.amount * pct(c["advance_rate"]))
-                    comm = max(parse_cents(c["minimum_commission"]), rnd(inv.amount * pct(c["commission_rate"])))
-                    cvat = rnd(comm * pct(c["vat_rate"]))
+                    # calculations.md §5: the commission's base is the invoice (global) or the advance (spot).
+                    base = c.get("fee_base") or ("advance" if c["kind"] == "spot" else "invoice")
+                    COV["factoring fee base " + base] += 1
+                    comm = max(parse_cents(c["minimum_commission"]), rnd((adv if base == "advance" else inv.amount) *
+                                                                         pct(c["commission_rate"])))
+                    vrate = c.get("fee_vat_rate", c["vat_rate"])
+                    cvat = rnd(comm * pct(vrate))
                     days = (C - F).days + int(c["grace_days"])
                     interest = rnd(adv * pct(c["annual_rate"]) * days / 360)
-                    mvs += [Mv(F, "financing", adv, "advance", inv.id), Mv(F, "financing", -comm, "commission", inv.id),
-                            Mv(F, "financing", -cvat, "commission VAT", inv.id),
-                            Mv(F, "financing", -interest, "interest", inv.id)]
-                    # AMBIGUITY: are the costs of operations that fall (partly or wholly) after the horizon counted?
-                    # The docs do not say; treso counts every decided operation's full cost (and its days in the
-                    # effective rate), while bank charges only exist inside the horizon.  The reference does the same.
-                    operating += comm
-                    vat += cvat
-                    financial += interest
-                    denom += adv * days
+                    fm = [Mv(F, "financing", adv, "advance", inv.id), Mv(F, "financing", -comm, "commission", inv.id),
+                          Mv(F, "financing", -cvat, "commission VAT", inv.id),
+                          Mv(F, "financing", -interest, "interest", inv.id)]
+                    if c.get("fee_class", "operating") == "operating":
+                        b["operating"] += comm
+                    else:
+                        COV["factoring fee class financial"] += 1
+                        b["financial"] += comm
+                    b["vat"] += cvat
+                    b["financial"] += interest
+                    b["denom"] += adv * days
                     used_contracts.setdefault(cname, []).append(comm)
                     reserve = inv.amount - adv
-                    if dflt:
-                        COV["factored default " + ("with" if c["recourse"] else "without") + " recourse" +
-                            (" insured" if pct(c["insurance_coverage"]) > 0 else "")] += 1
                     if not dflt:
-                        mvs.append(Mv(C, "financing", reserve, "reserve", inv.id))
+                        fm.append(Mv(C, "financing", reserve, "reserve", inv.id))
                     elif not c["recourse"]:
-                        mvs.append(Mv(C, "financing", reserve, "reserve (no recourse)", inv.id))
+                        COV["factored default without recourse"] += 1
+                        fm.append(Mv(C, "financing", reserve, "reserve (no recourse)", inv.id))
                     else:
-                        # calculations.md §6: following(due + days), never before the start.
                         def after(days):
                             return self.cal.following(max(inv.due + dt.timedelta(days=days), self.start))
                         rd = after(int(c["reclaim_days"]))
-                        mvs.append(Mv(rd, "financing", -adv, "advance reclaimed", inv.id))
+                        fm.append(Mv(rd, "financing", -adv, "advance reclaimed", inv.id))
+                        # §6: the advance stays out until the reclaim: interest runs on from C + grace.
+                        extra = (rd - C).days - int(c["grace_days"])
+                        if extra > 0:
+                            COV["interest until the reclaim"] += 1
+                            x = rnd(adv * pct(c["annual_rate"]) * extra / 360)
+                            fm.append(Mv(rd, "financing", -x, "interest until reclaim", inv.id))
+                            b["financial"] += x
+                            b["denom"] += adv * extra
+                        ht = self.excl_vat(inv)
+                        b["derived"] += 1
                         cov = pct(c["insurance_coverage"])
+                        ind = 0
                         if cov > 0:
-                            idd = after(int(c["indemnity_delay_days"]))
-                            mvs.append(Mv(idd, "financing", rnd(inv.amount * cov), "indemnity", inv.id))
+                            ibase = c.get("insurance_base", "excl_vat")
+                            COV["factored default insured on " + ibase] += 1
+                            ind = rnd((ht if ibase == "excl_vat" else inv.amount) * cov)
+                            fm.append(Mv(after(int(c["indemnity_delay_days"])), "financing", ind, "indemnity", inv.id))
+                        else:
+                            COV["factored default with recourse, uninsured"] += 1
+                        b["credit"] += ht - ind
+                        b["relief"] += inv.amount - ht
+                    mvs.extend(fm)
+                    own(C, [m.date for m in fm])
             elif act and act != "none":
-                refused += 1
-                res.notes.append(f"{inv.id} refused: {act} on a receivable")
+                b["refused"] += 1
             if not factored and dflt:
-                COV["defaulted, not factored"] += 1
+                COV["defaulted, not factored (loss excl. VAT)"] += 1
+                ht = self.excl_vat(inv)
+                b["derived"] += 1
+                b["credit"] += ht
+                b["relief"] += inv.amount - ht
             if not factored and not dflt:
-                mvs.append(Mv(C, "receipt", inv.amount, "collection" + (" (overdue)" if overdue else ""), inv.id))
-            elif not factored and dflt and "K2" in ACCEPT and act and act.startswith("factor:"):
                 mvs.append(Mv(C, "receipt", inv.amount, "collection" + (" (overdue)" if overdue else ""), inv.id))
 
         for inv in sc.payables:
@@ -841,39 +950,34 @@ class Reference:
             act = actions.get(inv.id)
             ordinary = True
             kind, _, arg = (act or "none").partition(":")
-            # decisions.md: payable instruments start from the *planned payment date* — the expected_date, else the
-            # due date, never before the start (not business-day adjusted; the instrument's own dates are adjusted).
             PP = max(sched, self.start)
-            if overdue and kind not in ("none", "factor") and "K1" in ACCEPT:
-                refused += 1
-                res.notes.append(f"{inv.id} refused: overdue payable (K1)")
-                kind = "none"
             if kind != "none":
                 COV[f"payable decision {kind}"] += 1
+            n0 = len(mvs)
             if kind == "reverse":
                 c = dict(dict(extension_days=60, annual_rate="0", captures_discounts=False), **sc.reverse[arg])
                 ext = int(c["extension_days"])
                 pay_date = self.cal.following(PP + dt.timedelta(days=ext))
-                fee = rnd(inv.amount * pct(c["annual_rate"]) * ext / 360)
+                funding = self.cal.following(PP)
                 disc = 0
-                # AMBIGUITY: section 7 does not say whether the discount must still be ahead (section 8 does).
-                # calculations.md §7: only while the discount window is still open at the start.
                 if c["captures_discounts"] and inv.discount and inv.issue + dt.timedelta(days=inv.discount[1]) >= self.start:
                     COV["reverse factoring captures a discount"] += 1
                     disc = rnd(inv.amount * inv.disc_rate())
+                    # §7: the factor funds on the discount date (following rule); its fee runs from there.
+                    funding = self.cal.following(max(self.start, inv.issue + dt.timedelta(days=inv.discount[1])))
+                fdays = (pay_date - funding).days
+                fee = rnd((inv.amount - disc) * pct(c["annual_rate"]) * fdays / 360)
                 mvs += [Mv(pay_date, "financing", -(inv.amount - disc), "deferred payment", inv.id),
                         Mv(pay_date, "financing", -fee, "rf fee", inv.id)]
+                penalty(inv, funding)
                 ordinary = False
-                applied += 1
-                financial += fee - disc
-                # AMBIGUITY: "days deferred" (section 11) is undefined.  treso: from the ordinary settlement date
-                # following(P) to the deferred payment (not the extension days the fee is charged on).
-                denom += inv.amount * (pay_date - P).days
+                b["applied"] += 1
+                b["financial"] += fee - disc
+                b["denom"] += (inv.amount - disc) * fdays
             elif kind == "supplier":
                 c = dict(dict(term_days=60, monthly_rate="0", max_amount=None), **sc.supplier[arg])
                 if c["max_amount"] is not None and inv.amount > parse_cents(c["max_amount"]):
-                    refused += 1
-                    res.notes.append(f"{inv.id} refused: above supplier max")
+                    b["refused"] += 1
                 else:
                     term = int(c["term_days"])
                     base = PP
@@ -881,9 +985,6 @@ class Reference:
                     disc = 0
                     if inv.discount:
                         dd = inv.issue + dt.timedelta(days=inv.discount[1])
-                        # AMBIGUITY: "a discount still ahead" — ahead of what?  Read literally (not passed at the
-                        # start) a discount date after P would make the platform pay later than planned; treso
-                        # captures it only when start <= discount date <= P.  The reference does the same.
                         if self.start <= dd <= PP:
                             COV["supplier financing captures a discount"] += 1
                             base = dd
@@ -893,17 +994,15 @@ class Reference:
                     fee = rnd(financed * pct(c["monthly_rate"]) * term / 30)
                     mvs += [Mv(rep, "financing", -financed, "sf repayment", inv.id),
                             Mv(rep, "financing", -fee, "sf fee", inv.id)]
+                    penalty(inv, self.cal.following(base))
                     ordinary = False
-                    applied += 1
-                    financial += fee - disc
-                    # AMBIGUITY: "days deferred" — treso counts the financed amount × the term (not the actual shift
-                    # of the payment, unlike reverse factoring).
-                    denom += financed * term
+                    b["applied"] += 1
+                    b["financial"] += fee - disc
+                    b["denom"] += financed * term
             elif kind == "split":
                 c = dict(dict(instalments=3, fee_rate="0", max_amount=None), **sc.split[arg])
                 if c["max_amount"] is not None and inv.amount > parse_cents(c["max_amount"]):
-                    refused += 1
-                    res.notes.append(f"{inv.id} refused: above split max")
+                    b["refused"] += 1
                 else:
                     n = int(c["instalments"])
                     part = inv.amount // n
@@ -912,59 +1011,78 @@ class Reference:
                         amt = part if k < n - 1 else inv.amount - part * (n - 1)
                         d = self.cal.following(PP + dt.timedelta(days=30 * k))
                         mvs.append(Mv(d, "financing", -amt, f"instalment {k + 1}", inv.id))
-                        # AMBIGUITY: "days after P" — treso counts 30·k nominal days, not the settled date − P.
-                        denom += amt * 30 * k
+                        b["denom"] += amt * 30 * k
                     d0 = self.cal.following(PP)
                     mvs.append(Mv(d0, "financing", -fee, "split fee", inv.id))
-                    financial += fee
+                    penalty(inv, d0)
+                    b["financial"] += fee
                     ordinary = False
-                    applied += 1
+                    b["applied"] += 1
             elif kind == "negotiate":
-                target = inv.issue + dt.timedelta(days=int(self.neg["target_days"]))
-                cap = self.legal_cap(inv)
-                new_due = max(inv.due, min(target, cap))
-                COV["negotiate " + self.neg["cap_method"]] += 1
-                if target > cap:
-                    COV["negotiation breach"] += 1
-                    breaches += 1
-                # AMBIGUITY: the docs do not say what negotiation does to an invoice with an expected_date.
-                # decisions.md: "Negotiation never moves a payment earlier than the invoice's own terms" — read as:
-                # the payment is scheduled on the later of the planned date and the negotiated due date.
-                sched2 = max(sched, new_due)
-                P2, od2 = self.settle(sched2)
-                mvs.append(Mv(P2, "disbursement", -inv.amount, "negotiated payment", inv.id))
-                denom += inv.amount * (P2 - P).days
-                ordinary = False
-                applied += 1
+                # §10: only a payable not yet due; per supplier stance; capped to the law (lawful, no breach).
+                st = self.stance(inv.party)
+                unlisted_ok = self.neg.get("unlisted", "accept") == "accept"
+                target_days = int(self.neg["target_days"])
+                if inv.due < self.start:
+                    COV["negotiation refused: already due"] += 1
+                    b["refused"] += 1
+                elif (st is not None and not st["accepts"]) or (st is None and not unlisted_ok):
+                    COV["negotiation refused: supplier refuses / unlisted"] += 1
+                    b["refused"] += 1
+                else:
+                    if st is None:
+                        b["suppliers"].add(inv.party)
+                    elif st.get("max_days") is not None:
+                        target_days = min(target_days, int(st["max_days"]))
+                        COV["negotiation limited by the supplier's max_days"] += 1
+                    target = inv.issue + dt.timedelta(days=target_days)
+                    cap = self.legal_cap(inv)
+                    new_due = max(inv.due, min(target, cap))
+                    COV["negotiate " + self.neg["cap_method"]] += 1
+                    if target > cap:
+                        COV["negotiation capped (lawful)"] += 1
+                    P2 = self.cal.following(max(new_due, PP))
+                    mvs.append(Mv(P2, "disbursement", -inv.amount, "negotiated payment", inv.id))
+                    shift = max(0, (P2 - P).days)
+                    b["denom"] += inv.amount * shift
+                    if inv.discount:
+                        dd = inv.issue + dt.timedelta(days=inv.discount[1])
+                        if dd >= self.start and P2 > self.cal.following(dd):
+                            COV["negotiation gives up a discount"] += 1
+                            b["lost"] += rnd(inv.amount * inv.disc_rate())
+                    pinc = self.neg.get("price_increase_per_30_days")
+                    if pinc is not None and pct(pinc) > 0 and shift > 0:
+                        x = rnd(inv.amount * pct(pinc) * shift / 30)
+                        if x:
+                            mvs.append(Mv(P2, "financing", -x, "price increase", inv.id))
+                        b["price"] += x
+                        COV["negotiation price increase"] += 1
+                    penalty(inv, P2, new_due)
+                    ordinary = False
+                    b["applied"] += 1
             elif kind == "late":
                 n = int(arg)
                 pay_date = self.cal.following(P + dt.timedelta(days=n))
-                rate = pct(self.neg["ecb_rate"]) + pct(self.neg["late_penalty_points"])
-                # AMBIGUITY: "days late" is not defined: N (the decision), or the calendar days from the due date to
-                # the (business-day adjusted) payment?  treso counts the calendar days from the planned payment date P
-                # (following(due), or the start when overdue) to the payment, following(P + N) — its label says
-                # "N d after due" though.
-                late_days = (pay_date - P).days
-                interest = rnd(inv.amount * rate * late_days / 365)
-                ind = parse_cents(self.neg["fixed_indemnity"])
-                mvs += [Mv(pay_date, "disbursement", -inv.amount, "late payment", inv.id),
-                        Mv(pay_date, "financing", -interest, "late interest", inv.id),
-                        Mv(pay_date, "financing", -ind, "indemnity", inv.id)]
-                penalties += interest + ind
-                denom += inv.amount * late_days
+                mvs.append(Mv(pay_date, "disbursement", -inv.amount, "late payment", inv.id))
+                penalty(inv, pay_date)
+                b["denom"] += inv.amount * (pay_date - P).days
                 COV["late payment"] += 1
                 if pay_date > self.legal_cap(inv):
                     COV["late payment breach"] += 1
-                    breaches += 1
+                    b["breaches"] += 1
                 ordinary = False
-                applied += 1
+                b["applied"] += 1
             elif kind == "factor":
-                refused += 1
-                res.notes.append(f"{inv.id} refused: factor on a payable")
+                b["refused"] += 1
             if ordinary:
                 mvs.append(Mv(P, "disbursement", -inv.amount, "payment" + (" (overdue)" if overdue else ""), inv.id))
+                # §10: a payable settled after its due date owes late penalties in every plan.
+                if self.late(inv, P):
+                    COV["base late penalty (paid after the due date in every plan)"] += 1
+                penalty(inv, P)
+            else:
+                own(P, [m.date for m in mvs[n0:]])
 
-        # global contracts' annual minimum fee
         for cname, comms in used_contracts.items():
             c = dict(FACT_DEFAULTS, **sc.factoring[cname])
             if c["kind"] != "global":
@@ -973,34 +1091,39 @@ class Reference:
             top = max(0, floor - sum(comms))
             COV["global minimum fee " + ("top-up" if top > 0 else "already reached")] += 1
             if top > 0:
-                tvat = rnd(top * pct(c["vat_rate"]))
-                # calculations.md §5: on the horizon's last business day (never before the start).
+                tvat = rnd(top * pct(c.get("fee_vat_rate", c["vat_rate"])))
                 last = self.end
                 while not self.cal.is_business(last) and last > self.start:
                     last -= dt.timedelta(days=1)
                 mvs += [Mv(last, "financing", -top, "minimum fee top-up", cname),
                         Mv(last, "financing", -tvat, "VAT on top-up", cname)]
-                operating += top
-                vat += tvat
+                if c.get("fee_class", "operating") == "operating":
+                    b["operating"] += top
+                else:
+                    b["financial"] += top
+                b["vat"] += tvat
+        b["latest"] = min(b["latest"], self.end + dt.timedelta(days=400))
+        return b
 
-        # -- section 3/4: the daily walk
+    def walk(self, mvs, last_day):
+        """§3/§4: the daily balance from the start through last_day, overdraft charges monthly and on the last day."""
+        sc = self.sc
         byday = {}
         for m in mvs:
-            if self.in_h(m.date):
+            if self.start <= m.date <= last_day:
                 byday.setdefault(m.date, []).append(m)
         bal = sc.opening
-        od_rate = pct(sc.od_rate)
-        od_comm = pct(sc.od_comm)
-        sum_debit = 0
-        max_debit = 0
-        tot_int = tot_comm = 0
+        od_rate, od_comm = pct(sc.od_rate), pct(sc.od_comm)
+        od_pen = pct(sc.od_penalty or "0")
+        sum_debit = max_debit = over = 0
+        tot_int = tot_comm = tot_pen = 0
+        days = []
         d = self.start
-        lowest = None
-        lowest_date = None
+        lowest = lowest_date = None
         days_od = days_lim = days_buf = 0
         min_cash = sc.min_cash or 0
         all_debits = 0
-        while d <= self.end:
+        while d <= last_day:
             ms = byday.get(d, [])
             rec = sum(m.amount for m in ms if m.cat == "receipt")
             dis = -sum(m.amount for m in ms if m.cat == "disbursement")
@@ -1010,15 +1133,21 @@ class Reference:
             debit = max(0, -bal)
             sum_debit += debit
             all_debits += debit
+            over += max(0, debit - sc.od_limit)
             max_debit = max(max_debit, debit)
             charges = 0
-            if d == self.end or (d + ONE_DAY).month != d.month:
+            if d == last_day or (d + ONE_DAY).month != d.month:
                 i = rnd(sum_debit * od_rate / 360)
                 cm = rnd(max_debit * od_comm)
+                # §4: the penalty rate on the part of each day's debit above the limit, ACT/360.
+                pn = rnd(over * od_pen / 360)
+                if pn:
+                    COV["overdraft penalty over the limit"] += 1
                 tot_int += i
                 tot_comm += cm
-                charges = i + cm
-                sum_debit = max_debit = 0
+                tot_pen += pn
+                charges = i + cm + pn
+                sum_debit = max_debit = over = 0
             bal -= charges
             flags = []
             if bal < 0:
@@ -1032,34 +1161,47 @@ class Reference:
                 days_buf += 1
             if lowest is None or bal < lowest:
                 lowest, lowest_date = bal, d
-            res.days.append(dict(date=d.isoformat(), opening=opening, receipts=rec, disbursements=dis, financing=fin,
-                                 charges=charges, closing=bal, flags=flags))
+            days.append(dict(date=d.isoformat(), opening=opening, receipts=rec, disbursements=dis, financing=fin,
+                             charges=charges, closing=bal, flags=flags))
             d += ONE_DAY
-        bank = tot_int + tot_comm
-        res.summary = dict(lowest_balance=lowest, lowest_balance_date=lowest_date.isoformat(),
-                           peak_overdraft=max(0, -lowest), days_overdrawn=days_od, days_over_limit=days_lim,
-                           days_below_buffer=days_buf, bank_charges=bank, overdraft_interest=tot_int,
-                           overdraft_commission=tot_comm, final_balance=bal)
-        fin_cost = financial + bank + penalties
-        total = operating + fin_cost
-        denom += all_debits
-        ear = None
-        if denom != 0:
-            ear = Fr(total * 365 * 100, denom)  # percent
+        summary = dict(lowest_balance=lowest, lowest_balance_date=lowest_date.isoformat(),
+                       peak_overdraft=max(0, -lowest), days_overdrawn=days_od, days_over_limit=days_lim,
+                       days_below_buffer=days_buf, bank_charges=tot_int + tot_comm + tot_pen, overdraft_interest=tot_int,
+                       overdraft_commission=tot_comm, final_balance=bal)
+        return days, summary, byday, all_debits, tot_pen
+
+    def result(self, plan, b, window_end) -> PlanResult:
+        res = PlanResult(plan["name"])
+        res.days, res.summary, res.byday, _, _ = self.walk(b["mvs"], self.end)
+        wdays, ws, _, all_debits, pen = self.walk(b["mvs"], window_end)
+        bank = ws["bank_charges"]
+        penalties = b["late_interest"] + b["late_ind"]
+        operating = b["operating"] + b["price"]
+        fin_cost = b["financial"] + penalties + b["lost"] + bank
+        total = operating + fin_cost + b["credit"]
+        denom = b["denom"] + all_debits
+        ear = Fr(total * 365 * 100, denom) if denom != 0 else None
         res.metrics = dict(total_cost=total, operating_cost=operating, financial_cost=fin_cost, bank_charges=bank,
-                           penalties=penalties, recoverable_vat=vat, effective_annual_rate=ear,
-                           lowest_balance=lowest, lowest_balance_date=lowest_date.isoformat(),
-                           peak_overdraft=max(0, -lowest), days_overdrawn=days_od, days_below_buffer=days_buf,
-                           days_over_limit=days_lim, legal_breaches=breaches, decisions=applied, refused=refused)
-        res.byday = byday
+                           penalties=penalties, recoverable_vat=b["vat"], effective_annual_rate=ear,
+                           lowest_balance=ws["lowest_balance"], lowest_balance_date=ws["lowest_balance_date"],
+                           peak_overdraft=ws["peak_overdraft"], days_overdrawn=ws["days_overdrawn"],
+                           days_below_buffer=ws["days_below_buffer"], days_over_limit=ws["days_over_limit"],
+                           legal_breaches=b["breaches"], decisions=b["applied"], refused=b["refused"],
+                           closing_position=ws["final_balance"], credit_losses=b["credit"],
+                           late_interest=b["late_interest"], late_indemnities=b["late_ind"], overdraft_penalty=pen,
+                           price_increase=b["price"], lost_discounts=b["lost"], bad_debt_vat_relief=b["relief"],
+                           window_end=window_end.isoformat(), suppliers_assumed=len(b["suppliers"]))
         return res
 
     def all_plans(self):
-        out = [self.project({"name": "overdraft only", "decisions": []}),
-               self.project({"name": "negotiate terms", "decisions": [], "negotiate_all": True})]
-        for p in self.sc.plans:
-            out.append(self.project(p))
-        return out
+        plans = [{"name": "overdraft only", "decisions": []},
+                 {"name": "negotiate terms", "decisions": [], "negotiate_all": True}] + list(self.sc.plans)
+        built = [self.build(p) for p in plans]
+        # §11: every plan is measured over the same window, through the latest day any plan moves cash to.
+        window_end = max([self.end] + [b["latest"] for b in built])
+        if window_end > self.end:
+            COV["comparison window past the horizon"] += 1
+        return [self.result(p, b, window_end) for p, b in zip(plans, built)]
 
 
 def fmt_rate(fr: Fr | None):
@@ -1079,7 +1221,9 @@ def fmt_rate(fr: Fr | None):
 MONEY_DAY = ["opening", "receipts", "disbursements", "financing", "charges", "closing"]
 MONEY_SUM = ["lowest_balance", "peak_overdraft", "bank_charges", "overdraft_interest", "overdraft_commission",
              "final_balance"]
-MONEY_CMP = ["total_cost", "operating_cost", "financial_cost", "bank_charges", "penalties", "recoverable_vat",
+MONEY_CMP = ["closing_position", "credit_losses", "late_interest", "late_indemnities", "overdraft_penalty", "price_increase",
+             "lost_discounts", "bad_debt_vat_relief",
+             "total_cost", "operating_cost", "financial_cost", "bank_charges", "penalties", "recoverable_vat",
              "lowest_balance", "peak_overdraft"]
 INT_CMP = ["days_overdrawn", "days_below_buffer", "days_over_limit", "legal_breaches", "decisions", "refused"]
 
@@ -1224,7 +1368,14 @@ class Checker:
             if er != a["effective_annual_rate"]:
                 self.report(seed, pr.name, "compare.effective_annual_rate", er, a["effective_annual_rate"],
                             "effective annual rate (percent)")
-            if m["days_over_limit"] == 0 and (best_cost is None or m["total_cost"] < best_cost):
+            if m["window_end"] != a.get("window_end"):
+                self.report(seed, pr.name, "compare.window_end", m["window_end"], a.get("window_end"), "comparison window")
+            n_sup = sum("supplier" in x and "accept" in x for x in a.get("assumptions", []))
+            if (m["suppliers_assumed"] > 0) != (n_sup > 0) or (m["suppliers_assumed"] and f"assumes {m['suppliers_assumed']} supplier" not in " ".join(a.get("assumptions", []))):
+                self.report(seed, pr.name, "compare.assumptions", f"{m['suppliers_assumed']} suppliers assumed",
+                            a.get("assumptions"), "assumptions printed with the verdict")
+            # §11: ★ = the cheapest plan with no day over the limit in the window and no legal breach.
+            if m["days_over_limit"] == 0 and m["legal_breaches"] == 0 and (best_cost is None or m["total_cost"] < best_cost):
                 best, best_cost = pr.name, m["total_cost"]
         for pr in plans:
             a = got.get(pr.name)
@@ -1246,7 +1397,7 @@ def calendar_check(chk: Checker, tmp_root: str):
             n = (dt.date(year + 1, 1, 1) - start).days
             invs = [Invoice(f"C-{k:03d}", "S", start, start + dt.timedelta(days=k), 100 + k) for k in range(n)]
             sc = Scenario(f"cal {cal} {year}", start, n + 10, 0, None, cal, None, {}, 0, "0", "0", [], [], invs,
-                          {}, {}, {}, {}, None, [])
+                          {}, {}, {}, {}, dict(fixed_indemnity="0", ecb_rate="0", late_penalty_points="0"), [])
             write_scenario(sc, folder)
             ref = Reference(sc)
             pj, err = run_json([chk.treso, "project", folder, "--format", "json"])

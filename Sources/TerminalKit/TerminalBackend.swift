@@ -8,6 +8,13 @@ public protocol TerminalBackend {
     /// The next key or resize, waiting at most `timeoutMilliseconds` (negative: wait forever);
     /// nil when nothing arrived in time.
     mutating func nextEvent(timeoutMilliseconds: Int) -> InputEvent?
+    /// True once no event can come any more (a headless script ran out): the event loop ends then.
+    var inputEnded: Bool { get }
+}
+
+extension TerminalBackend {
+    /// A real terminal's input never ends while the program runs (a hang-up is a signal).
+    public var inputEnded: Bool { false }
 }
 
 /// A terminal for tests: hands out scripted events in order and keeps every presented frame.
@@ -25,9 +32,8 @@ public struct HeadlessTerminal: TerminalBackend, Sendable {
     /// The last frame presented, if any.
     public var lastFrame: CellGrid? { frames.last }
 
-    public mutating func enqueue(_ events: [InputEvent]) {
-        pendingEvents.append(contentsOf: events)
-    }
+    /// Every scripted event has been handed out.
+    public var inputEnded: Bool { pendingEvents.isEmpty }
 
     public mutating func present(_ grid: CellGrid) {
         frames.append(grid)

@@ -1,4 +1,5 @@
 import TresoCore
+import TresoIO
 
 /// The instrument a direct key stands for.
 enum InstrumentKey: Sendable {
@@ -75,14 +76,12 @@ extension AppState {
 
     /// Applies changes as one undoable step; returns the refusals.
     @discardableResult
-    mutating func perform(_ label: String, _ changes: [Change], prefix: [Change] = [], activeBefore: Int, toggle: ToggleKey? = nil) -> [Refusal] {
+    mutating func applyEdit(_ label: String, _ changes: [Change], prefix: [Change] = [], activeBefore: Int, toggle: ToggleKey? = nil) -> [Refusal] {
         let (applied, refusals) = workspace.apply(all: changes)
         let all = prefix + applied
         if !prefix.isEmpty && applied.isEmpty { workspace.refresh() }
         guard !all.isEmpty else { return refusals }
-        undoStack.append(Edit(id: nextEditID, label: label, changes: all, activeBefore: activeBefore, activeAfter: activePlan, toggle: toggle))
-        nextEditID += 1
-        redoStack.removeAll()
+        document.history.record(label, all, activeBefore: activeBefore, activeAfter: activePlan, toggle: toggle)
         return refusals
     }
 
@@ -105,7 +104,7 @@ extension AppState {
 
     func refusalText(_ refusals: [Refusal], of total: Int) -> String {
         guard let first = refusals.first else { return "" }
-        return total == 1 ? "refused: " + first.reason : "\(refusals.count) of \(total) refused, e.g. " + first.reason
+        return total == 1 ? "refused: " + first.text(currency: workspace.scenario.currency) : "\(refusals.count) of \(total) refused, e.g. " + first.text(currency: workspace.scenario.currency)
     }
 
     /// Sets one decision on the selection.
@@ -120,7 +119,7 @@ extension AppState {
             let from = st.decision(for: ref)
             return from == d ? nil : .decision(plan: activePlan, ref: ref, from: from, to: d)
         }
-        let refusals = perform(label, changes, prefix: prefix, activeBefore: activeBefore)
+        let refusals = applyEdit(label, changes, prefix: prefix, activeBefore: activeBefore)
         report(refs: refs, refusals: refusals, verb: (d == .none ? "cleared" : d.code) + " on " + describe(refs), before: before)
     }
 
@@ -141,14 +140,14 @@ extension AppState {
             return
         }
         let before = activeResult
-        if let last = undoStack.last, let key = last.toggle, key.plan == activePlan, key.refs == refs, key.what == what {
+        if let last = document.history.repeatedToggle(plan: activePlan, refs: refs), last.toggle?.what == what {
             let inverse = last.changes.reversed().compactMap { c -> Change? in
                 switch c {
                 case .decision, .defaulted: return c.inverse
                 default: return nil
                 }
             }
-            perform("toggle back", inverse, activeBefore: activePlan)
+            applyEdit("toggle back", inverse, activeBefore: activePlan)
             message = Message(impact(before: before, verb: "put back what was there on " + describe(refs)))
             return
         }
@@ -173,7 +172,7 @@ extension AppState {
             }
             verb = (allOn ? "paid again (what-if off): " : "defaulted (what-if: never paid): ") + describe(refs)
         }
-        let refusals = perform("toggle", changes, prefix: prefix, activeBefore: activeBefore,
+        let refusals = applyEdit("toggle", changes, prefix: prefix, activeBefore: activeBefore,
                                toggle: ToggleKey(plan: plan, what: what, refs: refs))
         report(refs: refs, refusals: refusals, verb: verb, before: before)
     }
@@ -197,7 +196,7 @@ extension AppState {
         let refs = selectionRefs()
         guard let cursorRef = refs.first else { message = Message("no invoice selected", isError: true); return }
         // Pressed again right after: put back what was there.
-        if let key = undoStack.last?.toggle, key.plan == activePlan, key.refs == refs, case .decision(let d) = key.what, k.matches(d) {
+        if let key = document.history.repeatedToggle(plan: activePlan, refs: refs)?.toggle, case .decision(let d) = key.what, k.matches(d) {
             toggle(.decision(d))
             return
         }
@@ -213,7 +212,7 @@ extension AppState {
         }
         let ref = table(kind).selectedInvoice.map { InvoiceRef(kind, $0) } ?? cursorRef
         let options = workspace.engine.options(for: ref).filter { k.matches($0.decision) }
-            .map { PickerOption(decision: $0.decision, refusal: $0.refusal?.reason) }
+            .map { PickerOption(decision: $0.decision, refusal: $0.refusal?.text(currency: workspace.scenario.currency)) }
         let inv = workspace.engine.invoice(ref)
         let title = refs.count == 1 ? "\(k.verb) \(inv.id) (\(inv.amount.formatted())) with" : "\(k.verb) \(refs.count) invoices with"
         let first = options.firstIndex { $0.refusal == nil } ?? 0
@@ -235,7 +234,7 @@ extension AppState {
         for step in 1...options.count {
             let o = options[(start + step) % options.count]
             if let r = o.refusal {
-                skipped.append(o.decision.code + " (" + r.reason + ")")
+                skipped.append(o.decision.code + " (" + r.text(currency: workspace.scenario.currency) + ")")
                 continue
             }
             setOnSelection(o.decision, label: "cycle")
@@ -248,20 +247,18 @@ extension AppState {
     }
 
     mutating func undo() {
-        guard let e = undoStack.popLast() else { message = Message("nothing to undo"); return }
+        guard let e = document.history.popUndo() else { message = Message("nothing to undo"); return }
         for c in e.changes.reversed() { workspace.apply(c.inverse) }
         workspace.refresh()
-        redoStack.append(e)
         activePlan = workspace.clampPlan(e.activeBefore)
         comparisonCursor = activePlan
-        message = Message("undone: \(e.label) (\(e.changes.count) change\(e.changes.count == 1 ? "" : "s")); \(undoStack.count) more to undo, Ctrl-R redoes")
+        message = Message("undone: \(e.label) (\(e.changes.count) change\(e.changes.count == 1 ? "" : "s")); \(undoCount) more to undo, Ctrl-R redoes")
     }
 
     mutating func redo() {
-        guard let e = redoStack.popLast() else { message = Message("nothing to redo"); return }
+        guard let e = document.history.popRedo() else { message = Message("nothing to redo"); return }
         for c in e.changes { workspace.apply(c) }
         workspace.refresh()
-        undoStack.append(e)
         activePlan = workspace.clampPlan(e.activeAfter)
         comparisonCursor = activePlan
         message = Message("redone: \(e.label)")

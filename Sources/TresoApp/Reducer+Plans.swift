@@ -99,7 +99,7 @@ extension AppState {
                 let snap = PlanSnapshot(name: name, rules: [], ruleDecisions: [:], decisions: [:], defaulted: [], builtin: false)
                 let at = workspace.planCount
                 activePlan = at
-                perform("new plan \(name)", [.insertPlan(at: at, snap)], activeBefore: activeBefore)
+                applyEdit("new plan \(name)", [.insertPlan(at: at, snap)], activeBefore: activeBefore)
                 comparisonCursor = at
                 message = Message("new plan \"\(name)\": no decision yet; f, r, n… on invoices fill it")
             }
@@ -114,7 +114,7 @@ extension AppState {
                 snap.builtin = false
                 let at = workspace.planCount
                 activePlan = at
-                perform("duplicate plan \(from)", [.insertPlan(at: at, snap)], activeBefore: activeBefore)
+                applyEdit("duplicate plan \(from)", [.insertPlan(at: at, snap)], activeBefore: activeBefore)
                 comparisonCursor = at
                 message = Message("\"\(name)\": a copy of \"\(from)\", now active")
             }
@@ -127,7 +127,7 @@ extension AppState {
             case .failure(let why): message = Message("plan rename NAME: " + why.text, isError: true)
             case .success(let name):
                 let from = activePlanState.name
-                perform("rename plan \(from)", [.rename(plan: activePlan, from: from, to: name)], activeBefore: activeBefore)
+                applyEdit("rename plan \(from)", [.rename(plan: activePlan, from: from, to: name)], activeBefore: activeBefore)
                 message = Message("plan \"\(from)\" is now \"\(name)\"")
             }
         case "delete", "remove", "rm", "del":
@@ -145,9 +145,9 @@ extension AppState {
             }
             let snap = workspace.snapshot(target)
             activePlan = target > Workspace.builtinCount ? target - 1 : (workspace.planCount > Workspace.builtinCount + 1 ? target : 0)
-            perform("delete plan \(snap.name)", [.removePlan(at: target, snap)], activeBefore: target)
+            applyEdit("delete plan \(snap.name)", [.removePlan(at: target, snap)], activeBefore: target)
             activePlan = workspace.clampPlan(activePlan)
-            if var top = undoStack.popLast() { top.activeAfter = activePlan; undoStack.append(top) }
+            document.history.setLastActiveAfter(activePlan)
             comparisonCursor = activePlan
             message = Message("deleted plan \"\(snap.name)\" (u brings it back)")
         case "":
@@ -167,9 +167,14 @@ extension AppState {
     // MARK: Saving
 
     mutating func save() -> [Effect] {
+        let workspace = self.workspace
+        let rules = workspace.rulesToSave()
+        let blocks = workspace.planBlocks(rules: rules)
         do {
-            let (text, rules) = try textToSave()
-            pendingSave = PendingSave(text: text, editID: undoStack.last?.id ?? 0, terms: workspace.scenario.terms, rules: rules)
+            let defaulted = workspace.defaultedIDs()
+            let text = try document.file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks, defaulted: defaulted)
+            document.pendingSave = PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
+                                               rules: rules, planBlocks: blocks, defaulted: defaulted)
             return [.save(path: tomlPath, text: text)]
         } catch {
             quitAfterSave = false
@@ -179,13 +184,12 @@ extension AppState {
     }
 
     mutating func saveSucceeded(path: String, text: String) -> [Effect] {
-        guard let p = pendingSave, p.text == text else { return [] }
-        pendingSave = nil
-        tomlText = text
-        savedEditID = p.editID
-        savedTerms = p.terms
+        guard let p = document.pendingSave, p.text == text else { return [] }
+        document.pendingSave = nil
+        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, defaulted: p.defaulted,
+                                fingerprint: FileFingerprint(text: text))
+        document.history.markSaved(at: p.editID)
         workspace.markSaved(rules: p.rules)
-        savedPlanBlocks = planBlocks()
         let plans = workspace.planCount - Workspace.builtinCount
         message = Message("saved \(path): \(plans) plan\(plans == 1 ? "" : "s"), comments kept")
         if quitAfterSave { quitAfterSave = false; return [.quit] }

@@ -376,7 +376,7 @@ extension AppState {
                 f.editing = nil
                 mode = .form(f)
                 if after != before {
-                    perform(field.label, [.terms(from: before, to: after)], activeBefore: activePlan)
+                    applyEdit(field.label, [.terms(from: before, to: after)], activeBefore: activePlan)
                     message = Message("\(field.label): \(field.text(in: after)) — every plan re-projected")
                 }
                 return []

@@ -1,6 +1,7 @@
 /// Which days banks settle payments on.
 public enum CalendarKind: String, Sendable, CaseIterable, Hashable {
-    /// French banking days: weekends and French public holidays are closed.
+    /// Euro payments from France: a day is open when it is both a French business day and a TARGET open day
+    /// (weekends, French public holidays, Good Friday and 26 December are closed: SEPA does not settle then).
     case fr = "FR"
     /// TARGET2 (euro payments): weekends, 1 Jan, Good Friday, Easter Monday, 1 May, 25–26 Dec closed.
     case target = "TARGET"
@@ -49,10 +50,10 @@ public struct BusinessCalendar: Sendable, Hashable {
             list = [(d(1, 1), "New Year's Day"), (easter - 2, "Good Friday"), (easter + 1, "Easter Monday"),
                     (d(5, 1), "Labour Day"), (d(12, 25), "Christmas Day"), (d(12, 26), "St Stephen's Day")]
         case .fr:
-            list = [(d(1, 1), "Jour de l'an"), (easter + 1, "Lundi de Pâques"), (d(5, 1), "Fête du Travail"),
-                    (d(5, 8), "Victoire 1945"), (easter + 39, "Ascension"), (easter + 50, "Lundi de Pentecôte"),
-                    (d(7, 14), "Fête nationale"), (d(8, 15), "Assomption"), (d(11, 1), "Toussaint"),
-                    (d(11, 11), "Armistice"), (d(12, 25), "Noël")]
+            list = [(d(1, 1), "Jour de l'an"), (easter - 2, "Vendredi saint (TARGET)"), (easter + 1, "Lundi de Pâques"),
+                    (d(5, 1), "Fête du Travail"), (d(5, 8), "Victoire 1945"), (easter + 39, "Ascension"),
+                    (easter + 50, "Lundi de Pentecôte"), (d(7, 14), "Fête nationale"), (d(8, 15), "Assomption"),
+                    (d(11, 1), "Toussaint"), (d(11, 11), "Armistice"), (d(12, 25), "Noël"), (d(12, 26), "Saint-Étienne (TARGET)")]
         }
         return list.sorted { $0.0 < $1.0 }.map { (day: $0.0, name: $0.1) }
     }
@@ -64,7 +65,7 @@ public struct BusinessCalendar: Sendable, Hashable {
             let (y, m, d) = day.components
             switch (m, d) {
             case (1, 1), (5, 1), (12, 25): return true
-            case (12, 26): return kind == .target
+            case (12, 26): return true   // TARGET closes; FR includes the TARGET closures
             case (5, 8), (7, 14), (8, 15), (11, 1), (11, 11): return kind == .fr
             default: break
             }
@@ -73,7 +74,7 @@ public struct BusinessCalendar: Sendable, Hashable {
             let offset = day - BusinessCalendar.easterSunday(year: y)
             switch kind {
             case .target: return offset == -2 || offset == 1
-            case .fr: return offset == 1 || offset == 39 || offset == 50
+            case .fr: return offset == -2 || offset == 1 || offset == 39 || offset == 50
             case .none: return false
             }
         }

@@ -1,23 +1,74 @@
+/// Where a plan stands in a comparison, as data (the table, the JSON and the planner word it).
+public enum Verdict: Sendable, Hashable {
+    /// ★: the cheapest plan within the overdraft limit and the law.
+    case best
+    /// Within the limit and the law, costing `extra` more than ★ (or nothing to compare with).
+    case admissible(extra: Money?)
+    /// Breaks the overdraft limit and/or the law: never ★.
+    case excluded(daysOverLimit: Int, legalBreaches: Int)
+
+    public var text: String {
+        switch self {
+        case .best: return "★ cheapest within the limit and the law"
+        case .admissible(let extra?): return "within the limit and the law, +" + extra.formatted() + " vs ★"
+        case .admissible(nil): return "within the limit and the law"
+        case .excluded(let d, let l):
+            var parts: [String] = []
+            if d > 0 { parts.append("\(d) day\(d == 1 ? "" : "s") over the overdraft limit") }
+            if l > 0 { parts.append("\(l) legal breach\(l == 1 ? "" : "es")") }
+            return "▲ excluded: " + parts.joined(separator: ", ")
+        }
+    }
+
+    /// A short form for narrow places (the planner's pane).
+    public var short: String {
+        switch self {
+        case .best: return "★ best"
+        case .admissible: return "ok"
+        case .excluded(let d, let l): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : "▲ illegal")
+        }
+    }
+}
+
 /// One plan's outcome, on the same days as every other plan.
 public struct PlanResult: Sendable {
     public var name: String
+    /// The plan over the horizon (what `treso project` and the planner's day table show).
     public var projection: Projection
-    /// Financing charges of the decisions (and minimum-fee top-ups).
+    /// The plan over the comparison window [start, window end]: every figure of the comparison is measured on it.
+    public var window: Projection
+    /// Financing charges of the decisions (and minimum-fee top-ups), with the base effects every plan shares
+    /// (credit losses of defaulted receivables, penalties of payables paid late).
     public var financing: FinancingCost
     public var decisionsApplied: Int
     public var refusals: [Refusal]
     public var legalBreaches: Int
+    /// What the figures assume rather than know, in words.
+    public var assumptions: [String] = []
+    /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
+    public var warnings: [String] = []
+    public var verdict: Verdict = .admissible(extra: nil)
 
-    public var bankCharges: Money { projection.summary.bankCharges }
-    /// Total cost excluding recoverable VAT = financing charges + bank charges + penalties.
+    /// The summary over the comparison window.
+    public var summary: ProjectionSummary { window.summary }
+    /// Overdraft interest, commission and penalty over the window.
+    public var bankCharges: Money { window.summary.bankCharges }
+    /// THE cost of a plan, excluding recoverable VAT: financing charges + bank charges + penalties + credit losses
+    /// + price increases + discounts given up, over the window.
     public var totalCost: Money { financing.total + bankCharges }
-    /// Of which operating charges (reduce EBE): factoring commissions and fees.
-    public var operatingCost: Money { financing.operating }
-    /// Of which financial charges (below EBE): interest, fees, bank charges, penalties.
-    public var financialCost: Money { financing.financial + financing.penalties + bankCharges }
+    /// Of which operating charges (reduce EBE): factoring commissions and fees of the operating class, price increases.
+    public var operatingCost: Money { financing.operating + financing.priceIncrease }
+    /// Of which financial charges (below EBE): interest, fees, bank charges, penalties, discounts given up.
+    public var financialCost: Money { financing.financial + financing.penalties + financing.lostDiscounts + bankCharges }
+    /// Of which unrecovered losses on defaulted receivables (excl. VAT, net of insurance).
+    public var creditLosses: Money { financing.creditLosses }
+    /// The balance at the end of the window: the common closing position every plan is compared at.
+    public var closingPosition: Money { window.summary.finalBalance }
+    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 }
+
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
-        financing.financedAmountDays + Int128(projection.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays })
+        financing.financedAmountDays + Int128(window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays })
     }
     /// The effective annual rate as a percentage with `decimals` decimals, rounded once from the exact
     /// ratio cost × 365 / Σ(amount × days) (not from the already-rounded `effectiveAnnualRate`).
@@ -42,13 +93,26 @@ public struct PlanResult: Sendable {
         guard denom > 0 else { return nil }
         return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * Int128(Rate.scale), denom)))
     }
+
+    /// The overdraft's all-in annual rate over the window: bank charges × 365 / Σ daily debits (nil without a debit).
+    public var overdraftAllInRate: Rate? {
+        let debitDays = window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays }
+        guard debitDays > 0 else { return nil }
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * 365 * Int128(Rate.scale), Int128(debitDays))))
+    }
 }
 
-/// Plans side by side. Always includes "overdraft only" and "negotiate terms".
+/// Plans side by side, on equal terms: the same window, the same what-if events, the law. Always includes
+/// "overdraft only" and "negotiate terms". See docs/calculations.md §11.
 public struct PlanComparison: Sendable {
     public var results: [PlanResult]
-    /// The cheapest plan that never breaches the overdraft limit (nil if every plan does).
+    /// ★: the cheapest plan with no day over the overdraft limit in the window and no legal breach (nil if none).
     public var bestIndex: Int?
+    /// The last day of the horizon, and of the comparison window (≥ the horizon's end: every moved flow settles by it).
+    public var horizonEnd: Day
+    public var windowEnd: Day
+    /// What every plan assumes (the scenario's what-if events).
+    public var assumptions: [String] = []
 
     public static let overdraftOnly = "overdraft only"
     public static let negotiateTerms = "negotiate terms"
@@ -59,26 +123,94 @@ public struct PlanComparison: Sendable {
          Plan(name: negotiateTerms, rules: [PlanRule(kind: .payable, selector: .all, decision: .negotiate)])]
     }
 
-    public init(engine: ForecastEngine, plans: [Plan]) {
-        var states = PlanComparison.referencePlans().map { PlanState(engine: engine, plan: $0) }
-        for p in plans where p.name != PlanComparison.overdraftOnly && p.name != PlanComparison.negotiateTerms {
-            states.append(PlanState(engine: engine, plan: p))
+    /// Whether a plan name is one of the built-in reference plans.
+    public static func isBuiltin(_ name: String) -> Bool { name == overdraftOnly || name == negotiateTerms }
+
+    /// The reference plans followed by the user's plans; a user plan named like a built-in one is dropped
+    /// (built-in plans win), and so is a second plan of the same name.
+    public static func plansToCompare(_ plans: [Plan]) -> [Plan] {
+        var out = referencePlans()
+        var seen = Set(out.map(\.name))
+        for p in plans where !seen.contains(p.name) {
+            seen.insert(p.name)
+            out.append(p)
         }
-        self.init(states: states)
+        return out
     }
 
-    /// Compares plan states already built (the UI keeps them live).
+    /// A plan by name: a built-in one first (built-in plans win), else the user's; nil when unknown.
+    public static func plan(named name: String, in plans: [Plan]) -> Plan? {
+        plansToCompare(plans).first { $0.name == name }
+    }
+
+    public init(engine: ForecastEngine, plans: [Plan]) {
+        self.init(states: PlanComparison.plansToCompare(plans).map { PlanState(engine: engine, plan: $0) })
+    }
+
+    /// Compares plan states already built (the UI keeps them live). Every plan is projected through the same
+    /// window end: the latest day any plan's decisions move cash to, at least the horizon's end.
     public init(states: [PlanState]) {
+        guard let engine = states.first?.engine else {
+            results = []; bestIndex = nil; horizonEnd = Day(raw: 0); windowEnd = Day(raw: 0)
+            return
+        }
+        let s = engine.scenario
+        horizonEnd = s.end
+        let windowEnd = states.reduce(s.end) { max($0, $1.latestMovementDay) }
+        self.windowEnd = windowEnd
         results = states.map { st in
-            PlanResult(name: st.name, projection: st.project(), financing: st.financingCost, decisionsApplied: st.decisions.count,
-                       refusals: st.refusals, legalBreaches: st.legalBreaches)
+            let horizon = st.project()
+            let window = windowEnd == s.end ? horizon : st.project(through: windowEnd)
+            var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
+                               decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
+            r.assumptions = PlanComparison.assumptions(of: st)
+            if st.flowsBeyondWindowLimit > 0 {
+                r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
+                                  + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not counted")
+            }
+            if let usury = s.overdraft.usuryRate, let all = r.overdraftAllInRate, all > usury {
+                r.warnings.append("the overdraft's all-in rate \(all.percentString(decimals: 2)) % exceeds the usury ceiling \(usury.percentString) %")
+            }
+            return r
+        }
+        if !engine.defaultedRefs.isEmpty {
+            let ids = engine.defaultedRefs.sorted().map { s.receivables[$0.index].id }
+            assumptions.append("what-if: \(ids.count) receivable\(ids.count == 1 ? "" : "s") defaulted in every plan ("
+                               + ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? ", …" : "") + ")")
         }
         bestIndex = PlanComparison.best(results)
+        for i in results.indices {
+            let r = results[i]
+            if bestIndex == i {
+                results[i].verdict = .best
+            } else if r.isAdmissible {
+                results[i].verdict = .admissible(extra: bestIndex.map { r.totalCost - results[$0].totalCost })
+            } else {
+                results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches)
+            }
+        }
+    }
+
+    /// Days the window runs past the horizon so that every moved flow settles.
+    public var daysPastHorizon: Int { windowEnd - horizonEnd }
+
+    static func assumptions(of st: PlanState) -> [String] {
+        var out: [String] = []
+        if !st.assumedSuppliers.isEmpty {
+            let n = st.assumedSuppliers.count
+            out.append("assumes \(n) supplier\(n == 1 ? "" : "s") accept\(n == 1 ? "s" : "") the negotiated term (not confirmed)")
+        }
+        if st.derivedVATCount > 0 {
+            let rate = st.engine.scenario.defaultVATRate.percentString
+            let n = st.derivedVATCount
+            out.append("assumes VAT at \(rate) % on \(n) invoice\(n == 1 ? "" : "s") that do\(n == 1 ? "es" : "") not give it (default_vat_rate)")
+        }
+        return out
     }
 
     static func best(_ results: [PlanResult]) -> Int? {
         var best: Int? = nil
-        for (i, r) in results.enumerated() where r.projection.summary.daysOverLimit == 0 {
+        for (i, r) in results.enumerated() where r.isAdmissible {
             if let b = best, results[b].totalCost <= r.totalCost { continue }
             best = i
         }

@@ -27,18 +27,26 @@ extension ForecastEngine {
     public func withTerms(_ terms: ScenarioTerms) -> ForecastEngine {
         var s = scenario
         s.terms = terms
-        return ForecastEngine(scenario: s, calendar: calendar, table: table, receivableSettlements: receivableSettlements,
-                              payableSettlements: payableSettlements, recurringOccurrences: recurringOccurrences, baseLedger: baseLedger)
+        var e = ForecastEngine(scenario: s, calendar: calendar, table: table, receivableSettlements: receivableSettlements,
+                               payableSettlements: payableSettlements, recurringOccurrences: recurringOccurrences,
+                               settlementLedger: settlementLedger, defaultedRefs: defaultedRefs, unknownDefaulted: unknownDefaulted)
+        // Late-interest rates and insurance terms are terms: the base effects are recomputed (O(base effects)).
+        e.computeBaseEffects()
+        return e
     }
 
     private init(scenario: Scenario, calendar: BusinessCalendar, table: SettlementTable, receivableSettlements: [Settlement],
-                 payableSettlements: [Settlement], recurringOccurrences: [(flow: Int, scheduled: Day, day: Day)], baseLedger: CashLedger) {
+                 payableSettlements: [Settlement], recurringOccurrences: [(flow: Int, scheduled: Day, day: Day)],
+                 settlementLedger: CashLedger, defaultedRefs: Set<InvoiceRef>, unknownDefaulted: [String]) {
         self.scenario = scenario
         self.calendar = calendar
         self.table = table
         self.receivableSettlements = receivableSettlements
         self.payableSettlements = payableSettlements
         self.recurringOccurrences = recurringOccurrences
-        self.baseLedger = baseLedger
+        self.settlementLedger = settlementLedger
+        self.baseLedger = settlementLedger
+        self.defaultedRefs = defaultedRefs
+        self.unknownDefaulted = unknownDefaulted
     }
 }

@@ -17,10 +17,28 @@ public struct ForecastEngine: Sendable {
     /// Settlement of each receivable / payable, parallel to the scenario's arrays.
     public let receivableSettlements: [Settlement]
     public let payableSettlements: [Settlement]
-    /// Recurring flow occurrences inside the horizon: (flow index, scheduled, settled).
+    /// Recurring flow occurrences through the window limit: (flow index, scheduled, settled).
     public let recurringOccurrences: [(flow: Int, scheduled: Day, day: Day)]
-    /// The ledger of the plan with no decision.
-    public let baseLedger: CashLedger
+    /// Ordinary settlements of every invoice and flow over [start, windowLimit], before any base effect.
+    public let settlementLedger: CashLedger
+    /// The ledger of the plan with no decision: the settlements plus the base effects.
+    public internal(set) var baseLedger: CashLedger
+    /// What happens to an invoice in every plan unless a decision replaces it: a defaulted receivable is never
+    /// collected (its loss is a cost), a payable paid after its due date owes late interest and the indemnity.
+    public internal(set) var baseEffects: [InvoiceRef: FinancingEffect] = [:]
+    /// Sum of the base effects' costs: part of every plan's cost.
+    public internal(set) var baseCost = FinancingCost()
+    /// Receivables the scenario's what-if marks as defaulted, in every plan.
+    public let defaultedRefs: Set<InvoiceRef>
+    /// Defaulted ids that name no open receivable.
+    public let unknownDefaulted: [String]
+
+    /// Comparisons can run past the horizon until every moved flow settles, at most this many days.
+    public static let windowSlackDays = 400
+    /// The last day a comparison window can reach.
+    public var windowLimit: Day { scenario.end + ForecastEngine.windowSlackDays }
+    /// Days in the horizon.
+    public var horizonCount: Int { max(scenario.horizonDays, 1) }
 
     public init(scenario: Scenario) {
         self.scenario = scenario
@@ -28,10 +46,11 @@ public struct ForecastEngine: Sendable {
         self.calendar = calendar
         let start = scenario.start, end = scenario.end
         // Settlements can be pushed a few days past the end by holidays; 400 days of slack covers
-        // instruments that move payments later (reverse factoring, split payment).
-        let table = SettlementTable(calendar: calendar, from: start, through: end + 400)
+        // instruments that move payments later (reverse factoring, split payment), and the comparison window.
+        let limit = end + ForecastEngine.windowSlackDays
+        let table = SettlementTable(calendar: calendar, from: start, through: limit + 14)
         self.table = table
-        var ledger = CashLedger(start: start, days: max(scenario.horizonDays, 1))
+        var ledger = CashLedger(start: start, days: limit - start + 1)
 
         // Customer delay lookup: exact name first, then case-insensitively.
         let delays = scenario.customerDelays
@@ -70,7 +89,7 @@ public struct ForecastEngine: Sendable {
         }
         var occ: [(flow: Int, scheduled: Day, day: Day)] = []
         for (i, flow) in scenario.recurring.enumerated() {
-            for d in flow.scheduledDates(from: start, through: end) {
+            for d in flow.scheduledDates(from: start, through: limit) {
                 let settled = table.following(d)
                 occ.append((i, d, settled))
                 ledger.add(flow.amount, on: settled, as: flow.amount.isNegative ? .disbursement : .receipt)
@@ -79,8 +98,48 @@ public struct ForecastEngine: Sendable {
         receivableSettlements = rs
         payableSettlements = ps
         recurringOccurrences = occ
+        settlementLedger = ledger
         baseLedger = ledger
+        var ids: [String: Int] = [:]
+        if !scenario.defaulted.isEmpty {
+            for (i, inv) in scenario.receivables.enumerated() where inv.status == .open && ids[inv.id] == nil { ids[inv.id] = i }
+        }
+        var refs: Set<InvoiceRef> = []
+        var unknown: [String] = []
+        for id in scenario.defaulted {
+            if let i = ids[id] { refs.insert(InvoiceRef(.receivable, i)) } else { unknown.append(id) }
+        }
+        defaultedRefs = refs
+        unknownDefaulted = unknown
+        computeBaseEffects()
     }
+
+    /// Recomputes the base effects (they depend on the terms: late-interest rates, VAT) and the base ledger.
+    mutating func computeBaseEffects() {
+        var ledger = settlementLedger
+        var effects: [InvoiceRef: FinancingEffect] = [:]
+        var cost = FinancingCost()
+        for ref in defaultedRefs {
+            if case .success(let e?) = effect(of: .none, on: ref, defaulted: true) { effects[ref] = e }
+        }
+        scenario.payables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices where invoices[i].status == .open {
+                // Late only when paid after the first business day on or after the due date.
+                guard payableSettlements[i].day > table.following(invoices[i].dueDate) else { continue }
+                let ref = InvoiceRef(.payable, i)
+                if case .success(let e?) = effect(of: .none, on: ref, defaulted: false) { effects[ref] = e }
+            }
+        }
+        for (_, e) in effects {
+            e.apply(to: &ledger, engine: self, sign: 1)
+            cost = cost + e.cost
+        }
+        baseLedger = ledger
+        baseEffects = effects
+        baseCost = cost
+    }
+
+    public func isDefaulted(_ ref: InvoiceRef) -> Bool { !defaultedRefs.isEmpty && defaultedRefs.contains(ref) }
 
     static func settle(_ scheduled: Day, start: Day, table: SettlementTable) -> Settlement {
         let overdue = scheduled < start
@@ -95,26 +154,39 @@ public struct ForecastEngine: Sendable {
         ref.kind == .receivable ? receivableSettlements[ref.index] : payableSettlements[ref.index]
     }
 
-    /// The projection with no financing decision ("overdraft only").
+    /// The projection with no financing decision ("overdraft only"), over the horizon.
     public func project() -> Projection {
-        Projection.run(ledger: baseLedger, opening: scenario.openingBalance, minCash: scenario.minCash, overdraft: scenario.overdraft)
+        Projection.run(ledger: baseLedger, opening: scenario.openingBalance, minCash: scenario.minCash, overdraft: scenario.overdraft,
+                       days: horizonCount)
     }
 
-    /// Every ordinary movement (invoices and recurring flows) settling on `day`, in a stable order:
-    /// receipts, then disbursements, each by invoice order, then recurring flows.
-    public func baseMovements(on day: Day) -> [Movement] {
+    /// Every movement of the plan with no decision settling on `day`, in a stable order: receipts, then
+    /// disbursements, each by invoice order (an invoice's base effect in place of its settlement), then recurring flows.
+    /// `overrides`: a plan's own effects, which take the place of the base effects of their invoices
+    /// (their movements are the plan's to add).
+    public func baseMovements(on day: Day, overriddenBy overrides: [InvoiceRef: FinancingEffect] = [:]) -> [Movement] {
         var out: [Movement] = []
+        func settles(_ ref: InvoiceRef) -> Bool {
+            guard let e = overrides[ref] ?? baseEffects[ref] else { return true }
+            return !e.replacesSettlement
+        }
         for (i, s) in receivableSettlements.enumerated() where s.day == day {
             let inv = scenario.receivables[i]
-            guard inv.status == .open else { continue }
+            guard inv.status == .open, settles(InvoiceRef(.receivable, i)) else { continue }
             out.append(Movement(day: day, amount: inv.amount, category: .receipt, source: .invoice(InvoiceRef(.receivable, i)),
                                 reference: inv.id, detail: .collection(counterparty: inv.counterparty), overdue: s.overdue))
         }
         for (i, s) in payableSettlements.enumerated() where s.day == day {
             let inv = scenario.payables[i]
-            guard inv.status == .open else { continue }
+            guard inv.status == .open, settles(InvoiceRef(.payable, i)) else { continue }
             out.append(Movement(day: day, amount: -inv.amount, category: .disbursement, source: .invoice(InvoiceRef(.payable, i)),
                                 reference: inv.id, detail: .payment(counterparty: inv.counterparty), overdue: s.overdue))
+        }
+        if !baseEffects.isEmpty {
+            for ref in baseEffects.keys.sorted() where overrides[ref] == nil {
+                guard let e = baseEffects[ref] else { continue }
+                for m in e.movements where m.day == day { out.append(m) }
+            }
         }
         for o in recurringOccurrences where o.day == day {
             let flow = scenario.recurring[o.flow]
@@ -128,14 +200,17 @@ public struct ForecastEngine: Sendable {
     public static func chargeMovements(on day: Day, in projection: Projection) -> [Movement] {
         var out: [Movement] = []
         for c in projection.overdraftCharges where c.postedOn == day {
-            let period = c.periodStart.iso + "…" + c.postedOn.iso
             if c.interest != .zero {
                 out.append(Movement(day: day, amount: -c.interest, category: .charge, source: .bank, reference: "bank",
-                                    label: "overdraft interest " + period))
+                                    detail: .overdraftInterest(from: c.periodStart, to: c.postedOn)))
             }
             if c.commission != .zero {
                 out.append(Movement(day: day, amount: -c.commission, category: .charge, source: .bank, reference: "bank",
-                                    label: "highest-overdraft commission " + period))
+                                    detail: .highestOverdraftCommission(from: c.periodStart, to: c.postedOn)))
+            }
+            if c.penalty != .zero {
+                out.append(Movement(day: day, amount: -c.penalty, category: .charge, source: .bank, reference: "bank",
+                                    detail: .overdraftPenalty(from: c.periodStart, to: c.postedOn)))
             }
         }
         return out

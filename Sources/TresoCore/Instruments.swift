@@ -3,13 +3,31 @@ public struct FactoringContract: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable { case global, spot }
     public var name: String
     public var kind: Kind = .global
+    /// What the service commission is a percentage of.
+    public enum FeeBase: String, Sendable, Hashable, CaseIterable {
+        /// The invoice amount (VAT included): classic factoring.
+        case invoice
+        /// The amount advanced: spot / fintech offers ("1 % à 5 % du montant financé").
+        case advance
+    }
+    /// Where the commission is booked: a service fee reduces EBE (6225); a pure financing fee is financial (6616).
+    public enum FeeClass: String, Sendable, Hashable, CaseIterable { case operating, financial }
+    /// What the credit insurer's quota applies to.
+    public enum InsuranceBase: String, Sendable, Hashable, CaseIterable {
+        case exclVAT = "excl_vat", inclVAT = "incl_vat"
+    }
     /// Share of the invoice (VAT included) paid at funding.
     public var advanceRate: Rate = Rate(percentHundredths: 9000)
     /// Service commission on the invoice amount [commission d'affacturage], an operating charge (6225).
     public var commissionRate: Rate = .zero
     public var minimumCommission: Money = .zero
-    /// VAT charged on the commission (recoverable).
+    /// VAT charged on the commission (recoverable); 0 for a VAT-exempt financing fee.
     public var vatRate: Rate = Rate(percentHundredths: 2000)
+    /// The commission's base; nil = the kind's default (invoice for global, advance for spot).
+    public var feeBaseSetting: FeeBase? = nil
+    public var feeBase: FeeBase { feeBaseSetting ?? (kind == .spot ? .advance : .invoice) }
+    public var feeClass: FeeClass = .operating
+    public var insuranceBase: InsuranceBase = .exclVAT
     /// Financing commission on the advance, ACT/360, charged at funding (6616).
     public var annualRate: Rate = .zero
     /// Extra days of interest the factor counts after the expected collection.
@@ -74,10 +92,42 @@ public struct NegotiationTerms: Sendable, Hashable {
     public var capMethod: CapMethod = .daysFromIssue
     /// ECB main refinancing rate; late interest = ECB + `latePenaltyPoints`.
     public var ecbRate: Rate = Rate(percentHundredths: 215)
+    /// The ECB rate per half-year ("2026-H2" → 2.15 %), overriding `ecbRate` for late payments whose
+    /// lateness starts in that half-year (the rate in force on 1 January or 1 July applies to the half-year).
+    public var ecbRates: [String: Rate] = [:]
     public var latePenaltyPoints: Rate = Rate(percentHundredths: 1000)
     public var fixedIndemnity: Money = Money(cents: 4000)
+    /// Whether a supplier not listed in `suppliers` accepts the target term (an assumption, printed).
+    public var unlistedAccept: Bool = true
+    /// Per supplier (exact name, else case-insensitive): accepts or refuses, and at most how many days from issue.
+    public var suppliers: [String: SupplierStance] = [:]
+    /// Implicit price increase a supplier asks per extra 30 days of term (an operating cost), nil = none.
+    public var priceIncreasePer30Days: Rate? = nil
+
+    public struct SupplierStance: Sendable, Hashable {
+        public var accepts: Bool
+        /// The longest term (days from issue) the supplier grants; nil = the target.
+        public var maxDays: Int?
+        public init(accepts: Bool, maxDays: Int? = nil) { self.accepts = accepts; self.maxDays = maxDays }
+    }
 
     public init() {}
+
+    /// The listed stance of a supplier (exact name first, then case-insensitively), nil when unlisted.
+    public func stance(of supplier: String) -> SupplierStance? {
+        if suppliers.isEmpty { return nil }
+        if let s = suppliers[supplier] { return s }
+        let f = supplier.lowercased()
+        return suppliers.first { $0.key.lowercased() == f }?.value
+    }
+
+    /// The half-year key of a day: "2026-H1" (January–June) or "2026-H2".
+    public static func halfYear(_ d: Day) -> String { String(d.year) + (d.month <= 6 ? "-H1" : "-H2") }
+
+    /// Late-interest rate (ECB + points) for a lateness starting on `firstLateDay`.
+    public func lateRate(from firstLateDay: Day) -> Rate {
+        (ecbRates.isEmpty ? ecbRate : (ecbRates[NegotiationTerms.halfYear(firstLateDay)] ?? ecbRate)) + latePenaltyPoints
+    }
 
     /// The latest legal due date of an invoice issued on `issue`.
     public func legalCap(issue: Day) -> Day {

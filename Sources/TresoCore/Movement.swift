@@ -41,6 +41,20 @@ public enum MovementDetail: Sendable, Hashable {
     case negotiatedPayment(due: Day)
     case latePayment(days: Int), lateInterest(days: Int), lateIndemnity
     case minimumFeeTopUp, minimumFeeVAT
+    /// Interest on a defaulted advance from the expected collection until the factor reclaims it.
+    case factoringInterestUntilReclaim(days: Int)
+    /// The implicit price increase a supplier asks for a longer term (an operating cost).
+    case priceIncrease(days: Int)
+    /// Bank charges of one overdraft period (`from`…`to`, the posting day).
+    case overdraftInterest(from: Day, to: Day), highestOverdraftCommission(from: Day, to: Day), overdraftPenalty(from: Day, to: Day)
+
+    /// An ordinary settlement (a collection or a payment), not something an instrument added.
+    public var isOrdinarySettlement: Bool {
+        switch self {
+        case .collection, .payment: return true
+        default: return false
+        }
+    }
 
     /// The text shown to people; `instrument` is the contract or program name.
     public func text(instrument: String) -> String {
@@ -69,6 +83,11 @@ public enum MovementDetail: Sendable, Hashable {
         case .lateIndemnity: return "fixed late-payment indemnity"
         case .minimumFeeTopUp: return "annual minimum fee top-up, prorated" + by
         case .minimumFeeVAT: return "VAT on minimum fee top-up" + by
+        case .factoringInterestUntilReclaim(let d): return "factoring interest until reclaim \(d) d" + by
+        case .priceIncrease(let d): return "price increase for \(d) extra days"
+        case .overdraftInterest(let a, let b): return "overdraft interest " + a.iso + "…" + b.iso
+        case .highestOverdraftCommission(let a, let b): return "highest-overdraft commission " + a.iso + "…" + b.iso
+        case .overdraftPenalty(let a, let b): return "overdraft penalty over the limit " + a.iso + "…" + b.iso
         }
     }
 }

@@ -5,20 +5,36 @@ public struct PlanState: Sendable {
     public let engine: ForecastEngine
     public var name: String
     public private(set) var decisions: [InvoiceRef: Decision] = [:]
+    /// Receivables the customer never pays in this plan (the scenario's what-if, unless changed here).
     public private(set) var defaulted: Set<InvoiceRef> = []
+    /// The plan's own effects, replacing the engine's base effect of the same invoice (a decision, or a
+    /// what-if default that differs from the scenario's).
     public private(set) var effects: [InvoiceRef: FinancingEffect] = [:]
     /// Decisions the plan's rules asked for but the instruments refused.
     public private(set) var refusals: [Refusal] = []
-    /// Base ledger plus every effect (without the plan-level minimum-fee top-ups).
+    /// Base ledger plus every effect (without the plan-level minimum-fee top-ups), over [start, window limit].
     public private(set) var ledger: CashLedger
-    /// Sum of the effects' costs.
+    /// Sum of the effects' costs, the base effects' included.
     public private(set) var effectsCost = FinancingCost()
+    /// Effects breaking the law (kept incrementally: the comparison reads it on every keypress).
+    public private(set) var legalBreaches = 0
+    /// Suppliers assumed (not known) to accept a negotiated term, with the number of invoices.
+    public private(set) var assumedSuppliers: [String: Int] = [:]
+    /// Effects whose amount excl. VAT was derived from the default VAT rate.
+    public private(set) var derivedVATCount = 0
+    /// Per day after the horizon (index 0 = end + 1), how many of the plan's effects reach that day last.
+    private var beyondHorizon: [Int32] = []
+    /// The plan's effects with a flow after the window limit (end + 400 days): no comparison window reaches it.
+    public private(set) var flowsBeyondWindowLimit = 0
 
     /// A plan with no decision ("overdraft only").
     public init(engine: ForecastEngine, name: String = "overdraft only") {
         self.engine = engine
         self.name = name
         self.ledger = engine.baseLedger
+        self.effectsCost = engine.baseCost
+        self.defaulted = engine.defaultedRefs
+        for e in engine.baseEffects.values where e.assumptions.contains(.derivedVAT) { derivedVATCount += 1 }
     }
 
     /// Resolves a stored plan's rules into decisions (rules by id override rules by selector; a later
@@ -51,8 +67,8 @@ public struct PlanState: Sendable {
                     wanted[rule.kind]?[i] = rule.decision
                     explicit.insert(InvoiceRef(rule.kind, i))
                 } else {
-                    refusals.append(Refusal(ref: InvoiceRef(rule.kind, -1), decision: rule.decision,
-                                            reason: "\(id): no open \(rule.kind.rawValue) with this id"))
+                    refusals.append(Refusal(ref: InvoiceRef(rule.kind, -1), decision: rule.decision, invoiceId: "",
+                                            why: .unknownInvoice(id: id, kind: rule.kind)))
                 }
             case .counterparty(let name):
                 let folded = name.lowercased()
@@ -68,12 +84,18 @@ public struct PlanState: Sendable {
             }
         }
         let receivableIds = idIndex[.receivable] ?? [:]
+        // A plan can still add defaults of its own (API); scenario files put them in [what_if], for every plan.
         for id in plan.defaulted {
-            if let i = receivableIds[id] { defaulted.insert(InvoiceRef(.receivable, i)) } else {
-                refusals.append(Refusal(ref: InvoiceRef(.receivable, -1), decision: .none, reason: "\(id): no open receivable with this id to mark as defaulted"))
+            if let i = receivableIds[id] {
+                let ref = InvoiceRef(.receivable, i)
+                if !defaulted.contains(ref) {
+                    defaulted.insert(ref)
+                    if wanted[.receivable]?[i] == nil { wanted[.receivable]?[i] = Decision.none }
+                }
+            } else {
+                refusals.append(Refusal(ref: InvoiceRef(.receivable, -1), decision: .none, invoiceId: "", why: .notAReceivableToDefault(id: id)))
             }
         }
-        for ref in defaulted where wanted[.receivable]?[ref.index] == nil { wanted[.receivable]?[ref.index] = Decision.none }
         for kind in InvoiceKind.allCases {
             for (i, d) in (wanted[kind] ?? []).enumerated() {
                 guard let d else { continue }
@@ -96,9 +118,18 @@ public struct PlanState: Sendable {
         switch engine.effect(of: decision, on: ref, defaulted: isDefaulted) {
         case .failure(let r): return r
         case .success(let newEffect):
-            if let old = effects[ref] { unapply(old) }
+            let base = engine.baseEffects[ref]
+            if let old = effects[ref] { apply(old, sign: -1, own: true) } else if let base { apply(base, sign: -1, own: false) }
             effects[ref] = nil
-            if let e = newEffect { apply(e); effects[ref] = e }
+            if decision == .none && isDefaulted == engine.isDefaulted(ref) {
+                // Back to what every plan does with this invoice: the engine's base effect.
+                if let base { apply(base, sign: 1, own: false) }
+            } else {
+                let e = newEffect ?? FinancingEffect(ref: ref, decision: .none, replacesSettlement: false, movements: [],
+                                                     cost: FinancingCost(), legalBreach: false, note: nil)
+                apply(e, sign: 1, own: true)
+                effects[ref] = e
+            }
             if decision == .none { decisions[ref] = nil } else { decisions[ref] = decision }
             return nil
         }
@@ -107,28 +138,49 @@ public struct PlanState: Sendable {
     /// Marks or unmarks a receivable as defaulted (what-if), keeping its decision.
     @discardableResult
     public mutating func setDefaulted(_ on: Bool, for ref: InvoiceRef) -> Refusal? {
-        guard ref.kind == .receivable else { return Refusal(ref: ref, decision: .none, reason: "only a receivable can default") }
+        guard ref.kind == .receivable else { return Refusal(ref: ref, decision: .none, invoiceId: "", why: .onlyReceivablesDefault) }
         let before = defaulted
         if on { defaulted.insert(ref) } else { defaulted.remove(ref) }
         if let r = set(decision(for: ref), for: ref) { defaulted = before; return r }
         return nil
     }
 
-    private mutating func apply(_ e: FinancingEffect, sign: Int64 = 1) {
-        if e.replacesSettlement {
-            let inv = engine.invoice(e.ref)
-            let st = engine.settlement(e.ref)
-            if e.ref.kind == .receivable {
-                ledger.add(Money(cents: -sign * inv.amount.cents), on: st.day, as: .receipt)
-            } else {
-                ledger.add(Money(cents: sign * inv.amount.cents), on: st.day, as: .disbursement)
-            }
-        }
-        for m in e.movements { ledger.add(Money(cents: sign * m.amount.cents), on: m.day, as: m.category) }
+    /// Adds (sign 1) or removes (sign −1) an effect: its cash, its cost and what the verdict counts.
+    /// `own`: one of the plan's effects (tracked for the comparison window), not an engine base effect.
+    private mutating func apply(_ e: FinancingEffect, sign: Int64, own: Bool) {
+        e.apply(to: &ledger, engine: engine, sign: sign)
         effectsCost = sign > 0 ? effectsCost + e.cost : effectsCost - e.cost
+        let n = Int(sign)
+        if e.legalBreach { legalBreaches += n }
+        if e.assumptions.contains(.derivedVAT) { derivedVATCount += n }
+        if e.assumptions.contains(.supplierAcceptance) {
+            let who = engine.invoice(e.ref).counterparty
+            let c = (assumedSuppliers[who] ?? 0) + n
+            assumedSuppliers[who] = c > 0 ? c : nil
+        }
+        guard own else { return }
+        let end = engine.scenario.end
+        // Any change to an invoice can move its settlement (e.g. no longer defaulted): count that day too.
+        let settled = engine.settlement(e.ref).day
+        let last = max(e.latestDay(settlement: settled), settled)
+        guard last > end else { return }
+        if beyondHorizon.isEmpty { beyondHorizon = Array(repeating: 0, count: ForecastEngine.windowSlackDays) }
+        if last > engine.windowLimit { flowsBeyondWindowLimit += n }
+        let i = min(last - end - 1, beyondHorizon.count - 1)
+        beyondHorizon[i] += Int32(n)
     }
 
-    private mutating func unapply(_ e: FinancingEffect) { apply(e, sign: -1) }
+    /// The latest day the plan's decisions move cash to (or take an invoice's settlement from), at least the
+    /// horizon's end and at most the window limit: the day a comparison must reach for every moved flow to settle.
+    public var latestMovementDay: Day {
+        let end = engine.scenario.end
+        var i = beyondHorizon.count - 1
+        while i >= 0 {
+            if beyondHorizon[i] > 0 { return end + 1 + i }
+            i -= 1
+        }
+        return end
+    }
 
     /// Global contracts' annual minimum fee, prorated to the horizon: the shortfall of the commissions
     /// actually charged, plus VAT, posted on the horizon's last day. Only for contracts the plan uses.
@@ -138,7 +190,7 @@ public struct PlanState: Sendable {
         for c in s.instruments.factoring where c.kind == .global && c.annualMinimumFee > .zero {
             var used = false
             var commissions = Money.zero
-            for e in effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.operating }
+            for e in effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.commissions }
             guard used else { continue }
             let floor = Money.charge(c.annualMinimumFee, rate: .one, times: s.horizonDays, over: 365)
             let topUp = floor - commissions
@@ -150,7 +202,11 @@ public struct PlanState: Sendable {
     /// Total financing cost of the plan (effects + minimum-fee top-ups), bank charges excluded.
     public var financingCost: FinancingCost {
         var c = effectsCost
-        for t in minimumFeeTopUps() { c.operating += t.topUp; c.recoverableVAT += t.vat }
+        for t in minimumFeeTopUps() {
+            if t.contract.feeClass == .operating { c.operating += t.topUp } else { c.financial += t.topUp }
+            c.commissions += t.topUp
+            c.recoverableVAT += t.vat
+        }
         return c
     }
 
@@ -177,18 +233,18 @@ public struct PlanState: Sendable {
         return out
     }
 
-    public func project() -> Projection {
+    /// The projection over the horizon, or through `through` (a comparison window, at most the window limit).
+    public func project(through: Day? = nil) -> Projection {
         let s = engine.scenario
-        return Projection.run(ledger: finalLedger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft)
+        let last = min(through ?? s.end, engine.windowLimit)
+        return Projection.run(ledger: finalLedger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                              days: max(last - s.start + 1, 1))
     }
 
     /// Every movement of a day under this plan, with its source: ordinary settlements not replaced by a
     /// decision, the decisions' movements, plan-level fees, and the bank charges of `projection`.
     public func movements(on day: Day, projection: Projection) -> [Movement] {
-        var out = engine.baseMovements(on: day).filter { m in
-            if case .invoice(let ref) = m.source, let e = effects[ref], e.replacesSettlement { return false }
-            return true
-        }
+        var out = engine.baseMovements(on: day, overriddenBy: effects)
         // Only the effects with a movement that day are sorted: a plan may hold 100 000 decisions.
         var touching: [FinancingEffect] = []
         for e in effects.values where e.movements.contains(where: { $0.day == day }) { touching.append(e) }
@@ -198,8 +254,6 @@ public struct PlanState: Sendable {
         out += ForecastEngine.chargeMovements(on: day, in: projection)
         return out
     }
-
-    public var legalBreaches: Int { effects.values.filter(\.legalBreach).count }
 
     /// The plan back as rules by invoice id, for saving.
     public var asPlan: Plan {
@@ -217,8 +271,8 @@ extension PlanState {
     /// `refusals`. O(decisions).
     public func rebased(on engine: ForecastEngine) -> PlanState {
         var out = PlanState(engine: engine, name: name)
-        for ref in defaulted.sorted() {
-            if let r = out.setDefaulted(true, for: ref) { out.refusals.append(r) }
+        for ref in defaulted.symmetricDifference(engine.defaultedRefs).sorted() {
+            if let r = out.setDefaulted(defaulted.contains(ref), for: ref) { out.refusals.append(r) }
         }
         for (ref, d) in decisions.sorted(by: { $0.key < $1.key }) {
             if let r = out.set(d, for: ref) { out.refusals.append(r) }

@@ -49,6 +49,10 @@ public struct ProjectionSummary: Sendable, Hashable {
     public var overdraftInterest: Money
     public var overdraftCommission: Money
     public var finalBalance: Money
+    /// Of which the penalty rate on the part of the debit above the limit.
+    public var overdraftPenalty: Money = .zero
+    /// Last day of the projection.
+    public var lastDay: Day? = nil
 }
 
 /// The day-by-day treasury of one plan over the scenario's horizon.
@@ -110,7 +114,10 @@ public struct OverdraftCharge: Sendable, Hashable {
     public var largestDebit: Money
     public var interest: Money
     public var commission: Money
-    public var total: Money { interest + commission }
+    /// Σ max(0, daily debit − limit) over the period, and the penalty interest on it.
+    public var overLimitDebitDays: Int64 = 0
+    public var penalty: Money = .zero
+    public var total: Money { interest + commission + penalty }
 }
 
 extension Projection {
@@ -121,7 +128,8 @@ extension Projection {
         guard lo <= hi else { return summary }
         var s = ProjectionSummary(lowestBalance: days[lo].closing, lowestBalanceDate: days[lo].day, peakOverdraft: .zero,
                                   daysOverdrawn: 0, daysOverLimit: 0, daysBelowBuffer: 0, bankCharges: .zero,
-                                  overdraftInterest: .zero, overdraftCommission: .zero, finalBalance: days[hi].closing)
+                                  overdraftInterest: .zero, overdraftCommission: .zero, finalBalance: days[hi].closing,
+                                  lastDay: days[hi].day)
         for d in days[lo...hi] {
             if d.closing < s.lowestBalance { s.lowestBalance = d.closing; s.lowestBalanceDate = d.day }
             if -d.closing > s.peakOverdraft { s.peakOverdraft = -d.closing }
@@ -132,15 +140,17 @@ extension Projection {
         for c in overdraftCharges where c.postedOn >= days[lo].day && c.postedOn <= days[hi].day {
             s.overdraftInterest += c.interest
             s.overdraftCommission += c.commission
+            s.overdraftPenalty += c.penalty
         }
-        s.bankCharges = s.overdraftInterest + s.overdraftCommission
+        s.bankCharges = s.overdraftInterest + s.overdraftCommission + s.overdraftPenalty
         return s
     }
 
     /// Runs the balance over the ledger, posting overdraft charges monthly.
     /// See docs/calculations.md § Overdraft for the exact rule and a worked example.
-    public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms) -> Projection {
-        let n = ledger.count
+    /// `days` limits the run to the ledger's first days (the horizon, or a comparison window); nil = the whole ledger.
+    public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int? = nil) -> Projection {
+        let n = min(max(count ?? ledger.count, 0), ledger.count)
         var days: [DailyPosition] = []
         days.reserveCapacity(n)
         var balance = opening.cents
@@ -150,7 +160,8 @@ extension Projection {
         var lowest = Int64.max, lowestDay = ledger.start
         var peak: Int64 = 0
         var overdrawn = 0, overLimit = 0, belowBuffer = 0
-        var interestTotal: Int64 = 0, commissionTotal: Int64 = 0
+        var interestTotal: Int64 = 0, commissionTotal: Int64 = 0, penaltyTotal: Int64 = 0
+        var monthOverLimitSum: Int64 = 0
         var charges: [OverdraftCharge] = []
         let limit = overdraft.limit.cents
         for i in 0..<n {
@@ -159,18 +170,23 @@ extension Projection {
             let pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
             let debit = pre < 0 ? -pre : 0
             monthDebitSum += debit
+            if debit > limit { monthOverLimitSum += debit - limit }
             if debit > monthMaxDebit { monthMaxDebit = debit }
             var charge: Int64 = 0
             if day == day.endOfMonth || i == n - 1 {
                 let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: 360)
                 let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
-                charge = interest.cents + commission.cents
+                let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: 360)
+                charge = interest.cents + commission.cents + penalty.cents
                 interestTotal += interest.cents
                 commissionTotal += commission.cents
+                penaltyTotal += penalty.cents
                 if charge != 0 || monthDebitSum != 0 {
                     charges.append(OverdraftCharge(postedOn: day, periodStart: periodStart, debitDays: monthDebitSum,
-                                                   largestDebit: Money(cents: monthMaxDebit), interest: interest, commission: commission))
+                                                   largestDebit: Money(cents: monthMaxDebit), interest: interest, commission: commission,
+                                                   overLimitDebitDays: monthOverLimitSum, penalty: penalty))
                 }
+                monthOverLimitSum = 0
                 monthDebitSum = 0
                 monthMaxDebit = 0
                 periodStart = day + 1
@@ -190,9 +206,10 @@ extension Projection {
         if n == 0 { lowest = opening.cents }
         let summary = ProjectionSummary(lowestBalance: Money(cents: lowest), lowestBalanceDate: lowestDay, peakOverdraft: Money(cents: peak),
                                         daysOverdrawn: overdrawn, daysOverLimit: overLimit, daysBelowBuffer: belowBuffer,
-                                        bankCharges: Money(cents: interestTotal + commissionTotal),
+                                        bankCharges: Money(cents: interestTotal + commissionTotal + penaltyTotal),
                                         overdraftInterest: Money(cents: interestTotal), overdraftCommission: Money(cents: commissionTotal),
-                                        finalBalance: Money(cents: balance))
+                                        finalBalance: Money(cents: balance), overdraftPenalty: Money(cents: penaltyTotal),
+                                        lastDay: n > 0 ? ledger.start + (n - 1) : nil)
         return Projection(days: days, summary: summary, overdraftCharges: charges)
     }
 }

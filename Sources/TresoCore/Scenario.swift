@@ -59,9 +59,15 @@ public struct OverdraftTerms: Sendable, Hashable {
     public var annualRate: Rate
     /// Monthly commission on the month's largest debit [commission du plus fort découvert].
     public var highestOverdraftRate: Rate
+    /// Extra annual rate on the part of the daily debit above the limit, ACT/360 [majoration hors autorisation].
+    public var penaltyRate: Rate = .zero
+    /// The usury ceiling [taux d'usure]: a warning when the all-in rate exceeds it (nil = not checked).
+    public var usuryRate: Rate? = nil
 
-    public init(limit: Money = .zero, annualRate: Rate = .zero, highestOverdraftRate: Rate = .zero) {
+    public init(limit: Money = .zero, annualRate: Rate = .zero, highestOverdraftRate: Rate = .zero,
+                penaltyRate: Rate = .zero, usuryRate: Rate? = nil) {
         self.limit = limit; self.annualRate = annualRate; self.highestOverdraftRate = highestOverdraftRate
+        self.penaltyRate = penaltyRate; self.usuryRate = usuryRate
     }
 }
 
@@ -87,6 +93,10 @@ public struct Scenario: Sendable {
     public var instruments = Instruments()
     /// The user's named plans (the comparison adds "overdraft only" and "negotiate terms").
     public var plans: [Plan] = []
+    /// What-if: receivables (by id) whose customer never pays, in every plan (`[what_if] defaulted`).
+    public var defaulted: [String] = []
+    /// VAT rate used to derive the amount excluding VAT of an invoice that does not give its VAT.
+    public var defaultVATRate: Rate = Rate(percentHundredths: 2000)
     /// Source files, for locating problems in messages ("receivables.csv").
     public var receivablesFile: String
     public var payablesFile: String

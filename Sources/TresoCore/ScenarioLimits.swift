@@ -14,8 +14,8 @@ public enum ScenarioLimits {
     /// recurring flows (each occurrence), the opening balance and the overdraft limit.
     public static let maxTotal = Money(cents: 10_000_000_000_000)        // 100 000 000 000.00
     public static let maxHorizonDays = 3660
-    /// Largest overdraft rate, % a year: the debit compounds monthly at this rate (usury rates in France
-    /// are near 20 %).
+    /// Largest overdraft rate, % a year, the over-limit penalty included: the debit compounds monthly at
+    /// this rate (usury rates in France are near 20 %).
     public static let maxOverdraftRate = Rate(percentHundredths: 5000)   // 50 %
     /// Largest highest-overdraft commission, % a month (the French legal cap is 0.05 %).
     public static let maxHighestOverdraftRate = Rate(percentHundredths: 100)   // 1 %
@@ -55,9 +55,11 @@ public enum ScenarioLimits {
         if s.horizonDays < 1 || s.horizonDays > maxHorizonDays {
             return Violation(place: .horizon, message: "horizon of \(s.horizonDays) days is outside 1 … \(maxHorizonDays) (10 years), the limit")
         }
-        if s.overdraft.annualRate > maxOverdraftRate {
+        // The over-limit penalty adds to the same compounding debit: the cap is on the sum.
+        if Int128(s.overdraft.annualRate.nanos) + Int128(s.overdraft.penaltyRate.nanos) > Int128(maxOverdraftRate.nanos) {
+            let penalty = s.overdraft.penaltyRate == .zero ? "" : " plus the over-limit penalty \(s.overdraft.penaltyRate.percentString) %"
             return Violation(place: .overdraftRate,
-                             message: "overdraft rate \(s.overdraft.annualRate.percentString) % a year is over the limit of \(maxOverdraftRate.percentString) %")
+                             message: "overdraft rate \(s.overdraft.annualRate.percentString) % a year\(penalty) is over the limit of \(maxOverdraftRate.percentString) %")
         }
         if s.overdraft.highestOverdraftRate > maxHighestOverdraftRate {
             return Violation(place: .highestOverdraftRate,

@@ -32,9 +32,9 @@ func selectPlans(_ s: Scenario, names: [String]) throws -> [Plan] {
     if names.isEmpty { return s.plans }
     var out: [Plan] = []
     for n in names {
-        if PlanComparison.referencePlans().contains(where: { $0.name == n }) { continue }
-        guard let p = s.plans.first(where: { $0.name == n }) else {
-            let known = (PlanComparison.referencePlans().map(\.name) + s.plans.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
+        if PlanComparison.isBuiltin(n) { continue }
+        guard let p = PlanComparison.plan(named: n, in: s.plans) else {
+            let known = PlanComparison.plansToCompare(s.plans).map { "\"\($0.name)\"" }.joined(separator: ", ")
             printError("error: no plan named \"\(n)\"; the scenario has \(known)")
             throw ExitWithCode(code: 64)   // the command line is wrong, not the scenario
         }
@@ -46,7 +46,7 @@ func selectPlans(_ s: Scenario, names: [String]) throws -> [Plan] {
 /// The plan state for `--plan NAME` (a scenario plan or a built-in one).
 func planState(_ engine: ForecastEngine, name: String?) throws -> PlanState {
     guard let name else { return PlanState(engine: engine) }
-    if let p = PlanComparison.referencePlans().first(where: { $0.name == name }) { return PlanState(engine: engine, plan: p) }
-    let plans = try selectPlans(engine.scenario, names: [name])
-    return PlanState(engine: engine, plan: plans[0])
+    if let p = PlanComparison.plan(named: name, in: engine.scenario.plans) { return PlanState(engine: engine, plan: p) }
+    _ = try selectPlans(engine.scenario, names: [name])   // prints the known names and stops
+    return PlanState(engine: engine)
 }

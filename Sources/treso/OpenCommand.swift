@@ -52,8 +52,9 @@ struct Open: ParsableCommand {
         }
         try Self.exitOnFailure {
             let (loaded, s) = try scenario.load()
-            var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, theme: chosenTheme, today: today())
-            let terminal = NcursesTerminal()
+            var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, tomlFingerprint: loaded.tomlFingerprint,
+                                 theme: chosenTheme, today: today())
+            var terminal = NcursesTerminal()
             do {
                 try terminal.start()
             } catch {
@@ -63,23 +64,8 @@ struct Open: ParsableCommand {
             // Every way out of the loop goes through stop(); signals and crashes are covered by the
             // backend's handlers, which restore the terminal before the process dies.
             defer { terminal.stop() }
-            runEventLoop(&state, terminal: terminal)
+            TresoApp.run(&state, terminal: &terminal)
         }
-    }
-}
-
-/// Draw, present, read an event, handle it (`TresoApp.handle` maps it to an action, reduces, runs
-/// the effects). Small on purpose: everything it calls is tested headless.
-func runEventLoop<T: TerminalBackend>(_ state: inout AppState, terminal: T) {
-    var terminal = terminal
-    let (w, h) = terminal.size
-    reduce(&state, .resize(width: w, height: h))
-    var grid = CellGrid(width: w, height: h)
-    while true {
-        render(state, into: &grid)
-        terminal.present(grid)
-        guard let event = terminal.nextEvent(timeoutMilliseconds: -1) else { continue }
-        if !handle(event, state: &state) { return }
     }
 }
 

@@ -30,7 +30,7 @@ struct Project: ParsableCommand {
             let (_, s) = try scenario.load()
             let engine = ForecastEngine(scenario: s)
             let state = try planState(engine, name: plan)
-            for r in state.refusals { printError("warning: [\(state.name)] \(r.reason)") }
+            for r in state.refusals { printError("warning: [\(state.name)] \(r.text(currency: state.engine.scenario.currency))") }
             let projection = state.project()
             if let day {
                 guard let pos = projection.position(on: day) else {

@@ -92,7 +92,7 @@ func run(_ commandLine: String) throws -> (String, String, Int32) {
         let (out, _, code) = try run("treso project examples/demo")
         #expect(code == 0)
         for line in out.split(separator: "\n") { #expect(line.count <= 100, "too wide: \(line)") }
-        #expect(out.contains("-65 364.07"), "the demo's squeeze shows with a minus sign")
+        #expect(out.contains("-65 828.24"), "the demo's squeeze shows with a minus sign")
     }
 
     @Test func missingFolderIsAClearErrorWithExit1() throws {

@@ -145,6 +145,39 @@ extension RandomScenario {
         return s
     }
 
+    /// `withInstruments` plus the rules of a verdict on equal terms: defaulted receivables (scenario what-if),
+    /// invoices that give their VAT, fee bases and classes, insurance bases, supplier stances, a price increase,
+    /// ECB rates per half-year and an over-limit penalty; `horizonDays` short so decisions move flows past it.
+    public static func withVerdictRules(seed: UInt64, horizonDays: Int = 120) -> Scenario {
+        var s = withInstruments(seed: seed)
+        var rng = SeededRandom(seed: seed ^ 0x7E5D1C7)
+        func pct(_ lo: Int, _ hi: Int) -> Rate { Rate(percentHundredths: Int64(Int.random(in: lo...hi, using: &rng))) }
+        s.horizonDays = horizonDays
+        for i in s.receivables.indices where Int.random(in: 0..<5, using: &rng) == 0 { s.defaulted.append(s.receivables[i].id) }
+        for i in s.receivables.indices where Bool.random(using: &rng) {
+            s.receivables[i].vatAmount = Money(cents: s.receivables[i].amount.cents / 6)
+        }
+        for i in s.payables.indices where Bool.random(using: &rng) {
+            s.payables[i].vatAmount = Money(cents: s.payables[i].amount.cents / 6)
+        }
+        s.defaultVATRate = pct(0, 2000)
+        for i in s.instruments.factoring.indices {
+            s.instruments.factoring[i].feeBaseSetting = [nil, .invoice, .advance].randomElement(using: &rng)!
+            s.instruments.factoring[i].feeClass = Bool.random(using: &rng) ? .operating : .financial
+            s.instruments.factoring[i].insuranceBase = Bool.random(using: &rng) ? .exclVAT : .inclVAT
+        }
+        var n = s.instruments.negotiation
+        n.unlistedAccept = Int.random(in: 0..<4, using: &rng) != 0
+        for p in s.payables where Int.random(in: 0..<3, using: &rng) == 0 {
+            n.suppliers[p.counterparty] = .init(accepts: Bool.random(using: &rng), maxDays: Bool.random(using: &rng) ? Int.random(in: 20...90, using: &rng) : nil)
+        }
+        if Bool.random(using: &rng) { n.priceIncreasePer30Days = pct(0, 200) }
+        if Bool.random(using: &rng) { n.ecbRates = ["2025-H2": pct(0, 400), "2026-H1": pct(0, 400), "2026-H2": pct(0, 400)] }
+        s.instruments.negotiation = n
+        s.overdraft.penaltyRate = Bool.random(using: &rng) ? pct(0, 500) : .zero
+        return s
+    }
+
     /// Random decisions for the invoices of `s` (some ineligible on purpose).
     public static func decisions(for s: Scenario, seed: UInt64) -> [(InvoiceRef, Decision)] {
         var rng = SeededRandom(seed: seed ^ 0x5151)

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import TresoApp
 import TresoCore
+import TresoIO
 
 /// Random key sequences at random sizes (1×1 included) never trap, every frame renders, and toggling
 /// the same decision twice always gives the plan back.

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import TresoApp
 import TresoCore
+import TresoIO
 
 /// One test (at least) per action and command: what it does to the state and which effects it returns.
 @Suite struct ReducerTests {

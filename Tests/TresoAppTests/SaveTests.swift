@@ -143,7 +143,7 @@ import Glibc
         // Pretend the scenario lives where nothing can be written.
         let effects = s.send(.command(.save))
         guard case .save(_, let text)? = effects.first else { Issue.record("no save"); return }
-        let follow = perform(.save(path: "/nonexistent-dir/treso.toml", text: text))
+        let follow = runEffect(.save(path: "/nonexistent-dir/treso.toml", text: text))
         guard let follow else { Issue.record("no report"); return }
         s.send(follow)
         #expect(s.isDirty)

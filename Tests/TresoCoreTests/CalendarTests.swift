@@ -10,13 +10,14 @@ import TestSupport
     }
 
     @Test func frenchHolidays2026to2030() {
-        // Ascension and Whit Monday, the two most often miscomputed.
+        // Ascension and Whit Monday, the two most often miscomputed; plus the TARGET closures Good Friday and
+        // 26 December, when euro payments do not settle (FR = French business days that are also TARGET open days).
         let expected: [(Int, [(Int, Int)])] = [
-            (2026, [(1, 1), (4, 6), (5, 1), (5, 8), (5, 14), (5, 25), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]),
-            (2027, [(1, 1), (3, 29), (5, 1), (5, 6), (5, 8), (5, 17), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]),
-            (2028, [(1, 1), (4, 17), (5, 1), (5, 8), (5, 25), (6, 5), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]),
-            (2029, [(1, 1), (4, 2), (5, 1), (5, 8), (5, 10), (5, 21), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]),
-            (2030, [(1, 1), (4, 22), (5, 1), (5, 8), (5, 30), (6, 10), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]),
+            (2026, [(1, 1), (4, 3), (4, 6), (5, 1), (5, 8), (5, 14), (5, 25), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]),
+            (2027, [(1, 1), (3, 26), (3, 29), (5, 1), (5, 6), (5, 8), (5, 17), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]),
+            (2028, [(1, 1), (4, 14), (4, 17), (5, 1), (5, 8), (5, 25), (6, 5), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]),
+            (2029, [(1, 1), (3, 30), (4, 2), (5, 1), (5, 8), (5, 10), (5, 21), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]),
+            (2030, [(1, 1), (4, 19), (4, 22), (5, 1), (5, 8), (5, 30), (6, 10), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]),
         ]
         let fr = BusinessCalendar(.fr)
         for (year, days) in expected {
@@ -35,9 +36,11 @@ import TestSupport
         // TARGET is open on French-only holidays (14 July 2027 is a Wednesday).
         #expect(t.isBusinessDay(Day.ymd(2027, 7, 14)))
         #expect(!BusinessCalendar(.fr).isBusinessDay(Day.ymd(2027, 7, 14)))
-        // Good Friday is closed in TARGET, open in France.
+        // Good Friday and 26 December are TARGET closing days: no euro cash moves then, in FR either (issue 8).
         #expect(!t.isBusinessDay(Day.ymd(2026, 4, 3)))
-        #expect(BusinessCalendar(.fr).isBusinessDay(Day.ymd(2026, 4, 3)))
+        #expect(!BusinessCalendar(.fr).isBusinessDay(Day.ymd(2026, 4, 3)))
+        #expect(!BusinessCalendar(.fr).isBusinessDay(Day.ymd(2028, 12, 26)))   // a Tuesday
+        #expect(BusinessCalendar(.fr).following(Day.ymd(2027, 3, 26)) == Day.ymd(2027, 3, 30))   // Good Friday → Tuesday
     }
 
     @Test func followingRule() {

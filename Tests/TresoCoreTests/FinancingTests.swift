@@ -77,7 +77,17 @@ import TestSupport
         let ref = InvoiceRef(.receivable, 0)
         let insured = try #require(try e.effect(of: .factor("bank"), on: ref, defaulted: true).get())
         let m = Dictionary(insured.movements.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
-        #expect(m["credit-insurance indemnity (bank)"]?.amount.cents == 4_500_000)
+        // Insurers cover the amount excl. VAT by default: 90 % × 41 666.67 (VAT derived at 20 %) = 37 500.00;
+        // the loss is 41 666.67 − 37 500.00 = 4 166.67 and the 8 333.33 of VAT comes back as bad-debt relief.
+        #expect(m["credit-insurance indemnity (bank)"]?.amount.cents == 3_750_000)
+        #expect(insured.cost.creditLosses.cents == 416_667 && insured.cost.badDebtVATRelief.cents == 833_333)
+        #expect(insured.assumptions.contains(.derivedVAT))
+        var inclVAT = c
+        inclVAT.insuranceBase = .inclVAT
+        s.instruments.factoring = [inclVAT]
+        let onTTC = try #require(try ForecastEngine(scenario: s).effect(of: .factor("bank"), on: ref, defaulted: true).get())
+        #expect(onTTC.movements.first { $0.detail == .insuranceIndemnity }?.amount.cents == 4_500_000)
+        s.instruments.factoring = [c]
         #expect(m["credit-insurance indemnity (bank)"]?.day == start + 30 + 120)
         #expect(m["advance reclaimed after default (bank)"]?.amount.cents == -4_500_000)
         #expect(m["advance reclaimed after default (bank)"]?.day == start + 60)
@@ -86,13 +96,13 @@ import TestSupport
         c.insuranceCoverage = .zero
         s.instruments.factoring = [c]
         let bare = try #require(try ForecastEngine(scenario: s).effect(of: .factor("bank"), on: ref, defaulted: true).get())
-        #expect(bare.movements.contains { $0.label == "advance reclaimed after default (bank)" && $0.amount.cents == -4_500_000 })
-        #expect(!bare.movements.contains { $0.amount.cents > 0 && $0.label.contains("indemnity") })
+        #expect(bare.movements.contains { $0.detail == .advanceReclaimed && $0.amount.cents == -4_500_000 })
+        #expect(!bare.movements.contains { $0.detail == .insuranceIndemnity })
         // Without recourse the factor bears it: the reserve still comes back.
         c.recourse = false
         s.instruments.factoring = [c]
         let noRecourse = try #require(try ForecastEngine(scenario: s).effect(of: .factor("bank"), on: ref, defaulted: true).get())
-        #expect(!noRecourse.movements.contains { $0.amount.isNegative && $0.label.contains("reclaimed") })
+        #expect(!noRecourse.movements.contains { $0.detail == .advanceReclaimed })
         // Not factored and defaulted: the collection simply disappears.
         var plan = PlanState(engine: ForecastEngine(scenario: s))
         plan.setDefaulted(true, for: ref)
@@ -119,10 +129,10 @@ import TestSupport
         var p = SplitPaymentProgram(name: "bnpl"); p.instalments = 3; p.feeRate = Rate(percent: "2.5")!
         s.instruments.splitPayment = [p]
         let eff = try #require(try ForecastEngine(scenario: s).effect(of: .splitPayment("bnpl"), on: InvoiceRef(.payable, 0)).get())
-        let inst = eff.movements.filter { $0.label.hasPrefix("instalment") }
+        let inst = eff.movements.filter { { if case .instalment = $0.detail { return true }; return false }($0) }
         #expect(inst.map(\.amount.cents) == [-500_000, -500_000, -500_001]) // remainder on the last
         #expect(inst.map(\.day) == [start + 10, start + 40, start + 70])
-        #expect(eff.movements.first { $0.label.hasPrefix("split-payment fee") }?.amount.cents == -37_500)
+        #expect(eff.movements.first { $0.detail == .splitPaymentFee }?.amount.cents == -37_500)
     }
 
     /// Worked cases 5 and 6: supplier-invoice financing pays the supplier now, we repay after the term.
@@ -147,7 +157,8 @@ import TestSupport
         let e = ForecastEngine(scenario: s)
         var plan = PlanState(engine: e)
         let r = plan.set(.factor("bank"), for: InvoiceRef(.receivable, 0))
-        #expect(r?.reason == "F-2026-104: 150\u{00A0}000,00\u{00A0}€ exceeds the 100\u{00A0}000,00\u{00A0}€ maximum of contract \"bank\"")
+        #expect(r?.why == .aboveMaximum(amount: Money(cents: 15_000_000), maximum: Money(cents: 10_000_000), instrument: "contract", name: "bank"))
+        #expect(r?.reason == "F-2026-104: 150 000.00 exceeds the 100 000.00 maximum of contract \"bank\"")
         #expect(plan.ledger == e.baseLedger)
     }
 
@@ -158,7 +169,9 @@ import TestSupport
         let e = ForecastEngine(scenario: s)
         let eff = try #require(try e.effect(of: .negotiate, on: InvoiceRef(.payable, 0)).get())
         #expect(eff.movements.first?.day == start + 60)
-        #expect(eff.legalBreach)
+        // Capped to the legal maximum: the capped date is lawful, not a breach (issue 8).
+        #expect(!eff.legalBreach)
+        #expect(eff.note?.contains("capped") == true)
         // Late payment: 1 000 € 20 days late at ECB 2.15 % + 10 points = 12.15 % → 6.66 € + 40 €.
         let late = try #require(try e.effect(of: .payLate(20), on: InvoiceRef(.payable, 0)).get())
         #expect(late.cost.penalties.cents == 666 + 4_000)
@@ -166,7 +179,9 @@ import TestSupport
     }
 
     /// Money is conserved: with every settlement inside the horizon, a plan's final balance is the
-    /// base's minus its financing cash cost minus the extra bank charges.
+    /// base's minus its financing cash cost minus the extra bank charges. Cash cost = the cost over the base
+    /// (whose own penalties and losses every plan shares) + recoverable VAT − discounts given up (not cash)
+    /// + bad-debt VAT relief (recovered through a later VAT return, not inside the projection).
     @Test(arguments: 0..<20)
     func moneyIsConserved(batch: Int) {
         for k in 0..<25 {
@@ -177,12 +192,44 @@ import TestSupport
             var plan = PlanState(engine: e)
             for (ref, d) in RandomScenario.decisions(for: s, seed: seed) { plan.set(d, for: ref) }
             let p = plan.project()
-            let cost = plan.financingCost
-            let cashCost = cost.total + cost.recoverableVAT
+            let cost = plan.financingCost - e.baseCost
+            let cashCost = cost.total + cost.recoverableVAT - cost.lostDiscounts + cost.badDebtVATRelief
             #expect(p.summary.finalBalance == base.summary.finalBalance - cashCost - (p.summary.bankCharges - base.summary.bankCharges),
                     "seed \(seed)")
             // And a plan never makes cash appear from nowhere: each day still adds up.
             for d in p.days { #expect(d.closing == d.opening + d.receipts - d.disbursements + d.financing - d.charges) }
+        }
+    }
+
+    /// Equal terms: over the comparison window, the difference of two plans' closing positions is minus the
+    /// difference of their total costs, once the cash items that are not costs are set aside — recoverable VAT
+    /// paid (cash out, not a cost), bad-debt VAT relief (a cost avoided, recovered after the window) and discounts
+    /// given up (a cost, not cash). Holds however far past the horizon the decisions move flows (short horizon).
+    @Test(arguments: 0..<10)
+    func closingPositionsDifferByTheCosts(batch: Int) {
+        for k in 0..<20 {
+            let seed = UInt64(150_000 + batch * 100 + k)
+            let s = RandomScenario.withVerdictRules(seed: seed, horizonDays: 30 + Int(seed % 150))
+            let e = ForecastEngine(scenario: s)
+            var plan = PlanState(engine: e, name: "random")
+            // Only decisions whose flows settle within the window limit (end + 400 days): beyond it a comparison
+            // says that some flows escape (tested below), and the identity cannot hold.
+            for (ref, d) in RandomScenario.decisions(for: s, seed: seed) {
+                guard case .success(let eff?) = e.effect(of: d, on: ref), e.settlement(ref).day <= e.windowLimit,
+                      eff.movements.allSatisfy({ $0.day <= e.windowLimit }) else { continue }
+                plan.set(d, for: ref)
+            }
+            #expect(plan.flowsBeyondWindowLimit == 0)
+            let cmp = PlanComparison(states: [PlanState(engine: e), plan])
+            let (a, b) = (cmp.results[1], cmp.results[0])
+            func nonCost(_ r: PlanResult) -> Money { r.financing.recoverableVAT + r.financing.badDebtVATRelief - r.financing.lostDiscounts }
+            #expect(a.closingPosition - b.closingPosition == -(a.totalCost - b.totalCost) - (nonCost(a) - nonCost(b)), "seed \(seed)")
+            #expect(cmp.windowEnd >= s.end && cmp.windowEnd <= e.windowLimit)
+            #expect(a.window.days.count == b.window.days.count)
+            // ★ never goes to a plan over the limit or breaking the law.
+            if let i = cmp.bestIndex {
+                #expect(cmp.results[i].summary.daysOverLimit == 0 && cmp.results[i].legalBreaches == 0, "seed \(seed)")
+            }
         }
     }
 
@@ -205,7 +252,7 @@ import TestSupport
             #expect(reversed.ledger == plan.ledger, "seed \(seed)")
             for (ref, _) in decisions { plan.set(.none, for: ref) }
             #expect(plan.ledger == e.baseLedger, "seed \(seed)")
-            #expect(plan.effectsCost == FinancingCost())
+            #expect(plan.effectsCost == e.baseCost)
             #expect(plan.project().days == e.project().days)
         }
     }
@@ -259,8 +306,10 @@ import TestSupport
         var p = ReverseFactoringProgram(name: "scf"); p.extensionDays = 60; p.annualRate = Rate(percent: "3.6")!
         s.instruments.reverseFactoring = [p]
         let eff = try #require(try ForecastEngine(scenario: s).effect(of: .reverseFactor("scf"), on: InvoiceRef(.payable, 0)).get())
-        #expect(eff.movements.map(\.day) == [start + 60, start + 60])
+        #expect(eff.movements.map(\.day) == [start + 60, start + 60, start, start])
         #expect(eff.cost.financial.cents == 600)
+        // The factor pays the supplier at the start, 10 days after the due date: the late penalties stay owed.
+        #expect(eff.cost.lateInterest.cents == 333 && eff.cost.lateIndemnities.cents == 4_000)
     }
 
     @Test func aDefaultedReceivableStaysDefaultedWhenItsDecisionIsRefused() {

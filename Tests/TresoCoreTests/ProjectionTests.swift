@@ -88,7 +88,7 @@ import TestSupport
             let cal = BusinessCalendar(s.calendar)
             #expect(p.days.count == s.horizonDays, "seed \(seed)")
             var expectedOpening = s.openingBalance
-            var receipts = Money.zero, disbursed = Money.zero, charges = Money.zero
+            var receipts = Money.zero, disbursed = Money.zero, charges = Money.zero, financing = Money.zero
             for (i, d) in p.days.enumerated() {
                 #expect(d.day == s.start + i)
                 #expect(d.opening == expectedOpening, "seed \(seed) day \(d.day): opening is the previous closing")
@@ -99,11 +99,13 @@ import TestSupport
                 let moves = e.baseMovements(on: d.day)
                 #expect(moves.filter { $0.category == .receipt }.reduce(Money.zero) { $0 + $1.amount } == d.receipts, "seed \(seed) \(d.day)")
                 #expect(moves.filter { $0.category == .disbursement }.reduce(Money.zero) { $0 - $1.amount } == d.disbursements, "seed \(seed) \(d.day)")
+                // Late penalties of payables paid after their due date, in every plan.
+                #expect(moves.filter { $0.category == .financing }.reduce(Money.zero) { $0 + $1.amount } == d.financing, "seed \(seed) \(d.day)")
                 #expect(ForecastEngine.chargeMovements(on: d.day, in: p).reduce(Money.zero) { $0 - $1.amount } == d.charges)
                 expectedOpening = d.closing
-                receipts += d.receipts; disbursed += d.disbursements; charges += d.charges
+                receipts += d.receipts; disbursed += d.disbursements; charges += d.charges; financing += d.financing
             }
-            #expect(p.summary.finalBalance == s.openingBalance + receipts - disbursed - charges)
+            #expect(p.summary.finalBalance == s.openingBalance + receipts - disbursed + financing - charges)
             // No open invoice is dropped: each one settling inside the horizon is counted once.
             var expectedIn = Money.zero
             for (i, inv) in s.receivables.enumerated() where inv.status == .open {

@@ -29,27 +29,39 @@ import TresoCore
         let s = try load("2-factoring-advance")
         let st = PlanState(engine: ForecastEngine(scenario: s), plan: s.plans[0])
         let moves = st.movements(on: Day.ymd(2026, 12, 3), projection: st.project())
-        #expect(moves.first { $0.label.hasPrefix("factoring advance") }?.amount.cents == 1_800_000)
+        #expect(moves.first { $0.detail == .factoringAdvance }?.amount.cents == 1_800_000)
     }
 
     @Test func case3Plus27000AtOnceAnd2000OfFees() throws {
         let s = try load("3-whole-ledger")
         let st = PlanState(engine: ForecastEngine(scenario: s), plan: s.plans[0])
-        let advances = st.effects.values.flatMap(\.movements).filter { $0.label.hasPrefix("factoring advance") }
+        let advances = st.effects.values.flatMap(\.movements).filter { $0.detail == .factoringAdvance }
         #expect(advances.reduce(Money.zero) { $0 + $1.amount }.cents == 2_700_000)
         #expect(Set(advances.map(\.day)) == [Day.ymd(2026, 12, 1)])
         #expect(try result(s, "assign everything").operatingCost.cents == 200_000)
     }
 
-    @Test func case4InsurancePays45000() throws {
+    /// Case 4 under issue 8: the default is the scenario's what-if, in every plan; the loss excl. VAT is a cost;
+    /// the insurer pays 90 % of the amount excl. VAT; interest on the advance runs until the factor reclaims it.
+    @Test func case4TheDefaultCostsEveryPlanItsLoss() throws {
         let s = try load("4-customer-default")
+        #expect(s.defaulted == ["F-2026-050"])
         let st = PlanState(engine: ForecastEngine(scenario: s), plan: s.plans[0])
         let all = st.effects.values.flatMap(\.movements)
-        #expect(all.first { $0.label.hasPrefix("credit-insurance indemnity") }?.amount.cents == 4_500_000)
-        #expect(all.first { $0.label.hasPrefix("advance reclaimed") }?.amount.cents == -4_500_000)
+        #expect(all.first { $0.detail == .insuranceIndemnity }?.amount.cents == 3_750_000)
+        #expect(all.first { $0.detail == .advanceReclaimed }?.amount.cents == -4_500_000)
+        // 45 000 × 4 % × 30 / 360 = 150.00 from the expected collection (30 Jan) to the reclaim (1 Mar).
+        #expect(all.first { $0.detail == .factoringInterestUntilReclaim(days: 30) }?.amount.cents == -15_000)
         let bare = PlanState(engine: ForecastEngine(scenario: s), plan: s.plans[1]).effects.values.flatMap(\.movements)
-        #expect(bare.contains { $0.label.hasPrefix("advance reclaimed") && $0.amount.cents == -4_500_000 })
-        #expect(!bare.contains { $0.label.contains("indemnity") })
+        #expect(bare.contains { $0.detail == .advanceReclaimed && $0.amount.cents == -4_500_000 })
+        #expect(!bare.contains { $0.detail == .insuranceIndemnity })
+        let only = try result(s, "overdraft only"), insured = try result(s, "insured")
+        let uninsured = try result(s, "uninsured")
+        #expect(only.creditLosses.cents == 4_166_667)       // 50 000 / 1.2, VAT derived at 20 %
+        #expect(uninsured.creditLosses.cents == 4_166_667)
+        #expect(insured.creditLosses.cents == 416_667)       // 41 666.67 − 37 500.00
+        #expect(insured.totalCost < uninsured.totalCost && uninsured.totalCost > only.totalCost)
+        #expect(only.assumptions.contains { $0.contains("VAT at 20 %") })
     }
 
     @Test func case5SuppliersPaidByThePartnerRepaidAfter45Days() throws {
@@ -70,7 +82,7 @@ import TresoCore
     @Test func case7ThreeInstalmentsOf5000() throws {
         let s = try load("7-split-payment")
         let st = PlanState(engine: ForecastEngine(scenario: s), plan: s.plans[0])
-        let inst = st.effects.values.flatMap(\.movements).filter { $0.label.hasPrefix("instalment") }
+        let inst = st.effects.values.flatMap(\.movements).filter { if case .instalment = $0.detail { return true }; return false }
         #expect(inst.map(\.amount.cents).sorted() == [-500_000, -500_000, -500_000])
     }
 }

@@ -43,27 +43,6 @@ struct PlanSnapshot: Sendable, Equatable {
     var builtin: Bool
 }
 
-/// One reversible change to the document.
-enum Change: Sendable, Equatable {
-    case decision(plan: Int, ref: InvoiceRef, from: Decision, to: Decision)
-    case defaulted(plan: Int, ref: InvoiceRef, from: Bool, to: Bool)
-    case terms(from: ScenarioTerms, to: ScenarioTerms)
-    case insertPlan(at: Int, PlanSnapshot)
-    case removePlan(at: Int, PlanSnapshot)
-    case rename(plan: Int, from: String, to: String)
-
-    var inverse: Change {
-        switch self {
-        case let .decision(p, ref, from, to): return .decision(plan: p, ref: ref, from: to, to: from)
-        case let .defaulted(p, ref, from, to): return .defaulted(plan: p, ref: ref, from: to, to: from)
-        case let .terms(from, to): return .terms(from: to, to: from)
-        case let .insertPlan(at, snap): return .removePlan(at: at, snap)
-        case let .removePlan(at, snap): return .insertPlan(at: at, snap)
-        case let .rename(p, from, to): return .rename(plan: p, from: to, to: from)
-        }
-    }
-}
-
 /// The scenario being edited: the engine, every plan's live state and their comparison.
 /// Every change goes through `apply`, which keeps the comparison current and bumps `revision`.
 public struct Workspace: Sendable {
@@ -80,12 +59,13 @@ public struct Workspace: Sendable {
     public init(scenario: Scenario) {
         let engine = ForecastEngine(scenario: scenario)
         self.engine = engine
-        var entries = PlanComparison.referencePlans().map { PlanEntry(state: PlanState(engine: engine, plan: $0), rules: $0.rules, builtin: true) }
+        var entries: [PlanEntry] = []
         var refusals: [Refusal] = []
-        for p in scenario.plans where !entries.contains(where: { $0.name == p.name }) {
+        for p in PlanComparison.plansToCompare(scenario.plans) {
             let st = PlanState(engine: engine, plan: p)
-            refusals += st.refusals
-            entries.append(PlanEntry(state: st, rules: p.rules, builtin: false))
+            let builtin = PlanComparison.isBuiltin(p.name)
+            if !builtin { refusals += st.refusals }
+            entries.append(PlanEntry(state: st, rules: p.rules, builtin: builtin))
         }
         self.entries = entries
         self.loadRefusals = refusals
@@ -128,8 +108,10 @@ public struct Workspace: Sendable {
             guard entries.indices.contains(p) else { return nil }
             refusal = entries[p].state.set(to, for: ref)
         case let .defaulted(p, ref, _, to):
+            // A default is a what-if of the scenario: it applies to every plan, so that plans stay comparable.
             guard entries.indices.contains(p) else { return nil }
             refusal = entries[p].state.setDefaulted(to, for: ref)
+            if refusal == nil { for i in entries.indices where i != p { entries[i].state.setDefaulted(to, for: ref) } }
         case let .terms(_, to):
             engine = engine.withTerms(to)
             for i in entries.indices { entries[i].state = entries[i].state.rebased(on: engine) }

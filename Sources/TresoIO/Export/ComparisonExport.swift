@@ -1,7 +1,12 @@
+import TerminalKit
 import TresoCore
 
-/// Writes a plan comparison: plans side by side for people, one row per plan for programs.
+/// Writes a plan comparison: plans side by side for people (wrapped to fit 100 columns), one row per plan
+/// for programs. Every figure is measured over the comparison window (docs/calculations.md §11).
 public enum ComparisonExport {
+    /// The widest a table line gets: plans that do not fit go to a further block with the same row labels.
+    public static let maxWidth = 100
+
     public static func render(_ c: PlanComparison, format: OutputFormat, title: String, currency: String) -> String {
         switch format {
         case .table: return table(c, title: title, currency: currency)
@@ -10,46 +15,105 @@ public enum ComparisonExport {
         }
     }
 
+    /// "compared through 2027-07-28 (60 days past the horizon so every moved flow settles)".
+    public static func windowSentence(_ c: PlanComparison) -> String {
+        let n = c.daysPastHorizon
+        if n == 0 { return "compared through \(c.windowEnd.iso), the horizon's end (no decision moves a flow past it)" }
+        return "compared through \(c.windowEnd.iso) (\(n) day\(n == 1 ? "" : "s") past the horizon so every moved flow settles)"
+    }
+
+    static func rows(_ c: PlanComparison) -> [(label: String, values: [String])?] {
+        let separator: (label: String, values: [String])? = ("", [])
+        func row(_ label: String, _ f: (PlanResult) -> String) -> (label: String, values: [String])? { (label, c.results.map(f)) }
+        /// A breakdown line only when some plan has something in it.
+        func part(_ label: String, _ f: (PlanResult) -> Money) -> (label: String, values: [String])? {
+            c.results.contains { f($0) != .zero } ? (label, c.results.map { f($0).formatted() }) : nil
+        }
+        func mark(_ n: Int) -> String { n == 0 ? "0" : "▲ " + String(n) }
+        return [
+            row("Total cost (excl. VAT)") { $0.totalCost.formatted() },
+            row("  operating (reduces EBE)") { $0.operatingCost.formatted() },
+            part("    of which price increases") { $0.financing.priceIncrease },
+            row("  financial") { $0.financialCost.formatted() },
+            row("    of which bank charges") { $0.bankCharges.formatted() },
+            part("      of which over-limit penalty") { $0.summary.overdraftPenalty },
+            part("    of which late interest") { $0.financing.lateInterest },
+            part("    of which late indemnities") { $0.financing.lateIndemnities },
+            part("    of which discounts given up") { $0.financing.lostDiscounts },
+            row("  credit losses (excl. VAT)") { $0.creditLosses.formatted() },
+            row("Recoverable VAT paid") { $0.financing.recoverableVAT.formatted() },
+            part("Bad-debt VAT relief (not a cost)") { $0.financing.badDebtVATRelief },
+            row("Effective annual rate") { $0.effectiveAnnualRatePercent(decimals: 2).map { $0 + " %" } ?? "—" },
+            separator,
+            row("Closing position at \(c.windowEnd.iso)") { $0.closingPosition.formatted() },
+            row("Lowest balance") { $0.summary.lowestBalance.formatted() },
+            row("  on") { $0.summary.lowestBalanceDate.iso },
+            row("Peak overdraft") { $0.summary.peakOverdraft.formatted() },
+            row("Days overdrawn") { String($0.summary.daysOverdrawn) },
+            row("Days below the buffer") { String($0.summary.daysBelowBuffer) },
+            row("Days over the limit") { mark($0.summary.daysOverLimit) },
+            row("Legal breaches") { mark($0.legalBreaches) },
+            separator,
+            row("Decisions applied") { String($0.decisionsApplied) },
+            row("Decisions refused") { String($0.refusals.count) },
+        ].compactMap { $0 }.map { $0.label.isEmpty ? nil : $0 }
+    }
+
     public static func table(_ c: PlanComparison, title: String, currency: String) -> String {
         let names = c.results.enumerated().map { i, r in (c.bestIndex == i ? "★ " : "") + r.name }
-        var t = TextTable(headers: [""] + names, alignments: [.left] + Array(repeating: .right, count: names.count))
-        func row(_ label: String, _ f: (PlanResult) -> String) { t.add([label] + c.results.map(f)) }
-        row("Total cost (excl. VAT)") { $0.totalCost.formatted() }
-        row("  operating (reduces EBE)") { $0.operatingCost.formatted() }
-        row("  financial") { $0.financialCost.formatted() }
-        row("    of which bank charges") { $0.bankCharges.formatted() }
-        row("    of which penalties") { $0.financing.penalties.formatted() }
-        row("Recoverable VAT paid") { $0.financing.recoverableVAT.formatted() }
-        row("Effective annual rate") { $0.effectiveAnnualRatePercent(decimals: 2).map { $0 + " %" } ?? "—" }
-        t.addSeparator()
-        row("Lowest balance") { $0.projection.summary.lowestBalance.formatted() }
-        row("  on") { $0.projection.summary.lowestBalanceDate.iso }
-        row("Peak overdraft") { $0.projection.summary.peakOverdraft.formatted() }
-        row("Days overdrawn") { String($0.projection.summary.daysOverdrawn) }
-        row("Days below the buffer") { String($0.projection.summary.daysBelowBuffer) }
-        row("Days over the limit") { r in r.projection.summary.daysOverLimit == 0 ? "0" : "▲ " + String(r.projection.summary.daysOverLimit) }
-        row("Legal breaches") { r in r.legalBreaches == 0 ? "0" : "▲ " + String(r.legalBreaches) }
-        t.addSeparator()
-        row("Decisions applied") { String($0.decisionsApplied) }
-        row("Decisions refused") { String($0.refusals.count) }
-        var out = title + " — " + currency + "\n\n" + t.render() + "\n"
-        if let b = c.bestIndex {
-            out += "★ \(c.results[b].name): the cheapest plan that never exceeds the overdraft limit.\n"
-        } else {
-            out += "No plan stays within the overdraft limit: every plan needs more financing.\n"
+        let body = rows(c)
+        let labelWidth = body.compactMap { $0.map { displayWidth($0.label) } }.max() ?? 0
+        var widths = names.map { displayWidth($0) }
+        for r in body.compactMap({ $0 }) { for (i, v) in r.values.enumerated() { widths[i] = max(widths[i], displayWidth(v)) } }
+        // Plans in blocks that fit the width, each block repeating the row labels.
+        var blocks: [[Int]] = []
+        var current: [Int] = [], used = labelWidth
+        for i in names.indices {
+            if !current.isEmpty && used + 2 + widths[i] > maxWidth { blocks.append(current); current = []; used = labelWidth }
+            current.append(i); used += 2 + widths[i]
         }
-        out += "Total cost = financing charges + bank charges + penalties; effective rate = cost × 365 / Σ(amount financed × days). See docs/calculations.md.\n"
+        if !current.isEmpty { blocks.append(current) }
+        var out = title + " — " + currency + "\n" + windowSentence(c) + "\n"
+        for block in blocks {
+            var t = TextTable(headers: [""] + block.map { names[$0] }, alignments: [.left] + Array(repeating: .right, count: block.count))
+            for r in body {
+                guard let r else { t.addSeparator(); continue }
+                t.add([r.label] + block.map { r.values[$0] })
+            }
+            out += "\n" + t.render()
+        }
+        out += "\n"
+        for (i, r) in c.results.enumerated() {
+            out += (c.bestIndex == i ? "" : "  ") + r.name + ": " + r.verdict.text + "\n"
+            for a in r.assumptions { out += "    " + a + "\n" }
+            for w in r.warnings { out += "    warning: " + w + "\n" }
+        }
+        for a in c.assumptions { out += "All plans: " + a + "\n" }
+        if c.bestIndex == nil {
+            out += "No plan stays within the overdraft limit and the law: every plan needs more financing or breaks a rule.\n"
+        }
+        out += "★ = the cheapest plan with no day over the overdraft limit and no legal breach in the window. Total cost = financing\n"
+            + "charges + bank charges + penalties + credit losses + price increases + discounts given up (excl. recoverable VAT);\n"
+            + "effective rate = cost × 365 / Σ(amount financed × days). See docs/calculations.md.\n"
         let refusals = c.results.flatMap { r in r.refusals.map { (r.name, $0) } }
         if !refusals.isEmpty {
             out += "\nRefused decisions:\n"
-            for (plan, r) in refusals.prefix(30) { out += "  [\(plan)] \(r.reason)\n" }
+            for (plan, r) in refusals.prefix(30) { out += "  [\(plan)] \(r.text(currency: currency))\n" }
             if refusals.count > 30 { out += "  … and \(refusals.count - 30) more\n" }
         }
         return out
     }
 
-    static func fields(_ r: PlanResult, best: Bool) -> [(String, JSON)] {
-        let s = r.projection.summary
+    static func verdictCode(_ v: Verdict) -> String {
+        switch v {
+        case .best: return "best"
+        case .admissible: return "admissible"
+        case .excluded: return "excluded"
+        }
+    }
+
+    static func fields(_ r: PlanResult, best: Bool, window: Day) -> [(String, JSON)] {
+        let s = r.summary
         return [("name", .string(r.name)), ("total_cost", .money(r.totalCost)), ("operating_cost", .money(r.operatingCost)),
                 ("financial_cost", .money(r.financialCost)), ("bank_charges", .money(r.bankCharges)),
                 ("penalties", .money(r.financing.penalties)), ("recoverable_vat", .money(r.financing.recoverableVAT)),
@@ -58,23 +122,34 @@ public enum ComparisonExport {
                 ("peak_overdraft", .money(s.peakOverdraft)), ("days_overdrawn", .int(s.daysOverdrawn)),
                 ("days_below_buffer", .int(s.daysBelowBuffer)), ("days_over_limit", .int(s.daysOverLimit)),
                 ("legal_breaches", .int(r.legalBreaches)), ("decisions", .int(r.decisionsApplied)),
-                ("refused", .int(r.refusals.count)), ("best", .bool(best))]
+                ("refused", .int(r.refusals.count)), ("best", .bool(best)),
+                ("window_end", .day(window)), ("closing_position", .money(r.closingPosition)),
+                ("credit_losses", .money(r.creditLosses)), ("late_interest", .money(r.financing.lateInterest)),
+                ("late_indemnities", .money(r.financing.lateIndemnities)), ("overdraft_penalty", .money(s.overdraftPenalty)),
+                ("price_increase", .money(r.financing.priceIncrease)), ("lost_discounts", .money(r.financing.lostDiscounts)),
+                ("bad_debt_vat_relief", .money(r.financing.badDebtVATRelief)),
+                ("verdict", .string(verdictCode(r.verdict))), ("verdict_text", .string(r.verdict.text)),
+                ("assumptions", .array(r.assumptions.map { .string($0) })), ("warnings", .array(r.warnings.map { .string($0) }))]
     }
 
     public static func json(_ c: PlanComparison) -> String {
-        let plans: [JSON] = c.results.enumerated().map { i, r in .object(fields(r, best: c.bestIndex == i)) }
-        return JSON.object([("plans", .array(plans)), ("best", c.bestIndex.map { .string(c.results[$0].name) } ?? .null)]).render() + "\n"
+        let plans: [JSON] = c.results.enumerated().map { i, r in .object(fields(r, best: c.bestIndex == i, window: c.windowEnd)) }
+        return JSON.object([("plans", .array(plans)), ("best", c.bestIndex.map { .string(c.results[$0].name) } ?? .null),
+                            ("horizon_end", .day(c.horizonEnd)), ("window_end", .day(c.windowEnd)),
+                            ("days_past_horizon", .int(c.daysPastHorizon)),
+                            ("assumptions", .array(c.assumptions.map { .string($0) }))]).render() + "\n"
     }
 
     public static func csv(_ c: PlanComparison) -> String {
         guard let first = c.results.first else { return "" }
-        var out = csvLine(fields(first, best: false).map(\.0))
+        var out = csvLine(fields(first, best: false, window: c.windowEnd).map(\.0))
         for (i, r) in c.results.enumerated() {
-            out += csvLine(fields(r, best: c.bestIndex == i).map { _, v in
+            out += csvLine(fields(r, best: c.bestIndex == i, window: c.windowEnd).map { _, v in
                 switch v {
                 case .string(let s): return s
                 case .int(let n): return String(n)
                 case .bool(let b): return b ? "true" : "false"
+                case .array(let items): return items.compactMap { if case .string(let s) = $0 { return s }; return nil }.joined(separator: "; ")
                 default: return ""
                 }
             })

@@ -9,6 +9,8 @@ struct FinancingSection {
     var plans: [Plan] = []
     /// (plan index, rule index) → position of an `invoice = "…"` rule whose kind must be resolved against the files.
     var unresolvedInvoiceRules: [(plan: Int, rule: Int, id: String, position: TOMLPosition)] = []
+    /// Ids written under a plan's legacy `defaulted` key: they join the scenario's what-if.
+    var planDefaulted: [String] = []
 
     static func read(root: FieldReader, sink: DiagnosticSink) -> FinancingSection {
         var out = FinancingSection()
@@ -25,21 +27,33 @@ struct FinancingSection {
             }
             return list
         }
-        for (name, r) in named("factoring") {
+        for (name, r) in named(ScenarioKeys.factoring) {
             r.rejectUnknown(["kind", "advance_rate", "commission_rate", "minimum_commission", "vat_rate", "annual_rate", "grace_days",
                              "funding_delay_days", "recourse", "reclaim_days", "notified", "insurance_coverage", "indemnity_delay_days",
-                             "min_invoice", "max_invoice", "excluded_customers", "annual_minimum_fee"])
+                             "min_invoice", "max_invoice", "excluded_customers", "annual_minimum_fee", "fee_base", "fee_vat_rate",
+                             "fee_class", "insurance_base"])
             var c = FactoringContract(name: name)
             if let k = r.string("kind") {
                 if let kind = FactoringContract.Kind(rawValue: k.lowercased()) { c.kind = kind } else if let n = r.node("kind") {
                     sink.error(file, n.position, "'\(r.qualified("kind"))' = \"\(k)\" is not one of global, spot")
                 }
             }
-            c.advanceRate = r.percent("advance_rate") ?? c.advanceRate
-            c.commissionRate = r.percent("commission_rate") ?? c.commissionRate
+            c.advanceRate = r.percent(ScenarioKeys.advanceRate) ?? c.advanceRate
+            c.commissionRate = r.percent(ScenarioKeys.commissionRate) ?? c.commissionRate
             c.minimumCommission = r.money("minimum_commission", allowNegative: false) ?? c.minimumCommission
-            c.vatRate = r.percent("vat_rate") ?? c.vatRate
-            c.annualRate = r.percent("annual_rate") ?? c.annualRate
+            c.vatRate = r.percent("fee_vat_rate") ?? r.percent("vat_rate") ?? c.vatRate
+            func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) -> T? where T.RawValue == String {
+                guard let v = r.string(key) else { return nil }
+                if let x = T(rawValue: v.lowercased()) { return x }
+                if let n = r.node(key) {
+                    sink.error(file, n.position, "'\(r.qualified(key))' = \"\(v)\" is not one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return nil
+            }
+            c.feeBaseSetting = choice("fee_base", FactoringContract.FeeBase.self)
+            c.feeClass = choice("fee_class", FactoringContract.FeeClass.self) ?? c.feeClass
+            c.insuranceBase = choice("insurance_base", FactoringContract.InsuranceBase.self) ?? c.insuranceBase
+            c.annualRate = r.percent(ScenarioKeys.annualRate) ?? c.annualRate
             c.graceDays = r.int("grace_days", in: 0...365) ?? c.graceDays
             c.fundingDelayDays = r.int("funding_delay_days", in: 0...30) ?? c.fundingDelayDays
             c.recourse = r.bool("recourse") ?? c.recourse
@@ -60,33 +74,34 @@ struct FinancingSection {
             }
             out.instruments.factoring.append(c)
         }
-        for (name, r) in named("reverse_factoring") {
+        for (name, r) in named(ScenarioKeys.reverseFactoring) {
             r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts"])
             var p = ReverseFactoringProgram(name: name)
             p.extensionDays = r.int("extension_days", in: 0...365) ?? p.extensionDays
-            p.annualRate = r.percent("annual_rate") ?? p.annualRate
+            p.annualRate = r.percent(ScenarioKeys.annualRate) ?? p.annualRate
             p.capturesDiscounts = r.bool("captures_discounts") ?? p.capturesDiscounts
             out.instruments.reverseFactoring.append(p)
         }
-        for (name, r) in named("supplier_financing") {
+        for (name, r) in named(ScenarioKeys.supplierFinancing) {
             r.rejectUnknown(["term_days", "monthly_rate", "max_amount"])
             var p = SupplierFinancingProgram(name: name)
             p.termDays = r.int("term_days", in: 15...120) ?? p.termDays
-            p.monthlyRate = r.percent("monthly_rate") ?? p.monthlyRate
+            p.monthlyRate = r.percent(ScenarioKeys.monthlyRate) ?? p.monthlyRate
             p.maximumAmount = r.money("max_amount", allowNegative: false)
             out.instruments.supplierFinancing.append(p)
         }
-        for (name, r) in named("split_payment") {
+        for (name, r) in named(ScenarioKeys.splitPayment) {
             r.rejectUnknown(["instalments", "fee_rate", "max_amount"])
             var p = SplitPaymentProgram(name: name)
             p.instalments = r.int("instalments", in: 2...12) ?? p.instalments
-            p.feeRate = r.percent("fee_rate") ?? p.feeRate
+            p.feeRate = r.percent(ScenarioKeys.feeRate) ?? p.feeRate
             p.maximumAmount = r.money("max_amount", allowNegative: false)
             out.instruments.splitPayment.append(p)
         }
         if let t = root.table("negotiation") {
             let r = root.sub(t, "negotiation")
-            r.rejectUnknown(["target_days", "cap_days", "cap_method", "ecb_rate", "late_penalty_points", "fixed_indemnity"])
+            r.rejectUnknown(["target_days", "cap_days", "cap_method", "ecb_rate", "ecb_rates", "late_penalty_points", "fixed_indemnity",
+                             "unlisted", "suppliers", "price_increase_per_30_days"])
             var n = NegotiationTerms()
             n.targetDays = r.int("target_days", in: 0...365) ?? n.targetDays
             n.capDays = r.int("cap_days", in: 0...365) ?? n.capDays
@@ -98,10 +113,40 @@ struct FinancingSection {
             n.ecbRate = r.percent("ecb_rate", in: -5...100) ?? n.ecbRate
             n.latePenaltyPoints = r.percent("late_penalty_points") ?? n.latePenaltyPoints
             n.fixedIndemnity = r.money("fixed_indemnity", allowNegative: false) ?? n.fixedIndemnity
+            if let et = r.table("ecb_rates") {
+                let er = r.sub(et, "negotiation.ecb_rates")
+                for (key, node) in et.entries {
+                    let valid = key.count == 7 && Int(key.prefix(4)) != nil && (key.hasSuffix("-H1") || key.hasSuffix("-H2"))
+                    guard valid else {
+                        sink.error(file, node.keyPosition, "'negotiation.ecb_rates' keys are half-years such as \"2026-H2\", found \"\(key)\"")
+                        continue
+                    }
+                    if let rate = er.percent(key, in: -5...100) { n.ecbRates[key] = rate }
+                }
+            }
+            if let u = r.string("unlisted") {
+                switch u.lowercased() {
+                case "accept": n.unlistedAccept = true
+                case "refuse": n.unlistedAccept = false
+                default: if let node = r.node("unlisted") { sink.error(file, node.position, "'negotiation.unlisted' = \"\(u)\" is not one of accept, refuse") }
+                }
+            }
+            n.priceIncreasePer30Days = r.percent("price_increase_per_30_days")
+            if let st = r.table("suppliers") {
+                for (supplier, node) in st.entries {
+                    guard let sub = node.tableValue else {
+                        sink.error(file, node.position, "'negotiation.suppliers.\"\(supplier)\"' must be a table: accepts = true|false, max_days = N")
+                        continue
+                    }
+                    let sr = FieldReader(table: sub, file: file, context: "negotiation.suppliers.\"\(supplier)\"", sink: sink)
+                    sr.rejectUnknown(["accepts", "max_days"])
+                    n.suppliers[supplier] = NegotiationTerms.SupplierStance(accepts: sr.bool("accepts") ?? true, maxDays: sr.int("max_days", in: 0...365))
+                }
+            }
             out.instruments.negotiation = n
         }
         var seenNames: Set<String> = []
-        for (pi, (t, node)) in root.arrayOfTables("plans").enumerated() {
+        for (pi, (t, node)) in root.arrayOfTables(ScenarioKeys.plans).enumerated() {
             let r = root.sub(t, "plans[\(pi + 1)]")
             r.rejectUnknown(["name", "decisions", "defaulted"])
             guard let name = r.string("name") else {
@@ -114,7 +159,13 @@ struct FinancingSection {
             seenNames.insert(name)
             var plan = Plan(name: name)
             if let n = r.node("defaulted") {
-                if let a = n.arrayValue { plan.defaulted = a.compactMap { $0.stringValue } } else {
+                // A default is an event of the scenario, not a choice of one plan: it applies to every plan.
+                if let a = n.arrayValue {
+                    let ids = a.compactMap { $0.stringValue }
+                    out.planDefaulted += ids
+                    sink.warning(file, n.position, "plan \"\(name)\": 'defaulted' applies to every plan (a default is a what-if of the scenario): "
+                                 + "write it as [what_if] defaulted = [...]")
+                } else {
                     sink.error(file, n.position, "'\(r.qualified("defaulted"))' must be an array of receivable ids")
                 }
             }
@@ -191,9 +242,10 @@ struct FinancingSection {
     /// and reports ids found in neither file (a warning: the invoice may have been paid since).
     func apply(to scenario: inout Scenario, file: String, sink: DiagnosticSink) {
         scenario.instruments = instruments
+        for id in planDefaulted where !scenario.defaulted.contains(id) { scenario.defaulted.append(id) }
         var plans = plans
         // Id sets only when a plan names invoices: at 1 M invoices building them costs a fifth of the load.
-        let namesInvoices = plans.contains { p in !p.defaulted.isEmpty || p.rules.contains { if case .invoice = $0.selector { return true }; return false } }
+        let namesInvoices = !scenario.defaulted.isEmpty || plans.contains { p in p.rules.contains { if case .invoice = $0.selector { return true }; return false } }
         guard namesInvoices else { scenario.plans = plans; return }
         let rIds = Set(scenario.receivables.map(\.id)), pIds = Set(scenario.payables.map(\.id))
         for u in unresolvedInvoiceRules {
@@ -206,9 +258,9 @@ struct FinancingSection {
                                  "plan \"\(plan.name)\": no open \(rule.kind.rawValue) \"\(id)\" (paid, disputed or not in the file): decision ignored")
                 }
             }
-            for id in plan.defaulted where !rIds.contains(id) {
-                sink.warning(file, TOMLPosition(line: 0, column: 0), "plan \"\(plan.name)\": defaulted \"\(id)\" is not an open receivable")
-            }
+        }
+        for id in scenario.defaulted where !rIds.contains(id) {
+            sink.warning(file, TOMLPosition(line: 0, column: 0), "what_if: defaulted \"\(id)\" is not an open receivable")
         }
         scenario.plans = plans
     }

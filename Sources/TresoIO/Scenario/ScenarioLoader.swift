@@ -10,6 +10,8 @@ public struct LoadedScenario: Sendable {
     /// Path of the scenario's TOML file, and its text (kept for comment-preserving saves).
     public var tomlPath: String
     public var tomlText: String
+    /// What treso.toml held when it was read: a save checks that nobody changed it since.
+    public var tomlFingerprint: FileFingerprint?
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -20,7 +22,8 @@ public enum ScenarioLoader {
     public static let fileName = "treso.toml"
 
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
-                           "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring"]
+                           "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
+                           "default_vat_rate", "what_if"]
         + FinancingSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
@@ -52,6 +55,7 @@ public enum ScenarioLoader {
                 + "(the invoice files) and 'opening_balance'; see docs/scenario-format.md"))
             return result
         }
+        result.tomlFingerprint = .of(bytes, readFrom: tomlPath)
         let doc: TOMLDocument
         do { doc = try TOMLDocument.parse(text) } catch {
             result.diagnostics.append(.error(tomlPath, line: error.line, column: error.column, error.message))
@@ -68,8 +72,8 @@ public enum ScenarioLoader {
         }
         let start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
-        let opening = root.money("opening_balance") ?? .zero
-        let minCash = root.money("min_cash") ?? .zero
+        let opening = root.money(ScenarioKeys.openingBalance) ?? .zero
+        let minCash = root.money(ScenarioKeys.minCash) ?? .zero
         var calendar = CalendarKind.fr
         if let c = root.string("calendar") {
             if let k = CalendarKind(name: c) { calendar = k } else if let n = root.node("calendar") {
@@ -86,13 +90,15 @@ public enum ScenarioLoader {
             }
         }
         var overdraft = OverdraftTerms()
-        if let t = root.table("overdraft") {
+        if let t = root.table(ScenarioKeys.overdraft) {
             let r = root.sub(t, "overdraft")
-            r.rejectUnknown(["limit", "annual_rate", "highest_overdraft_rate"])
-            overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent("annual_rate", in: 0...50) ?? .zero
+            r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate, "penalty_rate", "usury_rate"])
+            overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
+            overdraft.annualRate = r.percent(ScenarioKeys.annualRate, in: 0...50) ?? .zero
             // Capped at 1 % a month (ScenarioLimits): the commission compounds monthly on a growing debit.
-            overdraft.highestOverdraftRate = r.percent("highest_overdraft_rate", in: 0...1) ?? .zero
+            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate, in: 0...1) ?? .zero
+            overdraft.penaltyRate = r.percent("penalty_rate", in: 0...50) ?? .zero
+            overdraft.usuryRate = r.percent("usury_rate")
         }
         var recurring: [RecurringFlow] = []
         var recurringPositions: [TOMLPosition] = []
@@ -130,6 +136,17 @@ public enum ScenarioLoader {
         }
 
         let financing = FinancingSection.read(root: root, sink: sink)
+        let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
+        var defaulted: [String] = []
+        if let t = root.table("what_if") {
+            let r = root.sub(t, "what_if")
+            r.rejectUnknown(["defaulted"])
+            if let n = r.node("defaulted") {
+                if let a = n.arrayValue {
+                    for el in a { if let id = el.stringValue { defaulted.append(id) } else { sink.error(tomlPath, el.position, "receivable ids must be strings") } }
+                } else { sink.error(tomlPath, n.position, "'what_if.defaulted' must be an array of receivable ids") }
+            }
+        }
 
         // Invoice files, both read and checked even when the TOML has errors: list every problem at once.
         var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
@@ -160,6 +177,8 @@ public enum ScenarioLoader {
                                 payables: invoices[.payable] ?? [], customerDelayDays: defaultDelay, customerDelays: delays,
                                 overdraft: overdraft, recurring: recurring,
                                 receivablesFile: files[.receivable] ?? "", payablesFile: files[.payable] ?? "")
+        scenario.defaultVATRate = defaultVAT
+        scenario.defaulted = defaulted
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         if let v = ScenarioLimits.firstViolation(in: scenario) {
             let origin = TOMLPosition(line: 0, column: 0)

@@ -33,7 +33,7 @@ public enum Action: Sendable, Equatable {
 }
 
 /// Work for the outside world, returned by `reduce` as a value and run by the executable
-/// (`perform(_:)` does the file work; `.quit` ends the event loop).
+/// (`runEffect(_:)` does the file work through TresoIO; `.quit` ends the event loop).
 public enum Effect: Sendable, Equatable {
     /// Write `text` to `path` atomically (a temporary file beside it, fsync, rename).
     case save(path: String, text: String)

@@ -1,0 +1,29 @@
+import TresoCore
+
+/// The selected day of the chart, with its movements (cached: computing them scans the day's invoices).
+public struct DayDetail: Sendable {
+    public var day: Day
+    public var position: DailyPosition?
+    public var movements: [Movement]
+    var key: DayKey
+}
+
+/// What a cached view was computed from: the document's revision, the active plan and the day.
+struct DayKey: Sendable, Equatable {
+    var revision: Int
+    var plan: Int
+    var day: Int
+}
+
+/// Views derived from the document and the view state, kept to avoid recomputing them on every key.
+/// They take no part in equality: two states that agree on what they derive from agree on them.
+struct ViewCache: Sendable, Equatable {
+    /// `id + " " + counterparty`, lowercased, per invoice: what the filter searches.
+    var search: [InvoiceKind: InvoiceSearchText]
+    var dayDetail: DayDetail
+    /// How many invoices of each kind the active plan decides on (shown in the table titles).
+    var decidedCount: [InvoiceKind: Int] = [:]
+    var decidedKey = DayKey(revision: -1, plan: -1, day: 0)
+
+    static func == (_: ViewCache, _: ViewCache) -> Bool { true }
+}
