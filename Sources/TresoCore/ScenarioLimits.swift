@@ -71,11 +71,14 @@ public enum ScenarioLimits {
         }
         let limit = Int128(maxTotal.cents)
         var total: Int128 = 0
-        func over(_ m: Money, _ place: Violation.Place, _ what: String, times n: Int = 1) -> Violation? {
-            if let p = amountProblem(m, what: what) { return Violation(place: place, message: p) }
+        // `what` is built only for a violation: this runs over every invoice of a million-row scenario.
+        func over(_ m: Money, _ place: Violation.Place, _ what: @autoclosure () -> String, times n: Int = 1) -> Violation? {
             total += Int128(m.cents.magnitude) * Int128(n)
+            if m.cents.magnitude > maxAmount.cents.magnitude {
+                return Violation(place: place, message: amountProblem(m, what: what()) ?? "")
+            }
             guard total > limit else { return nil }
-            return Violation(place: place, message: "\(what) brings the scenario's amounts to more than \(shown(maxTotal)), the limit per scenario "
+            return Violation(place: place, message: "\(what()) brings the scenario's amounts to more than \(shown(maxTotal)), the limit per scenario "
                              + "(open invoices, every recurring occurrence, opening balance and overdraft limit, added as magnitudes)")
         }
         if let v = over(s.openingBalance, .openingBalance, "opening balance") { return v }
@@ -96,9 +99,18 @@ public enum ScenarioLimits {
             if list.count > maxInvoicesPerFile {
                 return Violation(place: .invoice(kind, maxInvoicesPerFile), message: "\(list.count) \(kind)s: over the limit of \(maxInvoicesPerFile) per file")
             }
-            for i in list.indices where list[i].status == .open {
-                if let v = over(list[i].amount, .invoice(kind, i), "invoice \(list[i].id)") { return v }
+            // Read in place: copying each Invoice would retain and release its strings a million times.
+            let found: Violation? = list.withUnsafeBufferPointer { invoices in
+                for i in invoices.indices where invoices[i].status == .open {
+                    total += Int128(invoices[i].amount.cents.magnitude)
+                    if invoices[i].amount.cents.magnitude > maxAmount.cents.magnitude || total > limit {
+                        total -= Int128(invoices[i].amount.cents.magnitude)
+                        return over(invoices[i].amount, .invoice(kind, i), "invoice \(invoices[i].id)")
+                    }
+                }
+                return nil
             }
+            if let found { return found }
         }
         return nil
     }
