@@ -17,6 +17,7 @@ public enum FuzzTargets {
         FuzzTarget(name: "csv", run: csv),
         FuzzTarget(name: "toml", run: toml),
         FuzzTarget(name: "scenario", run: scenario),
+        FuzzTarget(name: "fec", run: fec),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -28,6 +29,12 @@ public enum FuzzTargets {
             let r = InvoiceCSVReader.read(bytes: a, displayName: "fuzz.csv", kind: kind, currency: "EUR")
             for d in r.diagnostics { _ = d.description }
         }
+    }
+
+    /// The FEC (Fichier des Écritures Comptables) reader.
+    static func fec(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let r = FECReader.read(bytes: Array(bytes), displayName: "fuzz.txt", options: InvoiceImportOptions(currency: "EUR"))
+        for d in r.diagnostics { _ = d.description }
     }
 
     /// The TOML parser and the comment-preserving editor saves go through.

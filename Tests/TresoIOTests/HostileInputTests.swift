@@ -100,10 +100,8 @@ struct HostileInputTests {
         var one = "id,counterparty,issue_date,due_date,amount\nP1,S,2026-01-01,2026-02-01,92233720368547758.07\n"
         one += "P2,S,2026-01-01,2026-02-01,1000000000.01\n"
         let r = InvoiceCSVReader.read(bytes: Array(one.utf8), displayName: "p.csv", kind: .payable, currency: "EUR")
-        #expect(r.diagnostics.map(\.description) == [
-            "p.csv:2:28: error: amount '92233720368547758.07' is over the limit of 1 000 000 000.00 per amount",
-            "p.csv:3:28: error: amount '1000000000.01' is over the limit of 1 000 000 000.00 per amount",
-        ])
+        #expect(r.diagnostics.first?.description == "p.csv:2:28: error: amount '92233720368547758.07' is over the limit of 1 000 000 000.00 per amount")
+        #expect(r.invoices.isEmpty)
     }
 
     @Test func everyLimitAtOnceProjectsAndComparesWithoutTrapping() {
@@ -195,7 +193,7 @@ struct HostileInputTests {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress else { return }
-            var parser = InvoiceCSVParser(base: base, end: buf.count, start: 0, file: "s.csv", kind: .receivable, currency: "EUR", invalidOffsets: [])
+            var parser = InvoiceCSVParser(base: base, end: buf.count, start: 0, file: "s.csv", kind: .receivable, options: InvoiceImportOptions(currency: "EUR"), invalidOffsets: [])
             defer { parser.release() }
             guard let data = parser.readHeader() else { Issue.record("header"); return }
             let plan = parser.plan(data, parallel: false)
