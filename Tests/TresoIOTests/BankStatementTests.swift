@@ -103,3 +103,38 @@ import TresoCore
         #expect(r.statements.isEmpty && r.diagnostics.count == 1 && r.diagnostics[0].severity == .error)
     }
 }
+
+@Suite struct ReconciliationTests {
+    let d = Day(year: 2026, month: 3, day: 2)!
+    func inv(_ id: String, _ who: String, _ cents: Int64) -> Invoice {
+        Invoice(id: id, counterparty: who, issueDate: d - 30, dueDate: d, amount: Money(cents: cents))
+    }
+    func tx(_ cents: Int64, _ label: String, who: String? = nil) -> BankTransaction {
+        BankTransaction(bookingDate: d, amount: Money(cents: cents), label: label, counterparty: who)
+    }
+
+    @Test func idInLabelThenAmountAndNameThenUniqueAmount() {
+        let rec = [inv("F-2026-012", "Société Générale", 100_000), inv("F-2026-0123", "Dupont", 50_000), inv("F-7", "Martin SARL", 12_345)]
+        let pay = [inv("ACH-9", "EDF", 30_000), inv("ACH-10", "Orange", 30_000)]
+        let r = Reconciliation.reconcile([
+            tx(40_000, "VIR SEPA FACT F-2026-012 ACOMPTE"),         // partial, by id
+            tx(50_000, "virement", who: "DUPONT"),                 // exact amount + name... and unique amount
+            tx(12_345, "REGLEMENT CLIENT"),                        // unique amount only
+            tx(-30_000, "PRLV SEPA ORANGE SA"),                    // two payables of 300: name decides
+            tx(-99_999, "CB RESTAURANT"),                          // nothing
+        ], receivables: rec, payables: pay)
+        #expect(r.matches.count == 4)
+        #expect(r.matches[0].invoiceID == "F-2026-012" && r.matches[0].remaining == Money(cents: 60_000))
+        #expect(r.matches[0].reason.contains("invoice id 'F-2026-012'") && r.matches[0].reason.contains("600.00 still open"))
+        #expect(r.matches[1].invoiceID == "F-2026-0123" && r.matches[1].reason.contains("counterparty 'Dupont'"))
+        #expect(r.matches[2].invoiceID == "F-7" && r.matches[2].reason.contains("the only open receivable"))
+        #expect(r.matches[3].invoiceID == "ACH-10")
+        #expect(r.unmatched.map(\.amount) == [Money(cents: -99_999)])
+    }
+
+    @Test func refusedInvoicesAreNeverMatched() {
+        let r = Reconciliation.reconcile([tx(40_000, "FACT F-2026-012")], receivables: [inv("F-2026-012", "X", 40_000)],
+                                         payables: [], refused: ["F-2026-012"])
+        #expect(r.matches.isEmpty && r.unmatched.count == 1)
+    }
+}
