@@ -109,3 +109,4 @@ import TresoCore
         #expect(notPDF.message.contains("without an embedded e-invoice"))
     }
 }
+

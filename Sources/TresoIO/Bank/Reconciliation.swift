@@ -95,7 +95,7 @@ public enum Reconciliation {
         let h = " " + hay + " ", n = " " + needle + " "
         if h.contains(n) { return true }
         // Ids written without their separators ("F2024012" for "F-2024-012").
-        let compactNeedle = needle.replacingSpaces()
+        let compactNeedle = String(needle.filter { $0 != " " })
         return compactNeedle.count >= 5 && h.split(separator: " ").contains { $0 == compactNeedle }
     }
 
@@ -109,6 +109,3 @@ public enum Reconciliation {
     }
 }
 
-extension String {
-    func replacingSpaces() -> String { String(filter { $0 != " " }) }
-}

@@ -18,6 +18,8 @@ public struct LoadedScenario: Sendable {
     public var openingBalanceSource: String?
     /// What treso.toml held when it was read: a save checks that nobody changed it since.
     public var tomlFingerprint: FileFingerprint?
+    /// E-invoices and bank statements, when the scenario names them (docs/bank-statements.md).
+    public var bank: BankSummary?
 
     public var rejectedCount: Int { rejected.values.reduce(0) { $0 + $1.count } }
 
@@ -32,7 +34,7 @@ public enum ScenarioLoader {
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
-        + FinancingSection.rootKeys + ImportSection.rootKeys
+        + FinancingSection.rootKeys + ImportSection.rootKeys + StatementsSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
     /// (the CLI passes today; the engine never reads the clock).
@@ -67,7 +69,7 @@ public enum ScenarioLoader {
         if let n = root.node("currency"), currency.count != 3 || !currency.allSatisfy({ $0.isLetter && $0.isUppercase }) {
             sink.error(tomlPath, n.position, "'currency' must be an ISO 4217 code such as EUR")
         }
-        let start = root.day("start") ?? defaultStart
+        var start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
         var opening = root.money(ScenarioKeys.openingBalance) ?? .zero
         let minCash = root.money(ScenarioKeys.minCash) ?? .zero
@@ -175,6 +177,14 @@ public enum ScenarioLoader {
                 opening = bank
                 result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
             }
+        }
+        let statementsSection = StatementsSection.read(root: root, file: tomlPath, sink: sink)
+        if !statementsSection.isEmpty {
+            let given = (opening: root.node(ScenarioKeys.openingBalance) != nil, start: root.node("start") != nil)
+            let b = loadStatements(statementsSection, folder: folder, options: imports.options, invoices: &invoices,
+                                   opening: &opening, start: &start, given: given, sink: sink)
+            result.bank = b.summary
+            if let src = b.balanceSource { result.openingBalanceSource = src }
         }
         if imports.netCreditNotes {
             for kind in InvoiceKind.allCases {
