@@ -16,6 +16,8 @@ public struct LoadedScenario: Sendable {
     public var needs = ImportNeeds()
     /// Where the opening balance came from when the scenario does not give it (a FEC's 512 accounts).
     public var openingBalanceSource: String?
+    /// The same, short enough for the planner's header (`statement releve.xml 2026-02-27`).
+    public var openingBalanceLabel: String?
     /// What treso.toml held when it was read: a save checks that nobody changed it since.
     public var tomlFingerprint: FileFingerprint?
     /// E-invoices and bank statements, when the scenario names them (docs/bank-statements.md).
@@ -184,7 +186,15 @@ public enum ScenarioLoader {
             let b = loadStatements(statementsSection, folder: folder, options: imports.options, invoices: &invoices,
                                    opening: &opening, start: &start, given: given, sink: sink)
             result.bank = b.summary
-            if let src = b.balanceSource { result.openingBalanceSource = src }
+            if let src = b.balanceSource {
+                result.openingBalanceSource = src
+                let a = b.summary.accounts
+                if a.count == 1, let one = a.first {
+                    result.openingBalanceLabel = "statement \(lastPathComponent(one.file)) \(one.closingDate.iso)"
+                } else if let last = a.map(\.closingDate).max() {
+                    result.openingBalanceLabel = "\(a.count) accounts' statements, latest \(last.iso)"
+                }
+            }
         }
         if imports.netCreditNotes {
             for kind in InvoiceKind.allCases {
