@@ -44,4 +44,21 @@ import TestSupport
         #expect(out.contains("match: payable ACH-2026-015 ← 2026-02-10 -600.00: invoice id 'ACH-2026-015' in the bank label; partly paid, 900.00 still open"))
         #expect(out.contains("unmatched: 2026-02-20 1800.00 REGLEMENT DEVIS D-88"))
     }
+
+    @Test func actualComparesTheSavedForecastWithWhatTheBankBooked() throws {
+        let dir = NSTemporaryDirectory() + "treso-actual-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try FileManager.default.copyItem(atPath: packageRoot() + "/examples/einvoices-bank", toPath: dir)
+        var toml = try String(contentsOfFile: dir + "/treso.toml", encoding: .utf8)
+        toml = toml.replacingOccurrences(of: "payment_terms_days = 30", with: "payment_terms_days = 30\nstart = 2026-02-01\nopening_balance = 12000")
+        try toml.write(toFile: dir + "/treso.toml", atomically: true, encoding: .utf8)
+        let (out, err, code) = try run("treso actual \(dir)")
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("forecast against actual, 2026-02-01 … 2026-02-20"))
+        #expect(out.contains("2026-02-10 Tue      0.00   -600.00     -600.00"))
+        #expect(out.contains("2026-02-09 … 2026-02-15      0.00   -600.00     -600.00"))
+        #expect(out.contains("ACH-2026-015  payable  600.00  2026-03-31  2026-02-10  49 d early"))
+        // Without a start of its own the scenario begins after its statements: nothing to compare, said so.
+        let (_, err2, code2) = try run("treso actual examples/einvoices-bank")
+        #expect(code2 == 1 && err2.contains("gives no 'start'"))
+    }
 }

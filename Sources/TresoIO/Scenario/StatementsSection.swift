@@ -58,6 +58,10 @@ public struct BankSummary: Sendable {
     }
     public var accounts: [Account] = []
     public var transactions = 0
+    /// Every booked line of every statement (for forecast against actual).
+    public var lines: [BankTransaction] = []
+    /// The scenario gave no `start`: it was taken from the statements (nothing before it to compare).
+    public var startFromStatements = false
     public var matches: [Reconciliation.Match] = []
     public var unmatched: [BankTransaction] = []
     /// Invoices the statements show as fully paid: out of the forecast.
@@ -207,13 +211,14 @@ extension ScenarioLoader {
             summary.accounts = accounts
             let transactions = r.statements.flatMap(\.transactions)
             summary.transactions = transactions.count
+            summary.lines = transactions
             if !accounts.isEmpty {
                 let each = accounts.map { "\($0.account) \($0.closingBalance.decimalString)\($0.currency.map { " " + $0 } ?? "") at \($0.closingDate.iso) (\($0.file))" }
                 if !given.opening {
                     opening = accounts.reduce(.zero) { $0 + $1.closingBalanceConverted }
                     source = "bank statement" + (accounts.count > 1 ? "s, accounts summed: " : ": ") + each.joined(separator: "; ")
                 }
-                if !given.start, let last = accounts.map(\.closingDate).max() { start = last + 1 }
+                if !given.start, let last = accounts.map(\.closingDate).max() { start = last + 1; summary.startFromStatements = true }
             }
             let rec = Reconciliation.reconcile(transactions, receivables: invoices[.receivable] ?? [],
                                                payables: invoices[.payable] ?? [], paymentReferences: references,
