@@ -22,7 +22,7 @@ public struct BankStatement: Sendable, Hashable {
     /// Opening + movements − closing, when both balances are given: zero when the statement adds up.
     public var discrepancy: Money? {
         guard let o = openingBalance, let c = closingBalance else { return nil }
-        return o + transactions.reduce(.zero) { $0 + $1.amount } - c
+        return DecimalText.sum([o, -c] + transactions.map(\.amount))
     }
 }
 
@@ -81,9 +81,10 @@ public enum BankStatementReader {
         }
         for s in r.statements {
             if let d = s.discrepancy, d != .zero, let o = s.openingBalance, let c = s.closingBalance {
-                let moves = s.transactions.reduce(Money.zero) { $0 + $1.amount }
-                r.diagnostics.append(.warning(file, line: s.line,
-                    "statement of account \(s.account) does not add up: opening \(o.decimalString) + movements \(moves.decimalString) = \((o + moves).decimalString), but the closing balance says \(c.decimalString) (off by \(d.magnitude.decimalString))"))
+                if let moves = DecimalText.sum(s.transactions.map(\.amount)), let end = DecimalText.sum([o, moves]) {
+                    r.diagnostics.append(.warning(file, line: s.line,
+                        "statement of account \(s.account) does not add up: opening \(o.decimalString) + movements \(moves.decimalString) = \(end.decimalString), but the closing balance says \(c.decimalString) (off by \(d.magnitude.decimalString))"))
+                }
             }
         }
         if r.statements.isEmpty && !r.diagnostics.contains(where: { $0.severity == .error }) {

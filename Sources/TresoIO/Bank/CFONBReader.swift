@@ -152,6 +152,7 @@ enum CFONBReader {
             guard v % div == 0 else { return nil }
             cents = v / div
         }
+        guard cents < DecimalText.limit else { return nil }
         return Money(cents: sign * cents)
     }
 }

@@ -53,7 +53,9 @@ public struct ForecastVsActual: Sendable {
         let engine = ForecastEngine(scenario: forecast)
         let projection = engine.project()
         var booked: [Day: Money] = [:]
-        for t in transactions where t.bookingDate >= from && t.bookingDate <= through { booked[t.bookingDate, default: .zero] += t.amount }
+        var perDay: [Day: [Money]] = [:]
+        for t in transactions where t.bookingDate >= from && t.bookingDate <= through { perDay[t.bookingDate, default: []].append(t.amount) }
+        for (d, list) in perDay { booked[d] = DecimalText.sum(list) ?? .zero }
         var day = from
         while day <= through {
             let p = projection.position(on: day)

@@ -5,7 +5,23 @@ import TresoCore
 /// (OFX/MT940 use a comma). Decimals beyond the cent must be zeros: a real fraction of a cent is an
 /// error rather than a silent rounding.
 enum DecimalText {
+    /// Largest amount a statement or e-invoice may carry: 10 000 000 000 000.00 (sums of a million of them stay exact).
+    static let limit: Int64 = 1_000_000_000_000_000
+
     static func money(_ text: some StringProtocol) -> Money? {
+        guard let m = unbounded(text), m.cents > -limit, m.cents < limit else { return nil }
+        return m
+    }
+
+    /// Sum that cannot trap: nil when it leaves the range of an amount.
+    static func sum(_ amounts: some Sequence<Money>) -> Money? {
+        var t: Int128 = 0
+        for a in amounts { t += Int128(a.cents) }
+        guard t > Int128(Int64.min), t < Int128(Int64.max) else { return nil }
+        return Money(cents: Int64(t))
+    }
+
+    private static func unbounded(_ text: some StringProtocol) -> Money? {
         var t = text.trimmingSpaces().replacingOccurrences(of: " ", with: "")
         t = t.replacingOccurrences(of: ",", with: ".")
         guard let dot = t.firstIndex(of: ".") else { return Money(decimal: t) }

@@ -215,7 +215,7 @@ extension ScenarioLoader {
             if !accounts.isEmpty {
                 let each = accounts.map { "\($0.account) \($0.closingBalance.decimalString)\($0.currency.map { " " + $0 } ?? "") at \($0.closingDate.iso) (\($0.file))" }
                 if !given.opening {
-                    opening = accounts.reduce(.zero) { $0 + $1.closingBalanceConverted }
+                    opening = DecimalText.sum(accounts.map(\.closingBalanceConverted)) ?? .zero
                     source = "bank statement" + (accounts.count > 1 ? "s, accounts summed: " : ": ") + each.joined(separator: "; ")
                 }
                 if !given.start, let last = accounts.map(\.closingDate).max() { start = last + 1; summary.startFromStatements = true }

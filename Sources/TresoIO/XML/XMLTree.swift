@@ -65,7 +65,7 @@ enum XMLTree {
     /// Depth is bounded so a hostile file cannot exhaust the stack of the readers that walk the tree.
     static func parse(_ bytes: [UInt8], displayName: String) -> Result<XElement, Diagnostic> {
         let builder = TreeBuilder()
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(data: Data(utf8Document(bytes)))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
@@ -80,6 +80,35 @@ enum XMLTree {
             return .failure(.error(displayName, line: max(line, 0), "not a readable XML document: \(why)"))
         }
         return .success(root)
+    }
+
+    /// FoundationXML traps (swift-corelibs-foundation) when libxml2 hands it a name that is not valid UTF-8, which
+    /// a file declared UTF-8 but written in Latin-1 produces: the parser only ever gets valid UTF-8. A UTF-16
+    /// file is transcoded; invalid UTF-8 is read as Windows-1252 (its encoding declaration then says UTF-8).
+    static func utf8Document(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let le = bytes[0] == 0xFF
+            return relabel(bytes.withUnsafeBufferPointer { CSVTextDecoding.transcodeUTF16($0, littleEndian: le) })
+        }
+        if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+        return relabel(bytes.withUnsafeBufferPointer { CSVTextDecoding.windows1252ToUTF8($0, from: 0) })
+    }
+
+    /// Drops the `encoding="…"` of the XML declaration, so libxml2 reads the (now UTF-8) bytes as UTF-8.
+    private static func relabel(_ b: [UInt8]) -> [UInt8] {
+        var start = 0
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        guard b.count > start + 5, Array(b[start..<(start + 5)]) == Array("<?xml".utf8),
+              let end = b[start...].firstIndex(of: UInt8(ascii: ">")) else { return b }
+        let decl = String(decoding: b[start...end], as: UTF8.self)
+        guard let r = decl.range(of: "encoding") else { return b }
+        var cut = decl[r.lowerBound...]
+        guard let q1 = cut.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { return b }
+        let quote = cut[q1]
+        cut = cut[cut.index(after: q1)...]
+        guard let q2 = cut.firstIndex(of: quote) else { return b }
+        let newDecl = String(decl[..<r.lowerBound]) + String(decl[decl.index(after: q2)...])
+        return Array(b[..<start]) + Array(newDecl.utf8) + Array(b[(end + 1)...])
     }
 
     private static func describe(_ error: Error) -> String {
