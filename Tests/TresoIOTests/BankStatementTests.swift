@@ -132,6 +132,13 @@ import TresoCore
         #expect(r.unmatched.map(\.amount) == [Money(cents: -99_999)])
     }
 
+    @Test func aLineBookedBeforeTheInvoiceWasIssuedDoesNotPayIt() {
+        var later = inv("F-2026-099", "X", 40_000)
+        later.issueDate = d + 1
+        let r = Reconciliation.reconcile([tx(40_000, "FACT F-2026-099")], receivables: [later], payables: [])
+        #expect(r.matches.isEmpty && r.unmatched.count == 1)
+    }
+
     @Test func refusedInvoicesAreNeverMatched() {
         let r = Reconciliation.reconcile([tx(40_000, "FACT F-2026-012")], receivables: [inv("F-2026-012", "X", 40_000)],
                                          payables: [], refused: ["F-2026-012"])

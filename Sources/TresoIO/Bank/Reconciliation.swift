@@ -6,6 +6,7 @@ import TresoCore
 /// 1. the invoice id (or the e-invoice's payment reference) appears in the line's label or references;
 /// 2. the exact open amount, and the counterparty's name in the line;
 /// 3. the exact open amount, when exactly one open invoice of that direction has it.
+/// Only invoices issued on or before the line's booking day are candidates.
 /// A line smaller than the invoice it names pays part of it (the rest stays open). Every match says
 /// why; invoices listed in `refused` are never matched (the user's veto); lines matching nothing are
 /// returned as unmatched.
@@ -41,9 +42,11 @@ public enum Reconciliation {
             let paid = tx.amount.magnitude
             let text = normalize(([tx.label] + tx.references + [tx.counterparty ?? ""]).joined(separator: " "))
             var list = open[kind] ?? []
+            // A line booked before an invoice was issued does not pay it.
+            let eligible = { (i: Int) in list[i].left > .zero && list[i].inv.issueDate <= tx.bookingDate }
             var pick: (index: Int, reason: String)?
             // 1. id or payment reference in the text (longest id first: "F-12" must not win over "F-123").
-            let byID = list.indices.filter { list[$0].left > .zero }
+            let byID = list.indices.filter(eligible)
                 .filter { i in
                     let id = normalize(list[i].inv.id)
                     if id.count >= 3 && containsToken(text, id) { return true }
@@ -57,7 +60,7 @@ public enum Reconciliation {
             }
             // 2. exact amount and counterparty name.
             if pick == nil {
-                let sameAmount = list.indices.filter { list[$0].left == paid }
+                let sameAmount = list.indices.filter { eligible($0) && list[$0].left == paid }
                 if let i = sameAmount.first(where: { nameMatches(list[$0].inv.counterparty, text) }) {
                     pick = (i, "exact amount \(paid.decimalString) and counterparty '\(list[i].inv.counterparty)' in the label")
                 } else if sameAmount.count == 1, let i = sameAmount.first {
