@@ -61,8 +61,9 @@ public enum RandomScenario {
     }
 }
 
-/// Compares `actual` with the snapshot file `name` beside the calling test file; records it when missing
-/// (or when TRESO_RECORD_SNAPSHOTS=1) and returns a failure description when they differ.
+/// Compares `actual` with the snapshot file `name` beside the calling test file and returns a failure
+/// description when they differ — or when the snapshot is missing: a test never passes by recording its
+/// own expectation. TRESO_RECORD_SNAPSHOTS=1 records (or re-records) it.
 public func snapshotMismatch(_ actual: String, named name: String, testFile: String = #filePath) -> String? {
     let folder = testFile.split(separator: "/").dropLast().joined(separator: "/")
     let dir = "/" + folder + "/__Snapshots__"
@@ -77,6 +78,9 @@ public func snapshotMismatch(_ actual: String, named name: String, testFile: Str
             if el != al { return "snapshot \(name) differs at line \(i + 1):\n expected: \(el)\n   actual: \(al)\n(re-record with TRESO_RECORD_SNAPSHOTS=1)" }
         }
         return "snapshot \(name) differs"
+    }
+    guard record else {
+        return "snapshot \(name) is missing (\(path)): record it with TRESO_RECORD_SNAPSHOTS=1 and check it in"
     }
     mkdir(dir, 0o755)
     writeText(path, actual)
