@@ -79,7 +79,7 @@ public struct FinancingEffect: Sendable, Hashable {
     }
 
     /// The latest day this effect touches: its movements and, when it replaces it, the invoice's ordinary settlement.
-    func latestDay(settlement: Day) -> Day {
+    public func latestDay(settlement: Day) -> Day {
         var d = replacesSettlement ? settlement : Day(raw: Int32.min)
         for m in movements where m.day > d { d = m.day }
         return d
