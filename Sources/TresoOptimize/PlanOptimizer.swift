@@ -532,7 +532,7 @@ struct ModelBuilder {
                         }
                     }
                     add(e, 1)
-                    let baseEffect = engine.baseEffects[ref]
+                    let baseEffect = engine.baseEffect(ref)
                     if let b = baseEffect { add(b, -1) }
                     let deltas = byDay.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (day: $0.key, cents: $0.value) }
                     let cost = e.cost.total.cents - (baseEffect?.cost.total.cents ?? 0)

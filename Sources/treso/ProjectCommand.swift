@@ -38,7 +38,7 @@ struct Project: ParsableCommand {
                     throw ExitWithCode(code: 1)
                 }
                 let moves = state.movements(on: day, projection: projection)
-                print(ProjectionExport.dayDetail(pos, movements: moves, format: format, currency: s.currency), terminator: "")
+                printReport(ProjectionExport.dayDetail(pos, movements: moves, format: format, currency: s.currency), format: format)
                 return
             }
             let lo = max(from ?? s.start, s.start), hi = min(to ?? s.end, s.end)
@@ -48,8 +48,8 @@ struct Project: ParsableCommand {
             }
             let slice = projection.days[(lo - s.start)...(hi - s.start)]
             let title = "\(s.name) [\(state.name)]: \(lo.iso) … \(hi.iso)"
-            print(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
-                                          title: title, currency: s.currency), terminator: "")
+            printReport(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
+                                          title: title, currency: s.currency), format: format)
         }
     }
 }
