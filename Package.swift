@@ -14,7 +14,13 @@ let package = Package(
         // Pure domain: money, days, calendars, invoices, scenario, projection, financing, comparison.
         .target(name: "TresoCore"),
         // Files: CSV invoices, TOML scenarios, e-invoices, exports.
-        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit"]),
+        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit", "CZlib"]),
+        // zlib's inflate, for the Flate-compressed streams of Factur-X / ZUGFeRD PDFs.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),
         // Application state, actions, reducer, screens, key table, themes. No ncurses.
