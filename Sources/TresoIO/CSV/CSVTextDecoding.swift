@@ -59,6 +59,30 @@ enum CSVTextDecoding {
         return nil
     }
 
+    /// The length of the well-formed multi-byte UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no
+    /// surrogates, nothing above U+10FFFF), or 0 when there is none. The one rule both validators use.
+    @inline(__always)
+    static func utf8SequenceLength(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let n = buf.count
+        var len = 0
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch buf[i] {
+        case 0xC2...0xDF: len = 2
+        case 0xE0: len = 3; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: len = 3
+        case 0xED: len = 3; hi = 0x9F
+        case 0xF0: len = 4; lo = 0x90
+        case 0xF1...0xF3: len = 4
+        case 0xF4: len = 4; hi = 0x8F
+        default: return 0
+        }
+        if i + len > n { return 0 }
+        var ok = buf[i + 1] >= lo && buf[i + 1] <= hi
+        if ok && len >= 3 { ok = buf[i + 2] & 0xC0 == 0x80 }
+        if ok && len == 4 { ok = buf[i + 3] & 0xC0 == 0x80 }
+        return ok ? len : 0
+    }
+
     /// Offset of the first byte that is not UTF-8 (same rules as `validateUTF8`), or nil.
     static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard buf.baseAddress != nil else { return nil }
@@ -71,23 +95,8 @@ enum CSVTextDecoding {
                 if b0 == 0 { return i }
                 i += 1; continue
             }
-            var len = 0
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: len = 3
-            case 0xED: len = 3; hi = 0x9F
-            case 0xF0: len = 4; lo = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; hi = 0x8F
-            default: return i
-            }
-            if i + len > n { return i }
-            var ok = buf[i + 1] >= lo && buf[i + 1] <= hi
-            if ok && len >= 3 { ok = buf[i + 2] & 0xC0 == 0x80 }
-            if ok && len == 4 { ok = buf[i + 3] & 0xC0 == 0x80 }
-            if !ok { return i }
+            let len = utf8SequenceLength(buf, at: i)
+            if len == 0 { return i }
             i += len
         }
         return nil
@@ -112,23 +121,8 @@ enum CSVTextDecoding {
             if i >= n { break }
             let b0 = base[i]
             if b0 < 0x80 { i += 1; continue }
-            var len = 0
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: len = 3
-            case 0xED: len = 3; hi = 0x9F
-            case 0xF0: len = 4; lo = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; hi = 0x8F
-            default: len = 0
-            }
-            if len == 0 || i + len > n { invalid.append(i); i += 1; continue }
-            var ok = base[i + 1] >= lo && base[i + 1] <= hi
-            if ok && len >= 3 { ok = base[i + 2] & 0xC0 == 0x80 }
-            if ok && len == 4 { ok = base[i + 3] & 0xC0 == 0x80 }
-            if ok { valid += 1; i += len } else { invalid.append(i); i += 1 }
+            let len = utf8SequenceLength(buf, at: i)
+            if len > 0 { valid += 1; i += len } else { invalid.append(i); i += 1 }
         }
         return (invalid, valid)
     }
