@@ -25,6 +25,14 @@ struct Project: ParsableCommand {
     @Option(help: "Project this plan of the scenario (default: no decision, \"overdraft only\").")
     var plan: String?
 
+    @Option(help: "day (the daily table), week or month: the period table, categories by period (weeks run Monday to Sunday).")
+    var by: PeriodLength = .day
+
+    @Flag(help: "With --by week|month: one row per customer and per supplier instead of \"Customers\" and \"Suppliers\".")
+    var byCounterparty = false
+
+    @OptionGroup var out: OutputOptions
+
     func run() throws {
         try Self.exitOnFailure {
             let (_, s) = try scenario.load()
@@ -46,10 +54,23 @@ struct Project: ParsableCommand {
                 printError("error: --from/--to select no day of the projection (\(s.start.iso) … \(s.end.iso))")
                 throw ExitWithCode(code: 1)
             }
-            let slice = projection.days[(lo - s.start)...(hi - s.start)]
             let title = "\(s.name) [\(state.name)]: \(lo.iso) … \(hi.iso)"
-            print(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
-                                          title: title, currency: s.currency), terminator: "")
+            if by != .day {
+                let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
+                switch format {
+                case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency))
+                case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect))
+                case .json: try out.emit(PeriodExport.json(t))
+                }
+                return
+            }
+            let slice = projection.days[(lo - s.start)...(hi - s.start)]
+            if format == .csv {
+                try out.emit(ProjectionExport.sheet(slice).csv(out.dialect))
+                return
+            }
+            try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
+                                                 title: title, currency: s.currency))
         }
     }
 }

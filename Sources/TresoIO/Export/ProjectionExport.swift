@@ -60,14 +60,16 @@ public enum ProjectionExport {
         return t.render()
     }
 
-    public static func csv(_ days: ArraySlice<DailyPosition>) -> String {
-        var out = csvLine(["date", "opening", "receipts", "disbursements", "financing", "charges", "closing", "flags"])
+    public static func csv(_ days: ArraySlice<DailyPosition>) -> String { sheet(days).csv() }
+
+    /// The daily table as a sheet (CSV in either dialect, XLSX).
+    public static func sheet(_ days: ArraySlice<DailyPosition>) -> Sheet {
+        var s = Sheet(name: "Projection", headers: ["date", "opening", "receipts", "disbursements", "financing", "charges", "closing", "flags"])
         for d in days {
-            out += csvLine([d.day.iso, d.opening.decimalString, d.receipts.decimalString, d.disbursements.decimalString,
-                            d.financing.decimalString, d.charges.decimalString, d.closing.decimalString,
-                            d.flags.names.joined(separator: "|")])
+            s.rows.append([.day(d.day), .money(d.opening), .money(d.receipts), .money(d.disbursements), .money(d.financing),
+                           .money(d.charges), .money(d.closing), .text(d.flags.names.joined(separator: "|"))])
         }
-        return out
+        return s
     }
 
     public static func json(_ days: ArraySlice<DailyPosition>, summary s: ProjectionSummary) -> String {
