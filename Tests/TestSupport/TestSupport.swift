@@ -61,8 +61,9 @@ public enum RandomScenario {
     }
 }
 
-/// Compares `actual` with the snapshot file `name` beside the calling test file; records it when missing
-/// (or when TRESO_RECORD_SNAPSHOTS=1) and returns a failure description when they differ.
+/// Compares `actual` with the snapshot file `name` beside the calling test file and returns a failure
+/// description when they differ or when the file is missing (a snapshot nobody reviewed proves nothing);
+/// TRESO_RECORD_SNAPSHOTS=1 records it instead.
 public func snapshotMismatch(_ actual: String, named name: String, testFile: String = #filePath) -> String? {
     let folder = testFile.split(separator: "/").dropLast().joined(separator: "/")
     let dir = "/" + folder + "/__Snapshots__"
@@ -78,6 +79,7 @@ public func snapshotMismatch(_ actual: String, named name: String, testFile: Str
         }
         return "snapshot \(name) differs"
     }
+    if !record { return "snapshot \(name) is missing (\(path)): record it with TRESO_RECORD_SNAPSHOTS=1 and review it" }
     mkdir(dir, 0o755)
     writeText(path, actual)
     return nil

@@ -52,6 +52,9 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case firstDay = "first-day"
     case lastDay = "last-day"
     case lowestDay = "lowest-day"
+    case cyclePeriods = "cycle-periods"
+    case nextBreach = "next-breach"
+    case previousBreach = "previous-breach"
     case rowDown = "down"
     case rowUp = "up"
     case pageDown = "page-down"
@@ -151,6 +154,9 @@ public enum KeyTable {
         KeyBinding(.firstDay, ["home", "g"], [.chart], "first day"),
         KeyBinding(.lastDay, ["end", "G"], [.chart], "last day"),
         KeyBinding(.lowestDay, ["L"], panes, "the active plan's lowest balance", bar: "lowest"),
+        KeyBinding(.nextBreach, ["b"], panes, "next day the balance goes over the overdraft limit (the cash missing is shown)", bar: "breach"),
+        KeyBinding(.previousBreach, ["B"], panes, "previous day the balance goes over the overdraft limit"),
+        KeyBinding(.cyclePeriods, ["t"], panes, "period table by week, then by month, then back to the daily chart (13-week cash table)", bar: "weeks"),
         KeyBinding(.rowDown, ["down", "j"], [.chart], "scroll the day's movements down"),
         KeyBinding(.rowUp, ["up", "k"], [.chart], "scroll the day's movements up"),
         // Comparison

@@ -37,6 +37,12 @@ enum Format {
         return (c.day < 10 ? "0" : "") + String(c.day) + "/" + (c.month < 10 ? "0" : "") + String(c.month)
     }
 
+    /// `Dec 2026`
+    static func monthYear(_ d: Day) -> String {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return names[max(0, min(11, d.month - 1))] + " " + String(d.year)
+    }
+
     /// `Tue 15/12/2026`
     static func long(_ d: Day) -> String { weekdays[max(0, min(6, d.weekday - 1))] + " " + d.french }
 

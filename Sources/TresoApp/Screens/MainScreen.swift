@@ -22,9 +22,13 @@ public func render(_ state: AppState, into grid: inout CellGrid) {
         return
     }
     MainScreen.header(state, l, into: &grid)
-    MainScreen.chart(state, l, into: &grid)
-    MainScreen.dayPanel(state, l, into: &grid)
-    for kind in InvoiceKind.allCases { MainScreen.invoices(kind, state, l, into: &grid) }
+    if let table = state.periodTable {
+        PeriodScreen.render(table, state, area: l.periodArea, into: &grid)
+    } else {
+        MainScreen.chart(state, l, into: &grid)
+        MainScreen.dayPanel(state, l, into: &grid)
+        for kind in InvoiceKind.allCases { MainScreen.invoices(kind, state, l, into: &grid) }
+    }
     MainScreen.comparison(state, l, into: &grid)
     MainScreen.bottomLine(state, l, into: &grid)
     Overlays.render(state, into: &grid)

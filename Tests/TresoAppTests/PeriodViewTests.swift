@@ -1,0 +1,88 @@
+import TerminalKit
+import Testing
+import TestSupport
+@testable import TresoApp
+import TresoCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The period view (key `t`) and the breach jumps (`b` / `B`).
+@Suite struct PeriodViewTests {
+    func check(_ s: AppState, _ name: String) {
+        #expect(snapshotMismatch(s.screen + "\n", named: name) == nil)
+    }
+
+    @Test(arguments: [(80, 24), (100, 30), (200, 50)])
+    func weeksSnapshot(width: Int, height: Int) throws {
+        var s = try Fixture.demo(width: width, height: height)
+        s.press("t")
+        #expect(s.periodView == .week)
+        check(s, "periods-week-\(width)x\(height)")
+    }
+
+    @Test func monthsSnapshotAfterAPlanChange() throws {
+        var s = try Fixture.demo(width: 120, height: 40)
+        s.press("G", "f", "enter", "t", "t")
+        #expect(s.periodView == .month)
+        check(s, "periods-month-120x40-factored")
+    }
+
+    /// The table on screen is the engine's: same columns as `PlanState.periodTable`, rows adding up.
+    @Test func theScreenShowsTheEnginesTableAndFollowsThePlan() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        s.press("t")
+        let t = try #require(s.periodTable)
+        #expect(t == s.activePlanState.periodTable(.week, projection: s.activeProjection))
+        for p in t.periods { #expect(p.amounts.reduce(.zero, +) == p.closing - p.opening) }
+        #expect(s.screen.contains("Cash by week"))
+        #expect(s.screen.contains("Customers") && s.screen.contains("Payroll") && s.screen.contains("Closing"))
+        // A decision changes the table at once.
+        s.press("tab", "tab", "tab")   // chart → comparison → (invoice panes skipped) chart → comparison
+        #expect(s.focus == .comparison)
+        s.send(.setDecision(.negotiate))
+        s.press("t", "t", "t")
+        #expect(s.periodView == .week)
+        // → moves one week; the cursor's column is the one holding the day.
+        let before = s.day
+        s.press("tab", "right")
+        #expect(s.focus == .chart)
+        let weeks = try #require(s.periodTable)
+        #expect(s.day > before && s.workspace.scenario.start + s.day == weeks.periods[1].start)
+        s.press("t", "t")
+        #expect(s.periodView == .day && s.periodTable == nil && s.screen.contains("Balance ●"))
+    }
+
+    @Test func bJumpsToTheNextBreachAndSaysWhatIsMissing() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        s.send(.selectPlan(0))   // overdraft only: over the limit at the end of December
+        let days = s.activeProjection.days
+        let firstBreach = try #require(days.firstIndex { $0.flags.contains(.overLimit) })
+        s.press("b")
+        #expect(s.day == firstBreach)
+        let m = try #require(s.message)
+        #expect(m.isError && m.text.contains("missing to stay within"))
+        #expect(m.text.contains("over the limit from " + days[firstBreach].day.iso))
+        s.press("b")
+        #expect(s.day == firstBreach)   // no later breach: stays, and says so
+        #expect(s.message?.text.contains("no later breach") == true)
+        s.press("g", "B")
+        #expect(s.message?.text.contains("no earlier breach") == true)
+    }
+
+    @Test func aSessionTogglesThePeriodViewThroughTheEventLoop() throws {
+        var s = try Fixture.demo()
+        var term = HeadlessTerminal(width: 100, height: 30, events: [.key(.char("t")), .key(.char("t")), .key(.char("t"))])
+        run(&s, terminal: &term)
+        let frames = term.frames.map { $0.lines().joined(separator: "\n") }
+        #expect(frames.count == 4)
+        #expect(frames[1].contains("Cash by week") && frames[1].contains("wk "))
+        #expect(frames[2].contains("Cash by month") && frames[2].contains("Dec 2026"))
+        #expect(frames[3].contains("Balance ●"))
+    }
+
+    @Test func aMissingSnapshotFails() {
+        guard getenv("TRESO_RECORD_SNAPSHOTS") == nil else { return }
+        #expect(snapshotMismatch("anything", named: "no-such-snapshot-\(getpid())") != nil)
+    }
+}
