@@ -86,3 +86,52 @@ import Glibc
         #expect(snapshotMismatch("anything", named: "no-such-snapshot-\(getpid())") != nil)
     }
 }
+
+/// The balance chart never hides a breach (issue 13): its own glyph and role, the cash missing written on it,
+/// a date axis, reference lines on rows of their own with their values.
+@Suite struct ChartBreachTests {
+    @Test func aBreachHasItsOwnGlyphAndRoleEvenInMono() throws {
+        let mono = try #require(Theme.builtin(named: "mono"))
+        var s = try Fixture.demo(width: 120, height: 40, theme: mono)
+        s.send(.selectPlan(0))
+        let grid = render(s)
+        let text = grid.lines().joined(separator: "\n")
+        #expect(snapshotMismatch(text + "\n", named: "chart-120x40-breach-mono") == nil)
+        // The glyph is ✗ (not the plan's ●) and the style is the chart-breach role, visible without colour.
+        var found = 0
+        for y in 0..<grid.height { for x in 0..<grid.width where grid[x, y].symbol == "✗" {
+            found += 1
+            #expect(grid[x, y].style == mono[.chartBreach])
+        } }
+        #expect(found >= 2)
+        #expect(mono[.chartBreach].attributes.contains(.reverse))
+        // The shortfall on the worst day: −65 828.24 against a −50 000 limit.
+        #expect(text.contains("✗ 15 828.24 missing 28/12"))
+        #expect(text.contains("limit -50k") && text.contains("buffer 15k"))
+        #expect(text.contains("╵Jan 27"))
+    }
+
+    @Test func theBreachPointIsNeverOnTheLimitRow() {
+        // −56 822.88 against −50 000: one row apart whatever the height.
+        for h in 4...20 {
+            var chart = LineChart(series: [.init(name: "p", values: [7_500_000, 1_000_000, -5_682_288, 0], glyph: "●", marksBreaches: true)],
+                                  referenceLines: [.init(value: -5_000_000, glyph: "═", label: "limit")], showsYAxis: false)
+            chart.breach = LineChart.Breach(below: -5_000_000)
+            var grid = CellGrid(width: 30, height: h)
+            chart.render(into: &grid, area: grid.area)
+            let lines = grid.lines()
+            let limitRow = lines.firstIndex { $0.contains("═") }
+            let breachRow = lines.firstIndex { $0.contains("✗") }
+            #expect(limitRow != nil && breachRow != nil && breachRow! > limitRow!, "height \(h)")
+        }
+    }
+
+    @Test func roundYLabels() {
+        var chart = LineChart(series: [.init(name: "p", values: [38_400, 41_000_000, -6_582_824], glyph: "●")], yLabel: { Format.axis($0) })
+        chart.roundYLabels = true
+        let values = chart.roundLabelRows(height: 12, range: -6_582_824...41_000_000).map(\.value)
+        #expect(values == [0, 10_000_000, 20_000_000, 30_000_000, 40_000_000])
+        #expect(values.map { Format.axis($0) } == ["0", "100k", "200k", "300k", "400k"])
+        #expect(Format.axis(125_000_000) == "1.25M" && Format.axis(-5_000_000) == "-50k" && Format.axis(1_250_000) == "12.5k")
+    }
+}

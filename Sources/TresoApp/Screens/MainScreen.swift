@@ -87,16 +87,24 @@ enum MainScreen {
         let base = s.workspace.baseline.days.map { $0.closing.cents }
         var refs: [LineChart.ReferenceLine] = [LineChart.ReferenceLine(value: 0, glyph: "─", label: "0", style: t[.zeroLine])]
         if sc.minCash != .zero {
-            refs.append(LineChart.ReferenceLine(value: sc.minCash.cents, glyph: "┄", label: "buffer", style: t[.bufferLine]))
+            refs.append(LineChart.ReferenceLine(value: sc.minCash.cents, glyph: "┄", label: "buffer " + Format.axis(sc.minCash.cents), style: t[.bufferLine]))
         }
         if sc.overdraft.limit != .zero {
-            refs.append(LineChart.ReferenceLine(value: -sc.overdraft.limit.cents, glyph: "═", label: "limit", style: t[.limitLine]))
+            refs.append(LineChart.ReferenceLine(value: -sc.overdraft.limit.cents, glyph: "═", label: "limit " + Format.axis(-sc.overdraft.limit.cents), style: t[.limitLine]))
         }
         var series: [LineChart.Series] = []
         if s.activePlan != 0 { series.append(LineChart.Series(name: "overdraft only", values: base, glyph: "·", style: t[.chartBaseline])) }
-        series.append(LineChart.Series(name: plan, values: plan0, glyph: "●", style: t[.chartPlan]))
-        let chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
-                              aggregation: .min, axisStyle: t[.axis], yLabel: { Format.compact($0) })
+        series.append(LineChart.Series(name: plan, values: plan0, glyph: "●", style: t[.chartPlan], marksBreaches: true))
+        var chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
+                              aggregation: .min, axisStyle: t[.axis], yLabel: { Format.axis($0) })
+        chart.roundYLabels = true
+        chart.xTicks = ChartAnnotations.monthTicks(start: sc.start, days: plan0.count)
+        // Over the limit (with no overdraft: below zero) has its own glyph and role, and the cash missing is written on it.
+        chart.breach = LineChart.Breach(below: -sc.overdraft.limit.cents, glyph: "✗", style: t[.chartBreach])
+        if let worst = ChartAnnotations.worstBreach(s.activeProjection, limit: sc.overdraft.limit) {
+            chart.note = LineChart.Note("✗ " + Format.money(worst.missing) + " missing " + Format.dayMonth(worst.day),
+                                        at: worst.day - sc.start, style: t[.chartBreach])
+        }
         chart.render(into: &grid, area: l.chart)
     }
 
