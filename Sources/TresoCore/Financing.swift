@@ -105,6 +105,8 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
     public enum Why: Sendable, Hashable {
         case wrongKind(InvoiceKind)
         case alreadyPaid, disputed
+        /// A credit note [avoir] (negative amount): never factored, financed or negotiated.
+        case creditNote
         /// Expected before the start (receivable): not eligible for factoring.
         case overdue(expected: Day, start: Day)
         /// Past its due date at the start: factors do not finance it, and it cannot be renegotiated.
@@ -140,6 +142,7 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case .wrongKind(let k): return head + (k == .receivable ? "only a receivable can be factored" : "\(decision.label) applies to payables only")
         case .alreadyPaid: return head + "already paid"
         case .disputed: return head + "disputed invoices are never eligible"
+        case .creditNote: return head + "a credit note is never factored or financed"
         case .overdue(let e, let s): return head + "overdue (expected \(e.iso), before the start \(s.iso)): not eligible for factoring"
         case .pastDue(let d, let s):
             return head + (decision.appliesTo == .receivable
@@ -177,6 +180,7 @@ extension ForecastEngine {
         case .disputed: return refuse(.disputed)
         case .open: break
         }
+        if inv.isCreditNote { return refuse(.creditNote) }
         switch decision {
         case .none: return .success(nil)
         case .factor(let name): return factoringEffect(ref, contract: name, defaulted: isDefaulted).map { Optional($0) }
@@ -209,7 +213,8 @@ extension ForecastEngine {
     /// date: days = payDay − due, at the ECB rate of the half-year that day falls in + the penalty points, /365.
     public func latePenalty(_ inv: Invoice, due: Day? = nil, paidOn payDay: Day) -> (days: Int, interest: Money, indemnity: Money)? {
         let due = due ?? inv.dueDate
-        guard payDay > table.following(due) else { return nil }
+        // A supplier's credit note owes us: nothing is late on our side.
+        guard !inv.isCreditNote, payDay > table.following(due) else { return nil }
         let terms = scenario.instruments.negotiation
         let days = payDay - due
         let interest = Money.charge(inv.amount, rate: terms.lateRate(from: due + 1), times: days, over: 365)

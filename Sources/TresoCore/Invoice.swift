@@ -25,7 +25,7 @@ public struct EarlyPaymentDiscount: Sendable, Hashable {
     public var text: String { rate.percentString + "/" + String(days) }
 }
 
-/// One open invoice, a receivable or a payable, amounts VAT included, always positive.
+/// One open invoice, a receivable or a payable, amounts VAT included; negative for a credit note [avoir].
 public struct Invoice: Sendable, Hashable {
     public var id: String
     public var counterparty: String
@@ -44,13 +44,52 @@ public struct Invoice: Sendable, Hashable {
     public var note: String?
     /// 1-based line of the row in its source file (0 when built in code).
     public var line: Int32
+    /// What the import inferred or converted (nil for a plain row): one pointer, so the common row stays small.
+    public var origin: InvoiceOrigin?
 
     @inlinable public init(id: String, counterparty: String, issueDate: Day, dueDate: Day, amount: Money,
                 status: InvoiceStatus = .open, expectedDate: Day? = nil, discount: EarlyPaymentDiscount? = nil,
-                country: String? = nil, note: String? = nil, line: Int32 = 0, vatAmount: Money? = nil) {
+                country: String? = nil, note: String? = nil, line: Int32 = 0, vatAmount: Money? = nil,
+                origin: InvoiceOrigin? = nil) {
         self.id = id; self.counterparty = counterparty; self.issueDate = issueDate; self.dueDate = dueDate
         self.amount = amount; self.status = status; self.expectedDate = expectedDate; self.discount = discount
         self.country = country; self.note = note; self.line = line; self.vatAmount = vatAmount
+        self.origin = origin
+    }
+
+    /// A credit note [avoir]: money back to a customer (receivable) or from a supplier (payable).
+    /// It settles on its date and counts in totals, but is never factored or financed.
+    @inlinable public var isCreditNote: Bool { amount.isNegative }
+}
+
+/// How an imported invoice differs from its source row: converted from another currency, only partly
+/// open, or with a due date inferred from payment terms. Shown next to the amount, never hidden.
+public final class InvoiceOrigin: Sendable, Hashable {
+    /// The invoice's total when `amount` is only what remains open (a partly paid invoice).
+    public let invoicedAmount: Money?
+    /// The currency the source gives, when it is not the scenario's; `currencyAmount` is the open amount in it.
+    public let currency: String?
+    public let currencyAmount: Money?
+    /// The rate used (scenario currency per unit of `currency`), as written in `[fx]`.
+    public let rate: Rate?
+    /// The due date was not in the source: issue date + payment terms (`dueTerms` says which).
+    public let dueTerms: String?
+
+    public init(invoicedAmount: Money? = nil, currency: String? = nil, currencyAmount: Money? = nil, rate: Rate? = nil,
+                dueTerms: String? = nil) {
+        self.invoicedAmount = invoicedAmount; self.currency = currency; self.currencyAmount = currencyAmount
+        self.rate = rate; self.dueTerms = dueTerms
+    }
+
+    public var isPartlyPaid: Bool { invoicedAmount != nil }
+    public var dueDateInferred: Bool { dueTerms != nil }
+
+    public static func == (a: InvoiceOrigin, b: InvoiceOrigin) -> Bool {
+        a.invoicedAmount == b.invoicedAmount && a.currency == b.currency && a.currencyAmount == b.currencyAmount
+            && a.rate == b.rate && a.dueTerms == b.dueTerms
+    }
+    public func hash(into h: inout Hasher) {
+        h.combine(invoicedAmount); h.combine(currency); h.combine(currencyAmount); h.combine(rate); h.combine(dueTerms)
     }
 }
 

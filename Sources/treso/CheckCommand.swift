@@ -5,8 +5,14 @@ import TresoIO
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate a scenario and list every problem as file:line:column: message.",
-        discussion: "Exit 1 on any error; warnings (overdue, due before issue, duplicate id…) exit 0 unless --strict."
+        discussion: """
+        Exit 1 on any error (a rejected row is one); warnings (overdue, due before issue, duplicate id…) exit 0 unless --strict. \
+        --format json prints counts, exact totals, excluded invoices, the opening balance, the exposure per currency and every \
+        diagnostic (docs/scenario-format.md).
+        """
     )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @Argument(help: "Scenario folder (containing treso.toml) or the treso.toml file itself.")
     var path: String
@@ -14,21 +20,28 @@ struct Check: ParsableCommand {
     @Option(help: "Start date to check overdue invoices against; overrides the file.")
     var start: Day?
 
+    @Option(help: "text (file:line:column: message lines) or json.")
+    var format: Format = .text
+
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
     func run() throws {
-        let loaded = ScenarioLoader.load(path: path, defaultStart: today())
+        var loaded = ScenarioLoader.load(path: path, defaultStart: today())
         var diagnostics = loaded.diagnostics
         if var s = loaded.scenario {
             if let start { s.start = start }
+            loaded.scenario = s
             diagnostics += ForecastEngine(scenario: s).settlementDiagnostics()
         }
-        for d in diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }) {
-            print(d.description)
-        }
+        let sorted = diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
+        if format == .json {
+            print(CheckReport.json(loaded, diagnostics: sorted), terminator: "")
+        } else {
+            for d in sorted { print(d.description) }
+        }
         var summary = "\(errors) error(s), \(warnings) warning(s)"
         if let s = loaded.scenario {
             let disputed = (loaded.disputed[.receivable]?.count ?? 0) + (loaded.disputed[.payable]?.count ?? 0)
@@ -36,6 +49,12 @@ struct Check: ParsableCommand {
             summary += "; \(s.receivables.count) receivables, \(s.payables.count) payables, \(s.recurring.count) recurring flows"
             if paid > 0 { summary += ", \(paid) paid skipped" }
             if disputed > 0 { summary += ", \(disputed) disputed excluded" }
+            if loaded.rejectedCount > 0 { summary += ", \(loaded.rejectedCount) rejected rows" }
+            if let src = loaded.openingBalanceSource { summary += "; opening balance \(s.openingBalance.decimalString) from \(src)" }
+            for e in CheckReport.exposure(s) {
+                summary += "; \(e.currency) exposure: receivables \(e.receivables.decimalString), payables \(e.payables.decimalString), "
+                    + "net \(e.netConverted.decimalString) \(s.currency) at \(e.rate.fractionString)"
+            }
         }
         printError(summary)
         if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }

@@ -53,6 +53,7 @@ struct Open: ParsableCommand {
             let (loaded, s) = try scenario.load()
             var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, tomlFingerprint: loaded.tomlFingerprint,
                                  theme: chosenTheme, today: today())
+            state.showRejectedRows(loaded.rejectedCount, path: scenario.path)
             var terminal = NcursesTerminal()
             do {
                 try terminal.start()

@@ -15,7 +15,7 @@ struct Treso: ParsableCommand {
         64 the command line is wrong.
         """,
         version: "0.1.0",
-        subcommands: [Open.self, Project.self, Compare.self, Entries.self, Check.self, Keys.self],
+        subcommands: [Open.self, Project.self, Compare.self, Entries.self, Check.self, Init.self, Keys.self],
         defaultSubcommand: Open.self
     )
 }
@@ -65,18 +65,53 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: "Number of days to project; overrides the file.")
     var horizon: Int?
 
+    @Flag(help: "Refuse to run when any row of the invoice files was rejected (default: run on the valid rows).")
+    var strict = false
+
+    @Option(name: .customLong("fx-shock"), help: ArgumentHelp("What-if on an exchange rate: convert the invoices in CODE at the [fx] rate moved by PERCENT (repeatable), e.g. USD=-10.", valueName: "CODE=PERCENT"))
+    var fxShocks: [String] = []
+
     func validate() throws {
         if let h = horizon, h < 1 || h > 3660 { throw ValidationError("--horizon must be between 1 and 3660 days") }
     }
 
-    /// Loads the scenario, prints every problem to stderr, and stops with exit 1 on any error.
+    /// Loads the scenario and prints every problem to stderr. Rows with errors are left out and the rest
+    /// runs, with a summary naming them; an unusable scenario (TOML error, unreadable file) or `--strict`
+    /// with rejected rows stops with exit 1.
     func load(quietWarnings: Bool = false) throws -> (LoadedScenario, Scenario) {
         var loaded = ScenarioLoader.load(path: path, defaultStart: today())
         if !quietWarnings { for d in loaded.warnings { printError(d.description) } }
-        guard var scenario = loaded.scenario, loaded.errors.isEmpty else {
+        guard var scenario = loaded.scenario, loaded.errors.isEmpty || !strict else {
             for d in loaded.errors { printError(d.description) }
             printError("\(loaded.errors.count) error(s): nothing was projected. Run 'treso check \(path)' for the full list.")
             throw ExitWithCode(code: 1)
+        }
+        if !loaded.errors.isEmpty {
+            for d in loaded.errors { printError(d.description) }
+            printError(rejectedSummary(loaded))
+        }
+        if !quietWarnings {
+            for kind in InvoiceKind.allCases {
+                let d = loaded.disputed[kind] ?? []
+                guard !d.isEmpty else { continue }
+                let ids = d.prefix(20).map(\.id).joined(separator: ", ") + (d.count > 20 ? ", …" : "")
+                printError("note: \(d.count) disputed \(kind == .receivable ? "receivable" : "payable")(s) left out of the projection: \(ids)")
+            }
+        }
+        for shock in fxShocks {
+            let parts = shock.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+            let pct = parts.count == 2 ? String(parts[1].filter { $0 != "%" && $0 != " " }.map { $0 == "\u{2212}" ? "-" : $0 }) : ""
+            guard parts.count == 2, parts[0].count == 3, let rate = Rate(percent: pct), rate > Rate(nanos: -Rate.scale) else {
+                printError("error: --fx-shock \(shock): expected CODE=PERCENT such as USD=-10")
+                throw ExitWithCode(code: 64)
+            }
+            let code = parts[0].uppercased()
+            guard let moved = FXShock.apply(&scenario, currency: code, shock: rate) else {
+                printError("error: --fx-shock \(code): no invoice is in \(code)")
+                throw ExitWithCode(code: 1)
+            }
+            printError("what-if: \(code) rate \(rate.nanos >= 0 ? "+" : "")\(rate.percentString) % on \(moved.count) invoice(s): "
+                       + "receivables − payables change by \(moved.netChange.decimalString) \(scenario.currency)")
         }
         if let s = start { scenario.start = s }
         if let h = horizon { scenario.horizonDays = h }
@@ -90,4 +125,18 @@ extension ParsableCommand {
     static func exitOnFailure(_ body: () throws -> Void) throws {
         do { try body() } catch let e as ExitWithCode { throw ExitCode(e.code) }
     }
+}
+
+/// One paragraph naming the rows left out, for stderr: how many, per file kind, and their ids.
+func rejectedSummary(_ loaded: LoadedScenario) -> String {
+    var parts: [String] = []
+    for kind in InvoiceKind.allCases {
+        let r = loaded.rejected[kind] ?? []
+        guard !r.isEmpty else { continue }
+        let ids = r.prefix(20).map { $0.id.isEmpty ? "line \($0.line)" : $0.id }.joined(separator: ", ")
+        parts.append("\(r.count) \(kind == .receivable ? "receivable" : "payable") row(s) (\(ids)\(r.count > 20 ? ", …" : ""))")
+    }
+    let n = loaded.rejectedCount
+    return "warning: \(n) row(s) rejected and left out; projecting the valid rows only: " + parts.joined(separator: "; ")
+        + ". Fix them (treso check lists every problem) or use --strict to refuse."
 }

@@ -70,10 +70,12 @@ struct CSVCanonicalTests {
         #expect(r.invoices.map(\.amount) == [Money(cents: 1000)])
     }
 
-    @Test func otherCurrencyIsAnError() {
-        let r = read(header + "A,B,2026-01-01,2026-01-31,10,EUR\nC,D,2026-01-01,2026-01-31,10,USD\n")
-        #expect(messages(r) == ["t.csv:3:30: error: currency USD differs from the scenario's EUR; convert it first"])
+    @Test func otherCurrencyWithoutARateIsOneErrorNamingTheKey() {
+        let r = read(header + "A,B,2026-01-01,2026-01-31,10,EUR\nC,D,2026-01-01,2026-01-31,10,USD\nE,D,2026-01-01,2026-01-31,12,USD\n")
+        #expect(messages(r) == ["t.csv:3:30: error: no exchange rate for USD: add it under [fx] in treso.toml, e.g. `USD = 1.1700` (EUR per USD); every USD row is left out until then"])
         #expect(r.invoices.map(\.id) == ["A"])
+        #expect(r.rejected.map(\.id) == ["C", "E"])
+        #expect(r.needs.missingRates == ["USD": 2])
     }
 
     @Test func currencyIsCaseInsensitiveAndAcceptsTheSign() {
@@ -107,10 +109,11 @@ struct CSVCanonicalTests {
         #expect(r.paidSkipped == 1)
     }
 
-    @Test func unknownStatus() {
-        let r = read("id,counterparty,issue_date,due_date,amount,status\nA,B,2026-01-01,2026-01-31,10,maybe\n")
-        #expect(messages(r) == ["t.csv:2:30: error: unknown status 'maybe' (expected open, paid or disputed; or ouvert, payé, litige)"])
-        #expect(r.invoices.isEmpty)
+    @Test func unknownStatusIsAWarningNamingTheMappingToAdd() {
+        let r = read("id,counterparty,issue_date,due_date,amount,status\nA,B,2026-01-01,2026-01-31,10,maybe\nC,B,2026-01-01,2026-01-31,10,maybe\n")
+        #expect(messages(r) == ["t.csv:2:30: warning: unknown status 'maybe': treated as open; to say otherwise add `\"maybe\" = \"paid\"` (or \"open\", \"disputed\") under [import.status] in treso.toml"])
+        #expect(r.invoices.map(\.id) == ["A", "C"])
+        #expect(r.needs.unknownStatuses.keys.sorted() == ["maybe"])
     }
 
     @Test(arguments: [("2/10", 200, 10), ("2,5/10", 250, 10), ("2 % / 10 j", 200, 10), ("1.5/15 net 45", 150, 15)])
@@ -174,10 +177,11 @@ struct CSVHeaderTests {
         #expect(r.invoices.first?.note == "hello")
     }
 
-    @Test func amountExcludingVATIsIgnoredWhenTTCExists() {
+    @Test func amountExcludingVATGivesTheVATWhenTTCExists() {
         let r = read("Numéro;Client;Date;Échéance;Montant HT;Montant TTC\nF1;ACME;03/11/2026;02/01/2027;1000,00;1200,00\n")
         #expect(r.invoices.map(\.amount) == [Money(cents: 120_000)])
-        #expect(messages(r) == ["t.csv:1: warning: ignoring 1 column treso does not use: 'Montant HT' (VAT excluded)"])
+        #expect(r.invoices.map(\.vatAmount) == [Money(cents: 20_000)])
+        #expect(messages(r).isEmpty)
     }
 
     @Test func amountExcludingVATAloneIsAnError() {
@@ -188,7 +192,7 @@ struct CSVHeaderTests {
 
     @Test func missingRequiredColumns() {
         let r = read("id,client,date,amount\nA,B,2026-01-01,10\n")
-        #expect(messages(r) == ["t.csv:1: error: missing required column 'due_date' (e.g. 'Échéance', 'Date d'échéance', 'due date'); columns found: 'id', 'client', 'date', 'amount'"])
+        #expect(messages(r) == ["t.csv:1: error: missing required column 'due_date' (e.g. 'Échéance', 'Date d'échéance', 'due date'); or set payment_terms_days = 30 (or [payment_terms]) in treso.toml to infer due dates; columns found: 'id', 'client', 'date', 'amount'"])
         #expect(r.invoices.isEmpty)
     }
 
@@ -341,9 +345,9 @@ struct CSVStructureTests {
     }
 
     @Test func columnsCountCharactersNotBytes() {
-        let r = read(header + "É1,Société Générale,2026-01-01,2026-01-31,-5,EUR\n")
+        let r = read(header + "É1,Société Générale,2026-01-01,2026-01-31,-5x,EUR\n")
         // Column 43 in characters; it would be 46 in bytes.
-        expectDiagnostic(r, "t.csv:2:43: error:", "amount must be positive")
+        expectDiagnostic(r, "t.csv:2:43: error:", "invalid amount")
     }
 
     @Test func headerOnly() {
@@ -384,15 +388,11 @@ struct CSVAmountTests {
         ("1,234", ";", "more than 2 decimals (in a ';'-separated file ',' is the decimal comma; for thousands write 1234 or 1 234)"),
         ("1.234", ",", "more than 2 decimals"),
         ("12.345", ",", "more than 2 decimals"), ("1 234,567", ";", "more than 2 decimals"),
-        ("-12.00", ",", "amount must be positive; credit notes are not supported yet"),
-        ("(123,45)", ";", "amount must be positive; credit notes are not supported yet"),
-        ("12,50-", ";", "amount must be positive; credit notes are not supported yet"),
-        ("0", ",", "amount must be positive"), ("0,00", ";", "amount must be positive"),
         ("abc", ",", "expected a number"), ("12.", ",", "expected a number"), ("1..2", ",", "expected a number"),
         ("12 34,56", ";", "expected a number"), ("1.234 567,00", ";", "expected a number"), ("1,2,3", ";", "expected a number"),
         ("1e5", ",", "expected a number"), ("--1", ",", "expected a number"), ("€", ";", "expected a number"),
-        ("12 USD", ";", "currency USD differs from the scenario's EUR; convert it first"),
-        ("$12", ";", "currency USD differs from the scenario's EUR"),
+        ("12 USD", ";", "no exchange rate for USD: add it under [fx]"),
+        ("$12", ";", "no exchange rate for USD"),
         ("1234567890123456", ",", "too large"),
     ])
     func rejected(text: String, delimiter: String, phrase: String) {
@@ -428,7 +428,7 @@ struct CSVDateTests {
 
     @Test(arguments: [("2026-02-29", "no such day"), ("2024-02-30", "no such day"), ("31/04/2026", "no such day"),
                       ("2026-13-01", "no such day"), ("00/01/2026", "no such day"),
-                      ("01/01/26", "expected a date such as 2026-12-31 or 31/12/2026"), ("tomorrow", "expected a date"),
+                      ("1/1/2", "expected a date such as 2026-12-31 or 31/12/2026"), ("tomorrow", "expected a date"),
                       ("2026-01-01x", "expected a date"), ("01/01-2026", "expected a date")])
     func badDates(text: String, phrase: String) {
         let r = read(header + "A,B,\(text),2026-12-31,10,EUR\n")
@@ -442,7 +442,8 @@ struct CSVDateTests {
 
     @Test func missingDates() {
         let r = read(header + "A,B,,  ,10,EUR\n")
-        #expect(messages(r) == ["t.csv:2:5: error: missing issue_date", "t.csv:2:6: error: missing due_date"])
+        #expect(messages(r) == ["t.csv:2:5: error: missing issue_date",
+                                "t.csv:2:6: error: missing due_date; set payment_terms_days = 30 in treso.toml (or \"B\" = \"45 jours fin de mois\" under [payment_terms]) to infer it from the issue date"])
     }
 
     @Test func dueBeforeIssueIsAWarning() {
@@ -492,7 +493,7 @@ struct CSVRowCheckTests {
         let text = header
             + "A,B,2026-01-01,2026-01-31,10,EUR\n"      // 2 fine
             + ",B,2026-01-01,2026-01-31,10,EUR\n"       // 3 empty id
-            + "C,D,2026-01-01,2026-01-31,-1,EUR\n"      // 4 negative
+            + "C,D,2026-01-01,2026-01-31,-1x,EUR\n"     // 4 not a number
             + "E,F,2026-02-30,2026-03-31,10,EUR\n"      // 5 impossible date
             + "G,H,2026-01-01,2026-01-31,10\n"          // 6 too few fields
             + "I,J,2026-01-01,2026-01-31,10,GBP\n"      // 7 other currency
@@ -501,11 +502,13 @@ struct CSVRowCheckTests {
         #expect(r.invoices.map(\.id) == ["A", "K"])
         #expect(messages(r) == [
             "t.csv:3:1: error: empty id",
-            "t.csv:4:27: error: amount must be positive; credit notes are not supported yet (amount is '-1')",
+            "t.csv:4:27: error: invalid amount '-1x': expected a number such as 1234.56 or 1 234,56",
             "t.csv:5:5: error: invalid issue_date '2026-02-30': no such day",
             "t.csv:6:29: error: row has 5 fields but the header has 6",
-            "t.csv:7:30: error: currency GBP differs from the scenario's EUR; convert it first",
+            "t.csv:7:30: error: no exchange rate for GBP: add it under [fx] in treso.toml, e.g. `GBP = 1.1700` (EUR per GBP); every GBP row is left out until then",
         ])
+        #expect(r.rejected.map(\.id) == ["", "C", "E", "G", "I"])
+        #expect(r.rejected.map(\.line) == [3, 4, 5, 6, 7])
     }
 
     @Test func severalProblemsInOneRowAreAllReported() {
@@ -516,7 +519,6 @@ struct CSVRowCheckTests {
             "t.csv:2:3: error: invalid issue_date 'xx': expected a date such as 2026-12-31 or 31/12/2026",
             "t.csv:2:6: error: invalid due_date 'yy': expected a date such as 2026-12-31 or 31/12/2026",
             "t.csv:2:9: error: invalid amount 'zz': expected a number such as 1234.56 or 1 234,56",
-            "t.csv:2:12: error: currency USD differs from the scenario's EUR; convert it first",
         ])
     }
 
@@ -541,14 +543,14 @@ struct CSVExportTests {
             + "FA-0003;Société Générale de Négoce;15/11/2026;15/01/2027;10 000,00;12 000,00;EUR;VT\r\n"
             + ";;;;;;;\r\n"
         let r = read(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
-        #expect(messages(r) == ["t.csv:1: warning: ignoring 2 columns treso does not use: 'Montant HT' (VAT excluded), 'Code journal'"])
+        #expect(messages(r) == ["t.csv:1: warning: ignoring 1 column treso does not use: 'Code journal'"])
         #expect(r.invoices == [
             Invoice(id: "FA-0001", counterparty: "SARL Dupont & Fils", issueDate: day("2026-11-03"), dueDate: day("2027-01-03"),
-                    amount: Money(cents: 123_456), line: 2),
+                    amount: Money(cents: 123_456), line: 2, vatAmount: Money(cents: 20_576)),
             Invoice(id: "FA-0002", counterparty: "Boulangerie \"Chez Paul\"", issueDate: day("2026-11-05"), dueDate: day("2026-12-05"),
-                    amount: Money(cents: 12_000), line: 3),
+                    amount: Money(cents: 12_000), line: 3, vatAmount: Money(cents: 2_000)),
             Invoice(id: "FA-0003", counterparty: "Société Générale de Négoce", issueDate: day("2026-11-15"), dueDate: day("2027-01-15"),
-                    amount: Money(cents: 1_200_000), line: 4),
+                    amount: Money(cents: 1_200_000), line: 4, vatAmount: Money(cents: 200_000)),
         ])
     }
 
@@ -790,7 +792,7 @@ struct CSVRobustnessTests {
                 #expect(!d.message.isEmpty)
             }
             for inv in r.invoices + r.disputed {
-                #expect(inv.amount.cents > 0)
+                #expect(inv.amount.cents != 0)
                 #expect(!inv.id.isEmpty && !inv.counterparty.isEmpty)
             }
         }
@@ -823,6 +825,7 @@ struct CSVParallelTests {
         #expect(firstDifference(one.disputed, two.disputed) == nil, sourceLocation: sourceLocation)
         #expect(one.paidSkipped == two.paidSkipped, sourceLocation: sourceLocation)
         #expect(one.diagnostics == two.diagnostics, sourceLocation: sourceLocation)
+        #expect(one.rejected == two.rejected, sourceLocation: sourceLocation)
     }
 
     static func bigFile(rows: Int, row: (Int) -> String) -> [UInt8] {
@@ -835,7 +838,7 @@ struct CSVParallelTests {
         let bytes = CSVParallelTests.bigFile(rows: 40_000) { i in
             let id = i % 1000 == 999 ? "F\(i / 3)" : "F\(i)"                 // duplicates across the halves
             let status = i % 17 == 0 ? "payé" : (i % 23 == 0 ? "litige" : "")
-            let amount = i % 5001 == 0 ? "-1" : "\(i % 900 + 1),\(i % 100)"  // a few errors everywhere
+            let amount = i % 5001 == 0 ? "-1x" : "\(i % 900 + 1),\(i % 100)"  // a few errors everywhere
             let note = i % 7 == 0 ? "\"two\nlines; \"\"quoted\"\"\"" : "n\(i)"
             return "\(id);Client \(i % 300);03/11/2026;0\(i % 9 + 1)/12/2026;\(amount);\(status);\(note)"
         }
@@ -870,7 +873,7 @@ struct CSVParallelTests {
         // Check that the split really was tried inside the note, then undone.
         Array(even.utf8).withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress else { return }
-            var parser = InvoiceCSVParser(base: base, end: buf.count, start: 0, file: "p", kind: .receivable, currency: "EUR", invalidOffsets: [])
+            var parser = InvoiceCSVParser(base: base, end: buf.count, start: 0, file: "p", kind: .receivable, options: InvoiceImportOptions(currency: "EUR"), invalidOffsets: [])
             defer { parser.release() }
             guard let data = parser.readHeader() else { Issue.record("no header"); return }
             let plan = parser.plan(data, parallel: true)

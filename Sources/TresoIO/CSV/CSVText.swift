@@ -165,6 +165,11 @@ struct CSVText {
         return trimBlanks(p, s.start, s.end)
     }
 
+    @inline(__always) func hasValue(_ f: Int) -> Bool {
+        let (s, e) = value(f)
+        return s < e
+    }
+
     @inline(__always) func isBlankRow(_ n: Int) -> Bool {
         for f in 0..<n {
             let (s, e) = value(f)

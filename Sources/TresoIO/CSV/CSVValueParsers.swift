@@ -41,8 +41,8 @@ enum DateParseResult: Equatable {
     case noSuchDay
 }
 
-/// `YYYY-MM-DD` (also `/` or `.`), or `DD/MM/YYYY` (also `.` or `-`; day and month may have one digit,
-/// as Excel writes them). A time after a space or `T` (`2026-11-03 00:00:00`) is ignored.
+/// `YYYY-MM-DD` (also `/` or `.`), `DD/MM/YYYY` (also `.` or `-`; day and month may have one digit,
+/// as Excel writes them), `DD/MM/YY` (20YY) or `YYYYMMDD`. A time after a space or `T` (`2026-11-03 00:00:00`) is ignored.
 @inline(__always) func parseDate(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> DateParseResult {
     if e - s == 10, p[s + 4] == 0x2D, p[s + 7] == 0x2D {
         let y0 = p[s] &- 48, y1 = p[s + 1] &- 48, y2 = p[s + 2] &- 48, y3 = p[s + 3] &- 48
@@ -57,6 +57,12 @@ enum DateParseResult: Equatable {
 }
 
 func parseDateSlow(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> DateParseResult {
+    // `YYYYMMDD` (FEC and some ERPs).
+    if e - s == 8, (s..<e).allSatisfy({ isDigit(p[$0]) }) {
+        func n(_ a: Int, _ k: Int) -> Int { (a..<(a + k)).reduce(0) { $0 * 10 + Int(p[$1] - 48) } }
+        guard let day = Day(year: n(s, 4), month: n(s + 4, 2), day: n(s + 6, 2)) else { return .noSuchDay }
+        return .ok(day)
+    }
     var i = s
     func number(_ maxDigits: Int) -> (value: Int, digits: Int) {
         var v = 0, n = 0
@@ -82,6 +88,9 @@ func parseDateSlow(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> DateParseRe
         (y, m, d) = (a.value, b.value, c.value)
     } else if a.digits <= 2, c.digits == 4 {
         (y, m, d) = (c.value, b.value, a.value)
+    } else if a.digits <= 2, c.digits == 2 {
+        // `dd/mm/yy`: a two-digit year is 2000 + yy (exports of open items are recent).
+        (y, m, d) = (2000 + c.value, b.value, a.value)
     } else {
         return .badFormat
     }

@@ -3,6 +3,12 @@ import TresoCore
 /// The columns treso understands in an invoice file.
 enum InvoiceColumn: Int, CaseIterable, Sendable {
     case id, counterparty, issueDate, dueDate, amount, currency, status, expectedDate, discount, country, note
+    /// What is still open (`Reste dû`): the amount projected when present.
+    case remaining
+    /// Ledger-style exports: amount = debit − credit for a receivable, credit − debit for a payable.
+    case debit, credit
+    /// The VAT included in the amount (`TVA`).
+    case vat
 
     /// The canonical header name, as `InvoiceCSVWriter` writes it.
     var canonical: String {
@@ -18,10 +24,16 @@ enum InvoiceColumn: Int, CaseIterable, Sendable {
         case .discount: "discount"
         case .country: "country"
         case .note: "note"
+        case .remaining: "remaining"
+        case .debit: "debit"
+        case .credit: "credit"
+        case .vat: "vat"
         }
     }
 
-    static let required: [InvoiceColumn] = [.id, .counterparty, .issueDate, .dueDate, .amount]
+    /// Always required; the due date may instead come from payment terms, and the amount from a
+    /// remaining-amount column or from debit/credit columns.
+    static let required: [InvoiceColumn] = [.id, .counterparty, .issueDate]
 
     /// A few names to suggest when the column is missing.
     var examples: String {
@@ -30,7 +42,7 @@ enum InvoiceColumn: Int, CaseIterable, Sendable {
         case .counterparty: "'Client', 'Fournisseur', 'Raison sociale'"
         case .issueDate: "'Date', 'Date facture', 'Date d'émission'"
         case .dueDate: "'Échéance', 'Date d'échéance', 'due date'"
-        case .amount: "'Montant TTC', 'Total TTC', 'Montant'"
+        case .amount: "'Montant TTC', 'Total TTC', 'Montant', 'Reste dû', or 'Débit' and 'Crédit'"
         default: "'\(canonical)'"
         }
     }
@@ -101,6 +113,14 @@ enum InvoiceHeaderAliases {
                                "expected payment date"])
         add(.discount, 1, ["escompte", "early payment discount"])
         add(.country, 1, ["pays", "code pays", "country code"])
+        add(.remaining, 1, ["reste du", "restant du", "reste a payer", "reste a encaisser", "reste a regler", "montant restant",
+                            "montant restant du", "montant du", "solde du", "solde restant", "solde restant du", "open amount",
+                            "amount due", "balance due", "outstanding", "outstanding amount", "amount outstanding",
+                            "remaining amount", "amount remaining", "residual amount"])
+        add(.remaining, 2, ["solde", "balance", "reste", "restant", "remaining", "open"])
+        add(.debit, 1, ["debit", "montant debit", "debit amount", "mouvement debit"])
+        add(.credit, 1, ["credit", "montant credit", "credit amount", "mouvement credit"])
+        add(.vat, 1, ["tva", "montant tva", "total tva", "vat", "vat amount", "tax", "taxes", "tax amount", "montant taxes"])
         add(.note, 1, ["commentaire", "commentaires", "libelle", "memo", "remarque", "remarques", "description"])
 
         for n in ["montant ht", "total ht", "ht", "montant total ht", "amount excl vat", "amount excluding vat", "net amount"] {
@@ -146,14 +166,26 @@ private let accentFolding: [UInt32: String] = {
 
 /// Status words, normalised like headers. Empty means open.
 enum InvoiceStatusWords {
+    /// Open, but some of it was paid: without a remaining-amount column the full amount is projected, with a warning.
+    static let partlyPaid: Set<String> = ["partiellement reglee", "partiellement regle", "partiellement payee", "partiellement paye",
+                                          "payee partiellement", "paye partiellement", "reglee partiellement", "regle partiellement",
+                                          "partiel", "partielle", "partially paid", "part paid", "partial", "partly paid",
+                                          "acompte", "acompte recu", "acompte verse", "partiellement lettree", "partiellement soldee"]
+
     static let table: [String: InvoiceStatus] = {
         var t: [String: InvoiceStatus] = [:]
         for w in ["open", "ouvert", "ouverte", "a payer", "a encaisser", "en attente", "non paye", "non payee",
                   "impaye", "impayee", "en cours", "unpaid", "pending", "due", "en retard", "late", "overdue", "echue",
-                  "echu", "a venir", "upcoming"] { t[w] = .open }
+                  "echu", "a venir", "upcoming", "non reglee", "non regle", "non soldee", "non solde", "non lettree", "non lettre",
+                  "bon a payer", "bap", "a regler", "en attente de paiement", "en attente de reglement", "relance", "relancee",
+                  "not paid", "outstanding", "issued", "emise", "envoyee", "sent", "validee", "approved"] { t[w] = .open }
+        for w in partlyPaid { t[w] = .open }
         for w in ["paid", "paye", "payee", "regle", "reglee", "solde", "soldee", "encaisse", "encaissee",
-                  "lettre", "lettree", "settled"] { t[w] = .paid }
-        for w in ["disputed", "litige", "en litige", "conteste", "contestee", "contentieux", "dispute"] { t[w] = .disputed }
+                  "lettre", "lettree", "settled", "reglee totalement", "totalement reglee", "payee totalement", "closed",
+                  "cloturee", "fully paid"] { t[w] = .paid }
+        for w in ["disputed", "litige", "en litige", "conteste", "contestee", "contentieux", "dispute",
+                  "douteux", "douteuse", "client douteux", "litigieux", "litigieuse", "bloquee", "bloque", "on hold",
+                  "en contentieux", "recouvrement", "au contentieux"] { t[w] = .disputed }
         return t
     }()
 }

@@ -10,6 +10,14 @@ public struct InvoiceFileResult: Sendable {
     public var paidSkipped: Int
     /// Every error and warning, in file order, each located as `file:line:column`.
     public var diagnostics: [Diagnostic]
+    /// Rows left out because of an error, by id, in file order.
+    public var rejected: [ExcludedInvoice] = []
+    /// What the scenario should add for every row to load (missing rates, terms, status words).
+    public var needs = ImportNeeds()
+    /// True when the file as a whole could not be read (missing, no usable header): nothing in it loaded.
+    public var unusable = false
+    /// How the header was read: (treso's column, the file's header name), in file order.
+    public var columns: [(column: String, header: String)] = []
 
     public init(invoices: [Invoice] = [], disputed: [Invoice] = [], paidSkipped: Int = 0, diagnostics: [Diagnostic] = []) {
         self.invoices = invoices; self.disputed = disputed; self.paidSkipped = paidSkipped; self.diagnostics = diagnostics
@@ -34,7 +42,13 @@ public struct InvoiceFileResult: Sendable {
 /// - amounts in many local forms (see `parseAmountSlow`), dates `YYYY-MM-DD` or `DD/MM/YYYY`
 ///   (see `parseDate`).
 ///
-/// Every problem is reported, never only the first. A row with an error is left out; warnings keep it.
+/// - what the scenario adds (`InvoiceImportOptions`): `[fx]` rates for other currencies (converted once, the
+///   original kept on `Invoice.origin`), `[import.status]` words, payment terms for rows without a due date;
+/// - open amounts: a `remaining` column (Reste dû) is what is projected; `debit`/`credit` columns give the amount;
+///   a negative amount is a credit note. Rules: docs/invoice-csv.md.
+///
+/// Every problem is reported, never only the first. A row with an error is left out (and listed in `rejected`);
+/// warnings keep it.
 /// A row marked paid is only checked for its id and status, then counted and skipped: it does not
 /// take part in the projection, so its other fields may be anything.
 ///
@@ -43,27 +57,47 @@ public struct InvoiceFileResult: Sendable {
 /// one) from the start of the physical line.
 public enum InvoiceCSVReader {
     public static func read(path: String, displayName: String, kind: InvoiceKind, currency: String) -> InvoiceFileResult {
+        read(path: path, displayName: displayName, kind: kind, options: InvoiceImportOptions(currency: currency))
+    }
+
+    public static func read(path: String, displayName: String, kind: InvoiceKind, options: InvoiceImportOptions) -> InvoiceFileResult {
         let mapped = withMappedFile(path: path, displayName: displayName) { buf in
-            read(buffer: buf, displayName: displayName, kind: kind, currency: currency)
+            read(buffer: buf, displayName: displayName, kind: kind, options: options)
         }
         switch mapped {
         case .success(let r): return r
-        case .failure(let d): return InvoiceFileResult(diagnostics: [d])
+        case .failure(let d):
+            var r = InvoiceFileResult(diagnostics: [d])
+            r.unusable = true
+            return r
         }
     }
 
     /// `displayName` is what messages print as the file (e.g. "examples/demo/receivables.csv").
     public static func read(bytes: [UInt8], displayName: String, kind: InvoiceKind, currency: String) -> InvoiceFileResult {
-        bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, currency: currency) }
+        read(bytes: bytes, displayName: displayName, kind: kind, options: InvoiceImportOptions(currency: currency))
+    }
+
+    public static func read(bytes: [UInt8], displayName: String, kind: InvoiceKind, options: InvoiceImportOptions) -> InvoiceFileResult {
+        bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, options: options) }
     }
 
     static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, currency: String,
                      parallel: Bool? = nil) -> InvoiceFileResult {
+        read(buffer: buffer, displayName: displayName, kind: kind, options: InvoiceImportOptions(currency: currency), parallel: parallel)
+    }
+
+    static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, options: InvoiceImportOptions,
+                     parallel: Bool? = nil) -> InvoiceFileResult {
         if CSVTextDecoding.isBlankText(buffer) {
-            return InvoiceFileResult(diagnostics: [.error(displayName, "empty file: no header row")])
+            var r = InvoiceFileResult(diagnostics: [.error(displayName, "empty file: no header row")])
+            r.unusable = true
+            return r
         }
         if buffer.count >= Int(Int32.max) {
-            return InvoiceFileResult(diagnostics: [.error(displayName, "file too large (2 GB or more); split it")])
+            var r = InvoiceFileResult(diagnostics: [.error(displayName, "file too large (2 GB or more); split it")])
+            r.unusable = true
+            return r
         }
         let decoded = CSVTextDecoding.decode(buffer)
         var result = InvoiceFileResult()
@@ -71,13 +105,15 @@ public enum InvoiceCSVReader {
         func parse(_ buf: UnsafeBufferPointer<UInt8>) {
             guard let base = buf.baseAddress else {
                 result.diagnostics.append(.error(displayName, "empty file: no header row"))
+                result.unusable = true
                 return
             }
             var parser = InvoiceCSVParser(base: base, end: buf.count, start: decoded.start, file: displayName, kind: kind,
-                                          currency: currency, invalidOffsets: decoded.invalidOffsets)
+                                          options: options, invalidOffsets: decoded.invalidOffsets)
             defer { parser.release() }
             guard let data = parser.readHeader() else {
                 result.diagnostics.append(contentsOf: parser.diagnostics)
+                result.unusable = true
                 return
             }
             let plan = parser.plan(data, parallel: parallel)
@@ -90,6 +126,9 @@ public enum InvoiceCSVReader {
             result.disputed = parser.disputed
             result.paidSkipped = parser.paidSkipped
             result.diagnostics.append(contentsOf: parser.diagnostics)
+            result.rejected = parser.rejected
+            result.needs = parser.needs
+            result.columns = parser.columnMap()
         }
         if let transcoded = decoded.transcoded {
             transcoded.withUnsafeBufferPointer { parse($0) }
@@ -110,6 +149,14 @@ struct ParsePlan {
     var split: (offset: Int, firstCapacity: Int)?
 }
 
+/// A row's status as the reader sees it: "partly paid" is open, but warned about without a remaining amount.
+enum RowStatus: Equatable {
+    case open, paid, disputed, partlyPaid
+    init(_ s: InvoiceStatus) {
+        switch s { case .open: self = .open; case .paid: self = .paid; case .disputed: self = .disputed }
+    }
+}
+
 /// An id whose duplicate check waits for the rows before it (second half of a parallel parse).
 struct PendingID {
     var entry: IDEntry
@@ -126,6 +173,7 @@ struct InvoiceCSVParser {
     let kind: InvoiceKind
     let currency: String
     let currencyBytes: [UInt8]
+    let options: InvoiceImportOptions
     /// Guessed from the delimiter: `;` and tab files are written with a decimal comma.
     var decimalComma = false
 
@@ -139,6 +187,13 @@ struct InvoiceCSVParser {
     var disputed: [Invoice] = []
     var paidSkipped = 0
     var diagnostics: [Diagnostic] = []
+    var rejected: [ExcludedInvoice] = []
+    var needs = ImportNeeds()
+    /// Currencies already reported as missing a rate (one error each).
+    var reportedRates: Set<String> = []
+    /// Messages given once per file (unknown status, missing rate), to keep them once across the two halves
+    /// of a parallel parse.
+    var unknownStatusWarnings: Set<String> = []
 
     // Header.
     var headerLine = 1
@@ -147,6 +202,11 @@ struct InvoiceCSVParser {
     var labels: [String] = InvoiceColumn.allCases.map(\.canonical)
     var cId = -1, cCounterparty = -1, cIssue = -1, cDue = -1, cAmount = -1
     var cCurrency = -1, cStatus = -1, cExpected = -1, cDiscount = -1, cCountry = -1, cNote = -1
+    var cRemaining = -1, cDebit = -1, cCredit = -1, cVAT = -1, cHT = -1
+    /// No import column (remaining, debit/credit, VAT, HT) and both amount and due date: rows take `processPlainRow`.
+    var plainLayout = false
+    /// Set by an Excel `sep=;` first line: the delimiter is not guessed.
+    var explicitDelimiter: UInt8? = nil
 
     // Current row, for locating diagnostics.
     var rowStart = 0
@@ -161,12 +221,14 @@ struct InvoiceCSVParser {
     var pendingIDs: [PendingID] = []
     var names = StringInterner()
     var dates = DateCache()
-    var statusCache: [String: InvoiceStatus?] = [:]
+    var statusCache: [String: RowStatus?] = [:]
 
-    init(base: UnsafePointer<UInt8>, end: Int, start: Int, file: String, kind: InvoiceKind, currency: String, invalidOffsets: [Int]) {
+    init(base: UnsafePointer<UInt8>, end: Int, start: Int, file: String, kind: InvoiceKind, options: InvoiceImportOptions,
+         invalidOffsets: [Int]) {
         t = CSVText(p: base, end: end)
         self.start = start; self.file = file; self.kind = kind
-        self.currency = currency.trimmingSpaces().uppercased()
+        self.currency = options.currency
+        self.options = options
         currencyBytes = Array(self.currency.utf8)
         self.invalidOffsets = invalidOffsets
     }
@@ -209,7 +271,7 @@ struct InvoiceCSVParser {
                 ignored.append("'\(name)'")
             case .amountExcludingVAT:
                 excludingVAT.append(i)
-                ignored.append("'\(name)' (VAT excluded)")
+                if cHT < 0 { cHT = i } else { ignored.append("'\(name)' (VAT excluded)") }
             case .column(let c, let priority)?:
                 if let b = best[c] {
                     let iWins = priority < b.priority
@@ -234,6 +296,23 @@ struct InvoiceCSVParser {
                     "missing required column '\(c.canonical)' (e.g. \(c.examples)); columns found: \(found)"))
             }
         }
+        let hasAmount = best[.amount] != nil || best[.remaining] != nil || best[.debit] != nil || best[.credit] != nil
+        if !hasAmount {
+            missing = true
+            if let ht = excludingVAT.first {
+                diagnostics.append(.error(file, line: headerLine,
+                    "no amount-TTC column (VAT included) found: '\(headerNames[ht])' excludes VAT, and invoice amounts are VAT included; columns found: \(found)"))
+            } else {
+                diagnostics.append(.error(file, line: headerLine,
+                    "missing required column 'amount' (e.g. \(InvoiceColumn.amount.examples)); columns found: \(found)"))
+            }
+        }
+        if best[.dueDate] == nil && !options.hasTerms {
+            missing = true
+            diagnostics.append(.error(file, line: headerLine,
+                "missing required column 'due_date' (e.g. \(InvoiceColumn.dueDate.examples)); or set payment_terms_days = 30 "
+                + "(or [payment_terms]) in treso.toml to infer due dates; columns found: \(found)"))
+        }
         if missing { return false }
         if !ignored.isEmpty {
             diagnostics.append(.warning(file, line: headerLine,
@@ -255,8 +334,13 @@ struct InvoiceCSVParser {
             case .discount: cDiscount = b.index
             case .country: cCountry = b.index
             case .note: cNote = b.index
+            case .remaining: cRemaining = b.index
+            case .debit: cDebit = b.index
+            case .credit: cCredit = b.index
+            case .vat: cVAT = b.index
             }
         }
+        plainLayout = cAmount >= 0 && cDue >= 0 && cRemaining < 0 && cDebit < 0 && cCredit < 0 && cVAT < 0 && cHT < 0
         return true
     }
 
@@ -281,7 +365,14 @@ struct InvoiceCSVParser {
             break
         }
         guard pos < end else { diagnostics.append(.error(file, "empty file: no header row")); return nil }
-        t.detectDelimiter(from: pos)
+        // Excel's `sep=;` first line names the delimiter.
+        if let (d, next) = excelSeparatorLine(at: pos) {
+            explicitDelimiter = d
+            pos = next
+            line += 1
+            guard pos < end else { diagnostics.append(.error(file, "empty file: no header row after 'sep='")); return nil }
+        }
+        if let d = explicitDelimiter { t.delimiter = d } else { t.detectDelimiter(from: pos) }
         decimalComma = t.delimiter != 0x2C
         rowStart = pos; rowLine = line
         let header = t.scanRow(at: pos)
@@ -292,6 +383,33 @@ struct InvoiceCSVParser {
         }
         guard setUpColumns(header.count) else { return nil }
         return (header.next, line + 1 + header.innerLineBreaks)
+    }
+
+    func columnMap() -> [(column: String, header: String)] {
+        var out: [(Int, String)] = []
+        for c in InvoiceColumn.allCases {
+            let i = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote,
+                     cRemaining, cDebit, cCredit, cVAT][c.rawValue]
+            if i >= 0 { out.append((i, c.canonical)) }
+        }
+        if cHT >= 0 { out.append((cHT, "amount excl. VAT (for the VAT)")) }
+        return out.sorted { $0.0 < $1.0 }.map { (column: $0.1, header: headerNames[$0.0]) }
+    }
+
+    /// `sep=X` (optionally quoted) alone on the line at `pos`: (X, start of the next line).
+    func excelSeparatorLine(at pos: Int) -> (UInt8, Int)? {
+        let p = t.p, end = t.end
+        var i = pos
+        if i < end && p[i] == 0x22 { i += 1 }
+        guard i + 4 < end, p[i] | 0x20 == 0x73, p[i + 1] | 0x20 == 0x65, p[i + 2] | 0x20 == 0x70, p[i + 3] == 0x3D else { return nil }
+        let d = p[i + 4]
+        guard d != 0x0A && d != 0x0D && d != 0x22 else { return nil }
+        i += 5
+        if i < end && p[i] == 0x22 { i += 1 }
+        while i < end && (p[i] == 0x20 || p[i] == d) { i += 1 }
+        guard i >= end || p[i] == 0x0A || p[i] == 0x0D else { return nil }
+        if i < end { i += (p[i] == 0x0D && i + 1 < end && p[i + 1] == 0x0A) ? 2 : 1 }
+        return (d, i)
     }
 
     /// Files smaller than this are parsed on one thread: starting a thread would cost more than it saves.
@@ -335,7 +453,7 @@ struct InvoiceCSVParser {
         other.names = StringInterner()
         other.out = nil; other.outCapacity = 0; other.outCount = 0
         other.overflow = []; other.disputed = []; other.paidSkipped = 0; other.diagnostics = []
-        other.pendingIDs = []
+        other.pendingIDs = []; other.rejected = []; other.needs = ImportNeeds()
         return other
     }
 
@@ -391,7 +509,11 @@ struct InvoiceCSVParser {
         for var invoice in second.overflow { invoice.line += shift; overflow.append(invoice) }
         for var invoice in second.disputed { invoice.line += shift; disputed.append(invoice) }
         paidSkipped += second.paidSkipped
-        diagnostics.append(contentsOf: checkDeferredIDs(of: second, shift: Int(shift)))
+        for var r in second.rejected { r.line += Int(shift); rejected.append(r) }
+        needs.merge(second.needs)
+        // A status value or a currency the first half already reported is not reported again (as on one thread).
+        let once = unknownStatusWarnings
+        diagnostics.append(contentsOf: checkDeferredIDs(of: second, shift: Int(shift)).filter { !once.contains($0.message) })
         return outCount
     }
 
@@ -437,6 +559,124 @@ struct InvoiceCSVParser {
 
     @inline(__always)
     mutating func processRow(_ row: RowScan) {
+        let before = diagnostics.count
+        if !(plainLayout && processPlainRow(row)) { processRowBody(row) }
+        if diagnostics.count != before { noteRejection(row, since: before) }
+    }
+
+    /// The common row of a file without import columns (remaining, debit/credit, VAT): a positive amount in the
+    /// scenario currency, a due date, a plain status. Anything else returns false before any effect (but a
+    /// cached status warning), and the general path takes the row. Kept apart so the extra rules cost the
+    /// million-row case nothing (docs/invoice-csv.md, "Speed").
+    @inline(__always)
+    mutating func processPlainRow(_ row: RowScan) -> Bool {
+        guard row.problemAt < 0, row.count == headerCount, invalidIndex >= invalidOffsets.count else { return false }
+        let p = t.p
+        let (aS, aE) = t.value(cAmount)
+        guard case .ok(let cents, nil) = parseAmount(p, aS, aE, decimalComma: decimalComma), cents > 0 else { return false }
+        let (dS, dE) = t.value(cDue)
+        guard dS < dE else { return false }
+        if cCurrency >= 0 {
+            let (s, e) = t.value(cCurrency)
+            if s < e && !t.asciiUppercaseEquals(s, e, currencyBytes) { return false }
+        }
+        var status = InvoiceStatus.open
+        if cStatus >= 0 {
+            switch parseStatus(cStatus) {
+            case .open?, nil: break
+            case .paid?: status = .paid
+            case .disputed?: status = .disputed
+            case .partlyPaid?: return false
+            }
+        }
+
+        var ok = true
+        let line32 = Int32(truncatingIfNeeded: rowLine)
+        let (idS, idE) = t.value(cId)
+        if idS == idE {
+            ok = false
+            fieldError(cId, "empty \(label(.id))")
+        } else if deferIDs {
+            let raw = t.spans[cId].escaped ? -(idE - idS) : idE - idS
+            pendingIDs.append(PendingID(entry: IDEntry(start: idS, rawLength: Int32(truncatingIfNeeded: raw), line: line32),
+                                        rowStart: rowStart, diagnosticIndex: diagnostics.count))
+        } else {
+            let first: Int32?
+            if t.spans[cId].escaped {
+                first = ids.insert(p, escapedFrom: idS, to: idE, line: line32)
+            } else {
+                first = ids.insert(p, from: idS, to: idE, line: line32)
+            }
+            if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
+        }
+        if status == .paid {
+            paidSkipped += 1
+            return true
+        }
+        let (cpS, cpE) = t.value(cCounterparty)
+        if cpS == cpE { ok = false; fieldError(cCounterparty, "empty \(label(.counterparty))") }
+        let issue = date(cIssue, .issueDate)
+        let due = date(cDue, .dueDate)
+        var expectedDate: Day? = nil
+        if cExpected >= 0 {
+            let (s, e) = t.value(cExpected)
+            if s < e {
+                expectedDate = date(cExpected, .expectedDate)
+                if expectedDate == nil { ok = false }
+            }
+        }
+        var discount: EarlyPaymentDiscount? = nil
+        if cDiscount >= 0 {
+            let (s, e) = t.value(cDiscount)
+            if s < e {
+                discount = parseDiscount(t.string(cDiscount))
+                if discount == nil {
+                    ok = false
+                    fieldError(cDiscount, "invalid \(label(.discount)) '\(t.shown(cDiscount))': expected percent/days such as 2/10")
+                }
+            }
+        }
+        guard ok, let issue, let due else { return true }
+        if due < issue {
+            fieldError(cDue, "\(label(.dueDate)) \(due.iso) is before \(label(.issueDate)) \(issue.iso)", warning: true)
+        }
+        var country: String? = nil
+        if cCountry >= 0 { let (s, e) = t.value(cCountry); if s < e { country = t.string(cCountry) } }
+        var note: String? = nil
+        if cNote >= 0 { let (s, e) = t.value(cNote); if s < e { note = t.string(cNote) } }
+        let counterparty: String
+        if t.spans[cCounterparty].escaped {
+            counterparty = t.unescapedBytes(cpS, cpE).withUnsafeBufferPointer { b in
+                guard let bp = b.baseAddress else { return "" }
+                return names.intern(bp, b.count)
+            }
+        } else {
+            counterparty = names.intern(p + cpS, cpE - cpS)
+        }
+        let invoice = Invoice(id: t.string(cId), counterparty: counterparty, issueDate: issue, dueDate: due,
+                              amount: Money(cents: cents), status: status, expectedDate: expectedDate, discount: discount,
+                              country: country, note: note, line: line32)
+        if status == .disputed {
+            disputed.append(consume invoice)
+        } else if let out, outCount < outCapacity, overflow.isEmpty {
+            (out + outCount).initialize(to: consume invoice)
+            outCount += 1
+        } else {
+            overflow.append(consume invoice)
+        }
+        return true
+    }
+
+    /// Lists the row as rejected when it produced an error (warnings keep it).
+    mutating func noteRejection(_ row: RowScan, since before: Int) {
+        guard let firstError = diagnostics[before...].first(where: { $0.severity == .error }) else { return }
+        var id = ""
+        if cId >= 0 && cId < row.count && row.problemAt < 0 { id = t.string(cId) }
+        rejected.append(ExcludedInvoice(id: id, line: rowLine, reason: firstError.message))
+    }
+
+    @inline(__always)
+    mutating func processRowBody(_ row: RowScan) {
         if row.problemAt >= 0 {
             if row.unterminated {
                 error(at: row.problemAt, "unterminated quoted field: no closing '\"' before the end of the file")
@@ -463,12 +703,9 @@ struct InvoiceCSVParser {
 
         let p = t.p
         var ok = true
-        var status = InvoiceStatus.open
+        var status = RowStatus.open
         if cStatus >= 0 {
-            if let s = parseStatus(cStatus) { status = s } else {
-                ok = false
-                fieldError(cStatus, "unknown \(label(.status)) '\(t.shown(cStatus))' (expected open, paid or disputed; or ouvert, payé, litige)")
-            }
+            if let s = parseStatus(cStatus) { status = s } else { status = .open }
         }
 
         let line32 = Int32(truncatingIfNeeded: rowLine)
@@ -498,51 +735,62 @@ struct InvoiceCSVParser {
         if cpS == cpE { ok = false; fieldError(cCounterparty, "empty \(label(.counterparty))") }
 
         let issue = date(cIssue, .issueDate)
-        let due = date(cDue, .dueDate)
-
-        var cents: Int64 = 0
-        let (aS, aE) = t.value(cAmount)
-        if aS == aE {
-            ok = false
-            fieldError(cAmount, "missing \(label(.amount))")
+        var due: Day? = nil
+        var dueMissing = false
+        if cDue >= 0 {
+            let (s, e) = t.value(cDue)
+            if s < e { due = date(cDue, .dueDate); if due == nil { ok = false } } else { dueMissing = true }
         } else {
-            switch parseAmount(p, aS, aE, decimalComma: decimalComma) {
-            case .ok(let c, let cur):
-                cents = c
-                if let cur, cur != currency {
-                    ok = false
-                    fieldError(cAmount, "currency \(cur) differs from the scenario's \(currency); convert it first")
-                } else if c <= 0 {
-                    ok = false
-                    fieldError(cAmount, "amount must be positive; credit notes are not supported yet (\(label(.amount)) is '\(t.shown(cAmount))')")
-                }
-            case .invalid:
-                ok = false
-                fieldError(cAmount, "invalid \(label(.amount)) '\(t.shown(cAmount))': expected a number such as 1234.56 or 1 234,56")
-            case .tooManyDecimals(let ambiguous):
-                ok = false
-                var m = "invalid \(label(.amount)) '\(t.shown(cAmount))': more than 2 decimals"
-                if ambiguous && decimalComma {
-                    m += " (in a \(t.delimiter == 0x09 ? "tab" : "';'")-separated file ',' is the decimal comma; for thousands write 1234 or 1 234)"
-                }
-                fieldError(cAmount, m)
-            case .tooLarge:
-                ok = false
-                fieldError(cAmount, "invalid \(label(.amount)) '\(t.shown(cAmount))': too large")
-            }
+            dueMissing = true
         }
 
+        // Amounts, in the row's currency until converted.
+        var symbol: String? = nil
+        var total: Int64? = nil
+        if cAmount >= 0 {
+            let (aS, aE) = t.value(cAmount)
+            if aS < aE {
+                if let v = amountField(cAmount, .amount, &symbol) { total = v } else { ok = false }
+            }
+        }
+        if total == nil && (cDebit >= 0 || cCredit >= 0) {
+            var d: Int64 = 0, c: Int64 = 0, any = false
+            if cDebit >= 0, t.hasValue(cDebit) { if let v = amountField(cDebit, .debit, &symbol) { d = v; any = true } else { ok = false } }
+            if cCredit >= 0, t.hasValue(cCredit) { if let v = amountField(cCredit, .credit, &symbol) { c = v; any = true } else { ok = false } }
+            if any { total = kind == .receivable ? d - c : c - d }
+        }
+        var open = total
+        var invoiced: Int64? = nil
+        if cRemaining >= 0, t.hasValue(cRemaining) {
+            if var r = amountField(cRemaining, .remaining, &symbol) {
+                // Some exports show what remains of a credit note unsigned.
+                if let tot = total, tot < 0, r > 0 { r = -r }
+                if let tot = total, tot != r, r != 0 { invoiced = tot }
+                open = r
+            } else {
+                ok = false
+            }
+        }
+        if ok && open == nil {
+            ok = false
+            let f = cAmount >= 0 ? cAmount : (cRemaining >= 0 ? cRemaining : (cDebit >= 0 ? cDebit : cCredit))
+            fieldError(f, "missing \(label(f == cAmount ? .amount : f == cRemaining ? .remaining : f == cDebit ? .debit : .credit))")
+        }
+
+        var rowCurrency: String? = nil
         if cCurrency >= 0 {
             let (s, e) = t.value(cCurrency)
             if s < e && !t.asciiUppercaseEquals(s, e, currencyBytes) {
                 var code = t.string(cCurrency).uppercased()
                 switch code { case "€": code = "EUR"; case "$": code = "USD"; case "£": code = "GBP"; default: break }
-                if code != currency {
+                if code != currency { rowCurrency = code }
+                if let sym = symbol, sym != code {
                     ok = false
-                    fieldError(cCurrency, "currency \(code) differs from the scenario's \(currency); convert it first")
+                    fieldError(cCurrency, "\(label(.currency)) \(code) contradicts the amount written in \(sym)")
                 }
             }
         }
+        if rowCurrency == nil, let sym = symbol, sym != currency { rowCurrency = sym }
 
         var expectedDate: Day? = nil
         if cExpected >= 0 {
@@ -563,7 +811,83 @@ struct InvoiceCSVParser {
                 }
             }
         }
-        guard ok, let issue, let due else { return }
+        var vat: Int64? = nil
+        if cVAT >= 0, t.hasValue(cVAT) {
+            var ignored: String? = nil
+            if let v = amountField(cVAT, .vat, &ignored) { vat = v } else { ok = false }
+        } else if cHT >= 0, t.hasValue(cHT), let tot = total {
+            var ignored: String? = nil
+            if case .ok(let ht, _) = parseAmount(p, t.value(cHT).0, t.value(cHT).1, decimalComma: decimalComma) {
+                vat = tot - ht
+            } else {
+                _ = amountFieldNamed(cHT, "amount excl. VAT (column '\(headerNames[cHT])')", &ignored)
+                ok = false
+            }
+        }
+
+        var dueTerms: String? = nil
+        if dueMissing {
+            let name = t.string(cCounterparty)
+            if let terms = options.terms(for: name) {
+                if let issue {
+                    due = terms.dueDate(issued: issue)
+                    dueTerms = terms.text
+                }
+            } else {
+                ok = false
+                needs.missingDueDates += 1
+                fieldError(cDue >= 0 ? cDue : cIssue, "missing \(label(.dueDate)); set payment_terms_days = 30 in treso.toml "
+                    + "(or \"\(name)\" = \"45 jours fin de mois\" under [payment_terms]) to infer it from the issue date")
+            }
+        }
+        guard ok, let issue, let due, var amount = open else { return }
+
+        if amount == 0 {
+            // Nothing left to settle: a fully paid row (remaining 0) or an empty invoice.
+            paidSkipped += 1
+            if invoiced == nil && (cRemaining < 0 || !t.hasValue(cRemaining)) {
+                fieldError(cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit,
+                           "amount is 0: nothing to project, skipped", warning: true)
+            }
+            return
+        }
+        if status == .partlyPaid && invoiced == nil {
+            fieldError(cStatus, "invoice '\(t.shown(cId))' is partly paid (\(label(.status)) '\(t.shown(cStatus))') but the file has "
+                + "no remaining amount (e.g. a 'Reste dû' column): projected at its full amount", warning: true)
+        }
+        var origin: InvoiceOrigin? = nil
+        var invoicedMoney = invoiced.map { Money(cents: $0) }
+        if let ttc = invoiced, let v = vat {
+            // VAT of what remains open, in proportion (one rounding).
+            vat = Int64(divideRoundingHalfAwayFromZero(Int128(v) * Int128(amount), Int128(ttc)))
+        }
+        var vatMoney = vat.map { Money(cents: $0) }
+        if let code = rowCurrency {
+            guard let rate = options.fx[code] else {
+                needs.missingRates[code, default: 0] += 1
+                let m = "no exchange rate for \(code): add it under [fx] in treso.toml, e.g. `\(code) = 1.1700` "
+                    + "(\(currency) per \(code)); every \(code) row is left out until then"
+                if reportedRates.insert(code).inserted {
+                    let f = cCurrency >= 0 && t.hasValue(cCurrency) ? cCurrency : (cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit)
+                    unknownStatusWarnings.insert(m)
+                    fieldError(f, m)
+                } else {
+                    rejected.append(ExcludedInvoice(id: t.string(cId), line: rowLine, reason: m))
+                }
+                return
+            }
+            let original = Money(cents: amount)
+            guard let converted = convertCurrency(original, rate: rate) else {
+                fieldError(cAmount >= 0 ? cAmount : cRemaining, "amount too large once converted from \(code)")
+                return
+            }
+            amount = converted.cents
+            if let i = invoicedMoney { invoicedMoney = convertCurrency(i, rate: rate) }
+            if let v = vatMoney { vatMoney = convertCurrency(v, rate: rate) }
+            origin = InvoiceOrigin(invoicedAmount: invoicedMoney, currency: code, currencyAmount: original, rate: rate, dueTerms: dueTerms)
+        } else if invoicedMoney != nil || dueTerms != nil {
+            origin = InvoiceOrigin(invoicedAmount: invoicedMoney, dueTerms: dueTerms)
+        }
 
         if due < issue {
             fieldError(cDue, "\(label(.dueDate)) \(due.iso) is before \(label(.issueDate)) \(issue.iso)", warning: true)
@@ -583,8 +907,9 @@ struct InvoiceCSVParser {
             counterparty = names.intern(p + cpS, cpE - cpS)
         }
         let invoice = Invoice(id: t.string(cId), counterparty: counterparty, issueDate: issue, dueDate: due,
-                              amount: Money(cents: cents), status: status, expectedDate: expectedDate, discount: discount,
-                              country: country, note: note, line: line32)
+                              amount: Money(cents: amount), status: status == .disputed ? .disputed : .open,
+                              expectedDate: expectedDate, discount: discount,
+                              country: country, note: note, line: line32, vatAmount: vatMoney, origin: origin)
         if status == .disputed {
             disputed.append(consume invoice)
         } else if let out, outCount < outCapacity, overflow.isEmpty {
@@ -593,6 +918,47 @@ struct InvoiceCSVParser {
         } else {
             overflow.append(consume invoice)
         }
+    }
+
+    /// Parses an amount field, reporting why it is not one. The currency written next to it (`£`, `USD`)
+    /// goes to `symbol`; two different ones in a row are an error.
+    /// The common case (a plain number) stays inline and builds no label; the rest goes to `amountResult`.
+    @inline(__always)
+    mutating func amountField(_ f: Int, _ c: InvoiceColumn, _ symbol: inout String?) -> Int64? {
+        let (aS, aE) = t.value(f)
+        let r = parseAmount(t.p, aS, aE, decimalComma: decimalComma)
+        if case .ok(let cents, nil) = r { return cents }
+        return amountResult(f, r, label(c), &symbol)
+    }
+
+    mutating func amountFieldNamed(_ f: Int, _ name: String, _ symbol: inout String?) -> Int64? {
+        let (aS, aE) = t.value(f)
+        return amountResult(f, parseAmount(t.p, aS, aE, decimalComma: decimalComma), name, &symbol)
+    }
+
+    mutating func amountResult(_ f: Int, _ r: AmountParseResult, _ name: String, _ symbol: inout String?) -> Int64? {
+        switch r {
+        case .ok(let c, let cur):
+            if let cur {
+                if let s = symbol, s != cur {
+                    fieldError(f, "\(name) '\(t.shown(f))' is in \(cur) but another amount of the row is in \(s)")
+                    return nil
+                }
+                symbol = cur
+            }
+            return c
+        case .invalid:
+            fieldError(f, "invalid \(name) '\(t.shown(f))': expected a number such as 1234.56 or 1 234,56")
+        case .tooManyDecimals(let ambiguous):
+            var m = "invalid \(name) '\(t.shown(f))': more than 2 decimals"
+            if ambiguous && decimalComma {
+                m += " (in a \(t.delimiter == 0x09 ? "tab" : "';'")-separated file ',' is the decimal comma; for thousands write 1234 or 1 234)"
+            }
+            fieldError(f, m)
+        case .tooLarge:
+            fieldError(f, "invalid \(name) '\(t.shown(f))': too large")
+        }
+        return nil
     }
 
     mutating func fieldError(_ f: Int, _ message: String, warning: Bool) {
@@ -618,7 +984,7 @@ struct InvoiceCSVParser {
     }
 
     @inline(__always)
-    mutating func parseStatus(_ f: Int) -> InvoiceStatus? {
+    mutating func parseStatus(_ f: Int) -> RowStatus? {
         let (s, e) = t.value(f)
         let n = e - s
         if n == 0 { return .open }
@@ -630,7 +996,27 @@ struct InvoiceCSVParser {
         }
         let text = t.string(f)
         if let cached = statusCache[text] { return cached }
-        let found = InvoiceStatusWords.table[normalizeHeaderName(text)]
+        let key = normalizeHeaderName(text)
+        var found: RowStatus? = nil
+        if let s = options.statuses[key] {
+            found = RowStatus(s)
+        } else if InvoiceStatusWords.partlyPaid.contains(key) {
+            found = .partlyPaid
+        } else if let s = InvoiceStatusWords.table[key] {
+            found = RowStatus(s)
+        }
+        if found == nil {
+            needs.unknownStatuses[text, default: 0] += 1
+            if statusCache[text] == nil {
+                let m = "unknown \(label(.status)) '\(t.shown(f))': treated as open; to say otherwise add "
+                    + "`\"\(text)\" = \"paid\"` (or \"open\", \"disputed\") under [import.status] in treso.toml"
+                unknownStatusWarnings.insert(m)
+                fieldError(f, m, warning: true)
+            }
+            // Every later row with this value counts, but is reported once.
+            if statusCache.count < 256 { statusCache[text] = .some(.open) }
+            return .open
+        }
         if statusCache.count < 256 { statusCache[text] = found }
         return found
     }
@@ -639,7 +1025,8 @@ struct InvoiceCSVParser {
     /// bytes). False when the row must be skipped.
     mutating func checkUTF8(_ row: RowScan) -> Bool {
         while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < rowStart { invalidIndex += 1 }
-        let used = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote]
+        let used = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote,
+                    cRemaining, cDebit, cCredit, cVAT, cHT]
         var clean = true
         var reported = Set<Int>()
         while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < row.next {

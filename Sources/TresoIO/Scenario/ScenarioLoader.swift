@@ -10,8 +10,16 @@ public struct LoadedScenario: Sendable {
     /// Path of the scenario's TOML file, and its text (kept for comment-preserving saves).
     public var tomlPath: String
     public var tomlText: String
+    /// Rows left out because of an error: the scenario runs on the valid rows (`--strict` refuses).
+    public var rejected: [InvoiceKind: [ExcludedInvoice]] = [:]
+    /// What the scenario should add for every row to load (see `treso init`).
+    public var needs = ImportNeeds()
+    /// Where the opening balance came from when the scenario does not give it (a FEC's 512 accounts).
+    public var openingBalanceSource: String?
     /// What treso.toml held when it was read: a save checks that nobody changed it since.
     public var tomlFingerprint: FileFingerprint?
+
+    public var rejectedCount: Int { rejected.values.reduce(0) { $0 + $1.count } }
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -24,7 +32,7 @@ public enum ScenarioLoader {
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
-        + FinancingSection.rootKeys
+        + FinancingSection.rootKeys + ImportSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
     /// (the CLI passes today; the engine never reads the clock).
@@ -61,7 +69,7 @@ public enum ScenarioLoader {
         }
         let start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
-        let opening = root.money(ScenarioKeys.openingBalance) ?? .zero
+        var opening = root.money(ScenarioKeys.openingBalance) ?? .zero
         let minCash = root.money(ScenarioKeys.minCash) ?? .zero
         var calendar = CalendarKind.fr
         if let c = root.string("calendar") {
@@ -131,7 +139,12 @@ public enum ScenarioLoader {
             }
         }
 
+        let imports = ImportSection.read(root: root, currency: currency, file: tomlPath, sink: sink)
+
         // Invoice files, both read and checked even when the TOML has errors: list every problem at once.
+        // Errors in rows leave those rows out (listed in `rejected`); only an unusable file or a TOML error
+        // stops the scenario.
+        var fatal = sink.hasErrors
         var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
         var files: [InvoiceKind: String] = [:]
         for kind in InvoiceKind.allCases {
@@ -140,15 +153,41 @@ public enum ScenarioLoader {
             guard let rel = root.string(key) else { continue }
             let full = joinPath(folder, rel)
             files[kind] = full
-            let r = InvoiceCSVReader.read(path: full, displayName: full, kind: kind, currency: currency)
+            let r = InvoiceCSVReader.read(path: full, displayName: full, kind: kind, options: imports.options)
             sink.items.append(contentsOf: r.diagnostics)
+            if r.unusable { fatal = true }
             invoices[kind] = r.invoices
             result.disputed[kind] = r.disputed
             result.paidSkipped[kind] = r.paidSkipped
+            result.rejected[kind] = r.rejected
+            result.needs.merge(r.needs)
+        }
+        if let rel = imports.fec {
+            let full = joinPath(folder, rel)
+            let r = FECReader.read(path: full, displayName: full, options: imports.options)
+            sink.items.append(contentsOf: r.diagnostics)
+            if r.unusable { fatal = true }
+            for kind in InvoiceKind.allCases {
+                invoices[kind, default: []].append(contentsOf: kind == .receivable ? r.receivables : r.payables)
+                result.rejected[kind, default: []].append(contentsOf: kind == .receivable ? r.rejectedReceivables : r.rejectedPayables)
+                if files[kind] == nil { files[kind] = full }
+            }
+            result.needs.merge(r.needs)
+            if root.node(ScenarioKeys.openingBalance) == nil, let bank = r.bankBalance {
+                opening = bank
+                result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
+            }
+        }
+        if imports.netCreditNotes {
+            for kind in InvoiceKind.allCases {
+                let (kept, notes) = CreditNoteNetting.net(invoices[kind] ?? [], file: files[kind] ?? tomlPath)
+                invoices[kind] = kept
+                sink.items.append(contentsOf: notes)
+            }
         }
 
         result.diagnostics = sink.items
-        guard !sink.hasErrors else { return result }
+        guard !fatal else { return result }
         var scenario = Scenario(name: name, currency: currency, start: start, horizonDays: horizon, openingBalance: opening,
                                 minCash: minCash, calendar: calendar, receivables: invoices[.receivable] ?? [],
                                 payables: invoices[.payable] ?? [], customerDelayDays: defaultDelay, customerDelays: delays,
@@ -156,9 +195,10 @@ public enum ScenarioLoader {
                                 receivablesFile: files[.receivable] ?? "", payablesFile: files[.payable] ?? "")
         scenario.defaultVATRate = defaultVAT
         scenario.defaulted = defaulted
+        let errorsBefore = sink.items.filter { $0.severity == .error }.count
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         result.diagnostics = sink.items
-        if !sink.hasErrors { result.scenario = scenario }
+        if sink.items.filter({ $0.severity == .error }).count == errorsBefore { result.scenario = scenario }
         return result
     }
 
