@@ -138,7 +138,7 @@ public enum KeyTable {
         KeyBinding(.selectRange, ["v"], invoices, "start or end a range selection from the cursor"),
         KeyBinding(.markAll, ["*"], invoices, "mark every row shown (after the filter)"),
         KeyBinding(.clearMarks, ["esc"], invoices, "clear marks and the range selection"),
-        KeyBinding(.filter, ["/"], invoices, "filter rows by id, counterparty or decision (Enter keeps, Esc cancels)", bar: "filter"),
+        KeyBinding(.filter, ["/"], invoices, "filter rows by id, counterparty or decision, accents and case ignored; >10000 or <=500 on the amount, >2026-12-15 or 2026-12-01..2026-12-31 on the expected settlement (Enter keeps, Esc cancels)", bar: "filter"),
         KeyBinding(.sortById, ["1"], invoices, "sort by id (again: reverse)"),
         KeyBinding(.sortByCounterparty, ["2"], invoices, "sort by counterparty (again: reverse)"),
         KeyBinding(.sortByDue, ["3"], invoices, "sort by due date (again: reverse)"),

@@ -170,7 +170,10 @@ enum MainScreen {
         var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
         if table.count != all { text += "/\(all)" }
         text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"
-        if !table.marked.isEmpty { text += " · ✓ \(table.marked.count) marked" }
+        if !table.marked.isEmpty {
+            let m = s.markedTotal(kind)
+            text += " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+        }
         if table.anchor != nil { text += " · range from row \((table.anchor ?? 0) + 1)" }
         var right = "sort \(table.sortColumn.title.lowercased()) \(table.ascending ? "▲" : "▼")"
         if !table.filter.isEmpty { right = "filter \"\(table.filter)\" · " + right }
@@ -188,9 +191,14 @@ enum MainScreen {
         for p in positions { idWidth = max(idWidth, displayWidth(invoices[table.order[p]].id)) }
         idWidth = min(idWidth, 18)
         let decisionWidth = wide ? 20 : 14
-        let columns = [
+        // The issue date joins when the counterparty keeps at least 24 columns.
+        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + 13 + decisionWidth + 9) >= 0
+        var columns = [
             Table.Column("Id", width: .fixed(idWidth)),
             Table.Column(kind == .receivable ? "Customer" : "Supplier", width: .fill),
+        ]
+        if showsIssued { columns.append(Table.Column("Issued", width: .fixed(dateWidth))) }
+        columns += [
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
             Table.Column("Amount", width: .fixed(13), alignment: .right),
@@ -211,9 +219,10 @@ enum MainScreen {
             var decisionText = d == .none ? "—" : d.code
             if defaulted { decisionText += " ✗defaulted" }
             let expected = st.map { $0.overdue ? "overdue" : date($0.day) } ?? ""
-            rows.append(Table.Row([inv.id, inv.counterparty, date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
+            let issued: [String] = showsIssued ? [date(inv.issueDate)] : []
+            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
                                   style: t[.text],
-                                  cellStyles: [nil, nil, nil, st?.overdue == true ? t[.warning] : nil,
+                                  cellStyles: [nil, nil] + (showsIssued ? [t[.muted]] : []) + [nil, st?.overdue == true ? t[.warning] : nil,
                                                kind == .receivable ? t[.inflow] : t[.outflow],
                                                defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
             if table.marked.contains(i) || table.inRange(p) { marked.insert(p - first) }

@@ -135,8 +135,10 @@ public struct AppState: Sendable, Equatable {
         let plan = workspace.plan(activePlan)
         let invoices = workspace.scenario.invoices(kind)
         let text = cache.search[kind] ?? InvoiceSearchText([])
+        let settlements = kind == .receivable ? workspace.engine.receivableSettlements : workspace.engine.payableSettlements
         withTable(kind) { t in
-            t.refilter(invoices: invoices, search: text, decisions: { plan.decision(for: InvoiceRef(kind, $0)) }, full: full)
+            t.refilter(invoices: invoices, search: text, decisions: { plan.decision(for: InvoiceRef(kind, $0)) }, full: full,
+                       settlements: settlements)
         }
     }
 
