@@ -322,6 +322,7 @@ extension AppState {
     }
 
     mutating func editText(_ edit: TextEdit) -> [Effect] {
+        if let handled = editLine(edit) { return handled }
         switch mode {
         case .filter(let kind, var text, let previous):
             switch edit {
@@ -338,6 +339,8 @@ extension AppState {
                 withTable(kind) { $0.filter = previous }
                 refilterTable(kind)
                 return []
+            case .deleteWord: text = LineEditing.deletingWord(text)
+            case .historyPrevious, .historyNext: return []
             }
             mode = .filter(kind: kind, text: text, previous: previous)
             withTable(kind) { $0.filter = text }
@@ -351,10 +354,13 @@ extension AppState {
             case .clear: text = ""
             case .submit:
                 mode = .normal
+                commandHistory.record(text)
                 return runCommandLine(text)
             case .cancel:
                 mode = .normal
+                commandHistory.reset()
                 return []
+            case .deleteWord, .historyPrevious, .historyNext: return []
             }
             mode = .command(text: text)
         case .form(var f):
@@ -363,6 +369,8 @@ extension AppState {
             case .insert(let c): text.append(c)
             case .backspace: if !text.isEmpty { text.removeLast() }
             case .clear: text = ""
+            case .deleteWord: text = LineEditing.deletingWord(text)
+            case .historyPrevious, .historyNext: return []
             case .cancel:
                 f.editing = nil
                 mode = .form(f)

@@ -47,6 +47,8 @@ public struct AppState: Sendable, Equatable {
     /// First movement shown in the day panel.
     public internal(set) var dayScroll = 0
     public internal(set) var comparisonCursor = 0
+    /// Command lines run in this session, for ↑ / ↓ on the command line.
+    var commandHistory = CommandHistory()
     /// `.day`: the balance chart; `.week` / `.month`: the period table in its place (key `t`).
     public internal(set) var periodView: PeriodLength = .day
     public internal(set) var mode: Mode = .normal
