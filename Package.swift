@@ -14,7 +14,13 @@ let package = Package(
         // Pure domain: money, days, calendars, invoices, scenario, projection, financing, comparison.
         .target(name: "TresoCore"),
         // Files: CSV invoices, TOML scenarios, e-invoices, exports.
-        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit"]),
+        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit", "CXlsxWriter"]),
+        // XLSX exports with numbers as numbers and dates as dates (Debian libxlsxwriter-dev).
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),
         // Application state, actions, reducer, screens, key table, themes. No ncurses.

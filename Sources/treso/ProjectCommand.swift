@@ -10,8 +10,8 @@ struct Project: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
 
-    @Option(help: "table, csv or json.")
-    var format: OutputFormat = .table
+    @Option(help: "table, csv, json or xlsx (with --output: numbers as numbers, dates as dates).")
+    var format: CommandFormat = .table
 
     @Option(help: "First day to print.")
     var from: Day?
@@ -46,7 +46,7 @@ struct Project: ParsableCommand {
                     throw ExitWithCode(code: 1)
                 }
                 let moves = state.movements(on: day, projection: projection)
-                print(ProjectionExport.dayDetail(pos, movements: moves, format: format, currency: s.currency), terminator: "")
+                print(ProjectionExport.dayDetail(pos, movements: moves, format: try format.textOnly(), currency: s.currency), terminator: "")
                 return
             }
             let lo = max(from ?? s.start, s.start), hi = min(to ?? s.end, s.end)
@@ -61,16 +61,20 @@ struct Project: ParsableCommand {
                 case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency))
                 case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect))
                 case .json: try out.emit(PeriodExport.json(t))
+                case .xlsx:
+                    let days = projection.days[(lo - s.start)...(hi - s.start)]
+                    try out.emitWorkbook([PeriodExport.sheet(t), ProjectionExport.sheet(days)])
                 }
                 return
             }
             let slice = projection.days[(lo - s.start)...(hi - s.start)]
-            if format == .csv {
-                try out.emit(ProjectionExport.sheet(slice).csv(out.dialect))
-                return
+            switch format {
+            case .csv: try out.emit(ProjectionExport.sheet(slice).csv(out.dialect))
+            case .xlsx: try out.emitWorkbook([ProjectionExport.sheet(slice)])
+            case .table, .json:
+                try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: try format.textOnly(),
+                                                     title: title, currency: s.currency))
             }
-            try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
-                                                 title: title, currency: s.currency))
         }
     }
 }

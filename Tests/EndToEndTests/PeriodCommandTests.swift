@@ -55,3 +55,35 @@ import TestSupport
         #expect(readText(dir + "/p.json")?.contains("\"by\": \"month\"") == true)
     }
 }
+
+/// `--format xlsx --output FILE`: a real workbook (libxlsxwriter) whose amounts are numbers and dates are dates.
+@Suite struct XLSXExportTests {
+    @Test func projectWritesNumbersAsNumbersAndDatesAsDates() throws {
+        let dir = NSTemporaryDirectory() + "treso-xlsx-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (_, err, code) = try run("treso project examples/demo --by week --format xlsx --output \(dir)/p.xlsx")
+        #expect(code == 0, "\(err)")
+        // Read the sheet XML with Python's zipfile (always present with the Debian toolchain image).
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import zipfile,re,sys
+            z = zipfile.ZipFile(sys.argv[1])
+            x = z.read('xl/worksheets/sheet2.xml').decode()
+            print(re.findall(r'<row r="2".*?</row>', x)[0])
+            print('sheets', len([n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]))
+            """, dir + "/p.xlsx"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // 2026-12-01 is Excel serial 46357 (a date cell, no t="s"); the opening 82 000.00 a number.
+        #expect(text.contains("<c r=\"A2\" s=\"2\"><v>46357</v></c>"))
+        #expect(text.contains("<c r=\"B2\" s=\"3\"><v>82000</v></c>"))
+        #expect(text.contains("sheets 2"))
+        let (_, missing, code2) = try run("treso project examples/demo --format xlsx")
+        #expect(code2 == 64 && missing.contains("--format xlsx needs --output"))
+    }
+}
