@@ -68,6 +68,10 @@ public struct PeriodTable: Sendable, Hashable {
     public var categories: [PeriodCategory]
     public var periods: [CashPeriod]
 
+    public init(length: PeriodLength, categories: [PeriodCategory], periods: [CashPeriod]) {
+        self.length = length; self.categories = categories; self.periods = periods
+    }
+
     /// A category's amount over the whole table.
     public func total(_ category: Int) -> Money {
         periods.reduce(.zero) { $0 + (category < $1.amounts.count ? $1.amounts[category] : .zero) }
