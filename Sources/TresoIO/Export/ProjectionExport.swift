@@ -56,7 +56,8 @@ public enum ProjectionExport {
         t.add(["Days over the overdraft limit", String(s.daysOverLimit)])
         t.add(["Days below the minimum cash", String(s.daysBelowBuffer)])
         t.add(["Bank charges (interest + commission)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted() + " + " + s.overdraftCommission.formatted() + ")"])
-        t.add(["Closing balance at the horizon", s.finalBalance.formatted()])
+        // Says which day it is: the horizon's end, or the `--to` day of a slice.
+        t.add([s.lastDay.map { "Closing balance on " + $0.iso } ?? "Closing balance", s.finalBalance.formatted()])
         return t.render()
     }
 
@@ -66,8 +67,9 @@ public enum ProjectionExport {
     public static func sheet(_ days: ArraySlice<DailyPosition>) -> Sheet {
         var s = Sheet(name: "Projection", headers: ["date", "opening", "receipts", "disbursements", "financing", "charges", "closing", "flags"])
         for d in days {
-            s.rows.append([.day(d.day), .money(d.opening), .money(d.receipts), .money(d.disbursements), .money(d.financing),
-                           .money(d.charges), .money(d.closing), .text(d.flags.names.joined(separator: "|"))])
+            // Signed like the table (docs/calculations.md § Signs): + cash in, − cash out.
+            s.rows.append([.day(d.day), .money(d.opening), .money(d.receipts), .money(-d.disbursements), .money(d.financing),
+                           .money(-d.charges), .money(d.closing), .text(d.flags.names.joined(separator: "|"))])
         }
         return s
     }
@@ -75,8 +77,8 @@ public enum ProjectionExport {
     public static func json(_ days: ArraySlice<DailyPosition>, summary s: ProjectionSummary) -> String {
         let rows: [JSON] = days.map { d in
             .object([("date", .day(d.day)), ("opening", .money(d.opening)), ("receipts", .money(d.receipts)),
-                     ("disbursements", .money(d.disbursements)), ("financing", .money(d.financing)),
-                     ("charges", .money(d.charges)), ("closing", .money(d.closing)),
+                     ("disbursements", .money(-d.disbursements)), ("financing", .money(d.financing)),
+                     ("charges", .money(-d.charges)), ("closing", .money(d.closing)),
                      ("flags", .array(d.flags.names.map { .string($0) }))])
         }
         let summary: JSON = .object([
