@@ -2,60 +2,6 @@ import TresoCore
 import TresoIO
 
 extension AppState {
-    static let commandSummary = "plan new|rename|dup|delete NAME, plan NAME, goto DATE|today|lowest, late DAYS, export csv|json FILE, theme NAME|FILE, w, q, wq, q!"
-
-    /// Runs a `:` command line.
-    mutating func runCommandLine(_ line: String) -> [Effect] {
-        var text = line.trimmingSpaces()
-        if text.hasPrefix(":") { text.removeFirst() }
-        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard let head = words.first?.lowercased() else { return [] }
-        let rest = words.count > 1 ? text.drop(while: { $0 == " " }).dropFirst(words[0].count).trimmingSpaces() : ""
-        switch head {
-        case "w", "write", "save": return save()
-        case "q", "quit": return run(.quit)
-        case "q!", "quit!": return [.quit]
-        case "wq", "x":
-            quitAfterSave = true
-            let e = save()
-            if e.isEmpty { quitAfterSave = false }
-            return e
-        case "plan", "plans": return planCommand(rest)
-        case "goto", "go", "day": goto(rest)
-        case "late":
-            guard let n = Int(rest), n >= 1, n <= 365 else {
-                message = Message("late DAYS: pay the selected payables 1–365 days after the due date (penalties apply)", isError: true)
-                return []
-            }
-            guard focus == .payables else { message = Message("late applies to payables: Tab to them", isError: true); return [] }
-            toggle(.decision(.payLate(n)))
-        case "export":
-            let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let format = OutputFormat(rawValue: parts[0].lowercased()) else {
-                message = Message("export csv FILE (or json FILE, table FILE): the active plan's daily projection", isError: true)
-                return []
-            }
-            let p = activeProjection
-            let s = workspace.scenario
-            let out = ProjectionExport.render(p.days[...], summary: p.summary, format: format,
-                                              title: "\(s.name) [\(activePlanState.name)]: \(s.start.iso) … \(s.end.iso)", currency: s.currency)
-            return [.export(path: parts[1].trimmingSpaces(), text: out)]
-        case "theme":
-            guard !rest.isEmpty else {
-                message = Message("theme NAME|FILE: built in are " + Theme.builtinNames.joined(separator: ", "), isError: true)
-                return []
-            }
-            return [.loadTheme(rest)]
-        case "undo", "u": undo()
-        case "redo": redo()
-        case "help", "h": mode = .help(scroll: 0)
-        case "terms", "edit": mode = .form(TermsForm(fields: TermField.all(for: workspace.scenario.instruments)))
-        default:
-            message = Message("unknown command '\(head)': " + Self.commandSummary, isError: true)
-        }
-        return []
-    }
-
     mutating func goto(_ arg: String) {
         let s = workspace.scenario
         let target: Day?
@@ -152,7 +98,7 @@ extension AppState {
             comparisonCursor = activePlan
             message = Message("deleted plan \"\(snap.name)\" (u brings it back)")
         case "":
-            message = Message("plan: " + Self.commandSummary, isError: true)
+            message = Message("plan: " + LineCommands.summary, isError: true)
         default:
             let name = rest.trimmingSpaces()
             if let i = workspace.planNames.firstIndex(of: name) {
@@ -162,38 +108,6 @@ extension AppState {
             }
         }
         planChangedTables()
-        return []
-    }
-
-    // MARK: Saving
-
-    mutating func save() -> [Effect] {
-        let workspace = self.workspace
-        let rules = workspace.rulesToSave()
-        let blocks = workspace.planBlocks(rules: rules)
-        do {
-            let defaulted = workspace.defaultedIDs()
-            let text = try document.file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks, defaulted: defaulted)
-            document.pendingSave = PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
-                                               rules: rules, planBlocks: blocks, defaulted: defaulted)
-            return [.save(path: tomlPath, text: text)]
-        } catch {
-            quitAfterSave = false
-            message = Message("cannot save \(tomlPath): \(error.description)", isError: true)
-            return []
-        }
-    }
-
-    mutating func saveSucceeded(path: String, text: String) -> [Effect] {
-        guard let p = document.pendingSave, p.text == text else { return [] }
-        document.pendingSave = nil
-        document.file.markSaved(text: text, terms: p.terms, planBlocks: p.planBlocks, defaulted: p.defaulted,
-                                fingerprint: FileFingerprint(text: text))
-        document.history.markSaved(at: p.editID)
-        workspace.markSaved(rules: p.rules)
-        let plans = workspace.planCount - Workspace.builtinCount
-        message = Message("saved \(path): \(plans) plan\(plans == 1 ? "" : "s"), comments kept")
-        if quitAfterSave { quitAfterSave = false; return [.quit] }
         return []
     }
 }

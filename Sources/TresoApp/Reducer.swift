@@ -15,7 +15,7 @@ extension AppState {
     mutating func dispatch(_ action: Action) -> [Effect] {
         // A message stays up until the next key.
         switch action {
-        case .resize, .themeLoaded, .saveSucceeded, .exported, .effectFailed: break
+        case .resize, .themeLoaded, .saveSucceeded, .saveConflict, .exported, .exportTargetExists, .reloaded, .effectFailed: break
         default: message = nil
         }
         switch action {
@@ -38,12 +38,17 @@ extension AppState {
             theme = t
             message = Message("theme: \(t.name)")
             return []
-        case .saveSucceeded(let path, let text): return saveSucceeded(path: path, text: text)
-        case .exported(let path):
-            message = Message("exported the projection of \"\(activePlanState.name)\" to \(path)")
+        case .saveSucceeded(let path, let text, let fingerprint): return saveSucceeded(path: path, text: text, fingerprint: fingerprint)
+        case .saveConflict(let path): return saveConflict(path: path)
+        case .exported(let e):
+            message = Message("\(e.what) to \(e.path)")
             return []
+        case .exportTargetExists(let e): return exportTargetExists(e)
+        case .reloaded(let r): return reloaded(r)
         case .effectFailed(let why):
             quitAfterSave = false
+            document.pendingSave = nil
+            document.reload = .none
             message = Message(why, isError: true)
             return []
         }
@@ -60,7 +65,7 @@ extension AppState {
             withTable(kind) { t in
                 t.moveCursor(to: t.cursor)
                 if let a = t.anchor, a >= t.count { t.anchor = nil }
-                t.offset = Self.scroll(selected: t.cursor, offset: t.offset, count: t.count, visible: visible)
+                t.offset = Table.scrollOffset(selected: t.cursor, offset: t.offset, rowCount: t.count, visibleRows: visible)
             }
         }
         refreshDayDetail()
@@ -68,13 +73,6 @@ extension AppState {
         refreshPeriods()
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
-    }
-
-    static func scroll(selected: Int, offset: Int, count: Int, visible: Int) -> Int {
-        guard count > 0, visible > 0 else { return 0 }
-        var first = min(max(0, offset), max(0, count - visible))
-        if selected < first { first = selected } else if selected >= first + visible { first = selected - visible + 1 }
-        return max(0, first)
     }
 
     // MARK: Commands
@@ -85,6 +83,8 @@ extension AppState {
         case .picker(let p): return runInPicker(c, p)
         case .form(let f): return runInForm(c, f)
         case .confirmQuit: return runInConfirm(c)
+        case .conflict: return runInConflict(c)
+        case .confirmReplace(let e): return runInReplace(c, e)
         case .normal, .filter, .command: break
         }
         let horizon = max(workspace.scenario.horizonDays, 1)
@@ -192,7 +192,7 @@ extension AppState {
             day = min(max(0, st.day - workspace.scenario.start), horizon - 1)
             message = Message("day cursor on \(st.day.iso), when \(workspace.scenario.invoices(kind)[i].id) settles")
         case .activatePlan: switchPlan(to: comparisonCursor)
-        case .choose, .cancel, .confirmSave: break
+        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile: break
         }
         return []
     }
@@ -293,10 +293,7 @@ extension AppState {
         switch c {
         case .confirmSave:
             mode = .normal
-            quitAfterSave = true
-            let e = save()
-            if e.isEmpty { quitAfterSave = false }
-            return e
+            return saveThenQuit()
         case .confirmDiscard: return [.quit]
         case .cancel: mode = .normal
         default: break

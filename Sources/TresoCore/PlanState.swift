@@ -255,14 +255,6 @@ public struct PlanState: Sendable {
         return out
     }
 
-    /// The plan back as rules by invoice id, for saving.
-    public var asPlan: Plan {
-        let s = engine.scenario
-        let rules = decisions.sorted(by: { $0.key < $1.key }).map { ref, d in
-            PlanRule(kind: ref.kind, selector: .invoice(s.invoices(ref.kind)[ref.index].id), decision: d)
-        }
-        return Plan(name: name, rules: rules, defaulted: defaulted.sorted().map { s.receivables[$0.index].id })
-    }
 }
 
 extension PlanState {

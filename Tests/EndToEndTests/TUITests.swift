@@ -90,20 +90,32 @@ struct TUITests {
             spawn([tmux, "-L", socket] + args, capture: args.first == "capture-pane" || args.first == "display-message")
         }
 
+        /// The tmux session the helpers below talk to ("main" unless `use(_:)` chose another).
+        var target = "main"
+
+        /// A second terminal on the same copy (another tmux session running a shell), now the target.
+        func openSecondTerminal(_ name: String, width: Int = 100, height: Int = 30) throws {
+            _ = try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name,
+                         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color PS1='$ ' sh"])
+            target = name
+        }
+
+        func use(_ name: String) { target = name }
+
         /// Types a shell line in the pane and presses Enter.
         func shell(_ line: String) throws {
-            try run(["send-keys", "-t", "main", "-l", line])
-            try run(["send-keys", "-t", "main", "Enter"])
+            try run(["send-keys", "-t", target, "-l", line])
+            try run(["send-keys", "-t", target, "Enter"])
         }
 
         /// Sends tmux key names (`f`, `Enter`, `Escape`, `BTab`…), one at a time.
         func keys(_ names: String...) throws {
-            for n in names { try run(["send-keys", "-t", "main", n]) }
+            for n in names { try run(["send-keys", "-t", target, n]) }
         }
 
-        func type(_ text: String) throws { try run(["send-keys", "-t", "main", "-l", text]) }
+        func type(_ text: String) throws { try run(["send-keys", "-t", target, "-l", text]) }
 
-        func screen() throws -> String { try run(["capture-pane", "-p", "-t", "main"]) }
+        func screen() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
 
         /// Polls the pane until `ok` holds (no fixed sleeps); returns the screen or records a failure.
         @discardableResult
@@ -230,6 +242,73 @@ struct TUITests {
         try s.waitFor("TRESO-EXITED-2")
         #expect(s.file("stty-before-2") == s.file("stty-after-2"))
         #expect(s.file("treso.toml") == saved)
+    }
+
+    /// Issue 9: two planners on one scenario, both saving. The second is told the file changed on disk,
+    /// re-applies its work onto the first one's, and the file ends with both plans.
+    @Test func twoPlannersSavingTheSameScenarioBothKeepTheirPlans() throws {
+        let s = try Session()
+        defer { s.close() }
+        try s.launch(1)
+        try s.waitFor("Plans compared")
+        try s.openSecondTerminal("two")
+        try s.launch(2)
+        try s.waitFor("Plans compared")
+
+        s.use("main")
+        try s.keys(":")
+        try s.type("plan new alpha")
+        try s.keys("Enter")
+        try s.waitFor("plan 6/6: alpha")
+        try s.keys("w")
+        try s.waitFor("saved ")
+
+        s.use("two")
+        try s.keys(":")
+        try s.type("plan new beta")
+        try s.keys("Enter")
+        try s.waitFor("plan 6/6: beta")
+        try s.keys("w")
+        try s.waitFor("Scenario file changed on disk")
+        #expect(!s.file("treso.toml").contains("name = \"beta\""))
+        try s.keys("r")
+        try s.waitFor("re-applied")
+        let both = s.file("treso.toml")
+        #expect(both.contains("name = \"alpha\""))
+        #expect(both.contains("name = \"beta\""))
+        // Both quit without a question: each one's work is in the file.
+        try s.keys("q")
+        try s.waitFor("TRESO-EXITED-2")
+        s.use("main")
+        try s.keys("q")
+        try s.waitFor("TRESO-EXITED-1")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: s.dir)) ?? []
+        #expect(!left.contains { $0.hasSuffix(".tmp") }, "temporary files left: \(left)")
+    }
+
+    /// Issue 9: `:export csv treso.toml` used to overwrite the scenario, and `q` then quit at once.
+    @Test func anExportOntoTheScenarioFileIsRefused() throws {
+        let s = try Session()
+        defer { s.close() }
+        let before = s.file("treso.toml")
+        try s.launch(1)
+        try s.waitFor("Plans compared")
+        try s.keys(":")
+        try s.type("export csv treso.toml")
+        try s.keys("Enter")
+        try s.waitFor("scenario's own files")
+        try s.keys(":")
+        try s.type("export csv out.csv")
+        try s.keys("Enter")
+        try s.waitFor("exported the projection")
+        try s.keys(":")
+        try s.type("export csv out.csv")
+        try s.keys("Enter")
+        try s.waitFor("Replace an existing file?")
+        try s.keys("n", "q")
+        try s.waitFor("TRESO-EXITED-1")
+        #expect(s.file("treso.toml") == before)
+        #expect(s.file("out.csv").hasPrefix("date,"))
     }
 
     @Test func sigtermAndSighupRestoreTheTerminal() throws {

@@ -62,8 +62,8 @@ public enum RandomScenario {
 }
 
 /// Compares `actual` with the snapshot file `name` beside the calling test file and returns a failure
-/// description when they differ or when the file is missing (a snapshot nobody reviewed proves nothing);
-/// TRESO_RECORD_SNAPSHOTS=1 records it instead.
+/// description when they differ — or when the snapshot is missing: a test never passes by recording its
+/// own expectation. TRESO_RECORD_SNAPSHOTS=1 records (or re-records) it.
 public func snapshotMismatch(_ actual: String, named name: String, testFile: String = #filePath) -> String? {
     let folder = testFile.split(separator: "/").dropLast().joined(separator: "/")
     let dir = "/" + folder + "/__Snapshots__"
@@ -79,7 +79,9 @@ public func snapshotMismatch(_ actual: String, named name: String, testFile: Str
         }
         return "snapshot \(name) differs"
     }
-    if !record { return "snapshot \(name) is missing (\(path)): record it with TRESO_RECORD_SNAPSHOTS=1 and review it" }
+    guard record else {
+        return "snapshot \(name) is missing (\(path)): record it with TRESO_RECORD_SNAPSHOTS=1 and check it in"
+    }
     mkdir(dir, 0o755)
     writeText(path, actual)
     return nil

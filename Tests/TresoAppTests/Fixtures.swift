@@ -102,4 +102,30 @@ extension AppState {
         }
         Issue.record("no invoice \(id)")
     }
+
+    /// What must hold after any action, whatever the keys and sizes: indices in range, the cursor on
+    /// screen, every row of the frame exactly the screen's width. Empty when all hold.
+    func invariantViolations() -> [String] {
+        var out: [String] = []
+        let plans = workspace.planCount
+        if !(0..<plans).contains(activePlan) { out.append("active plan \(activePlan) of \(plans)") }
+        if !(0..<plans).contains(comparisonCursor) { out.append("comparison cursor \(comparisonCursor) of \(plans)") }
+        if !(0..<max(1, scenario.horizonDays)).contains(day) { out.append("day \(day) outside the horizon") }
+        if dayScroll < 0 { out.append("day scroll \(dayScroll)") }
+        for kind in InvoiceKind.allCases {
+            let t = table(kind)
+            if t.count > 0 && !(0..<t.count).contains(t.cursor) { out.append("\(kind) cursor \(t.cursor) of \(t.count)") }
+            let visible = layout.visibleRows(kind)
+            if t.count > 0, visible > 0, !(t.offset...(t.offset + visible - 1)).contains(t.cursor) {
+                out.append("\(kind) cursor \(t.cursor) off screen (offset \(t.offset), \(visible) rows)")
+            }
+        }
+        let grid = render(self)
+        if grid.width != width || grid.height != height { out.append("frame \(grid.width)×\(grid.height) for \(width)×\(height)") }
+        for (y, line) in grid.lines().enumerated() where displayWidth(line) != grid.width {
+            out.append("row \(y) is \(displayWidth(line)) columns wide, not \(grid.width)")
+            break
+        }
+        return out
+    }
 }

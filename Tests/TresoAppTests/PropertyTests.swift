@@ -33,6 +33,8 @@ import TresoIO
             }
             render(s, into: &grid)
             #expect(grid.width == s.width && grid.height == s.height)
+            let broken = s.invariantViolations()
+            #expect(broken.isEmpty, "seed \(seed) step \(step): \(broken)")
             if step % 25 == 24 { try checkToggleTwice(&s, &rng) }
         }
     }
@@ -62,6 +64,7 @@ import TresoIO
                     s.mode = mode
                     let g = render(s)
                     #expect(g.width == max(0, w) && g.height == max(0, h))
+                    #expect(g.lines().allSatisfy { displayWidth($0) == max(0, w) }, "\(w)×\(h) \(mode)")
                 }
             }
         }

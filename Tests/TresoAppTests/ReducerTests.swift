@@ -525,7 +525,7 @@ import TresoIO
         #expect(s.send(.command(.confirmDiscard)) == [.quit])
         s.mode = .confirmQuit
         let effects = s.send(.command(.confirmSave))
-        guard case .save(let path, let text)? = effects.first else { Issue.record("no save"); return }
+        guard case .save(let path, let text, _)? = effects.first else { Issue.record("no save"); return }
         #expect(path == s.tomlPath)
         #expect(s.send(.saveSucceeded(path: path, text: text)) == [.quit])
         #expect(!s.isDirty)
@@ -534,7 +534,7 @@ import TresoIO
     @Test func saveEffectThenSuccessMarksClean() throws {
         var s = try fresh()
         let effects = s.send(.command(.save))
-        guard case .save(_, let text)? = effects.first else { Issue.record("no save"); return }
+        guard case .save(_, let text, _)? = effects.first else { Issue.record("no save"); return }
         #expect(text.contains("name = \"test\""))
         #expect(s.isDirty)
         s.send(.saveSucceeded(path: s.tomlPath, text: text))
@@ -571,10 +571,11 @@ import TresoIO
     @Test func exportThemeAndLateCommands() throws {
         var s = try fresh()
         let e = s.send(.run("export csv /tmp/out.csv"))
-        guard case .export(let path, let text)? = e.first else { Issue.record("no export"); return }
+        guard case .export(let export)? = e.first else { Issue.record("no export"); return }
+        let path = export.path, text = export.text
         #expect(path == "/tmp/out.csv")
         #expect(text.split(separator: "\n").count == s.scenario.horizonDays + 1)
-        s.send(.exported(path: path))
+        s.send(.exported(export))
         #expect(s.message?.text.contains("exported") == true)
         #expect(s.send(.run("theme light")) == [.loadTheme("light")])
         s.send(.themeLoaded(try #require(Theme.builtin(named: "light"))))
@@ -676,7 +677,8 @@ import TresoIO
                     s.focus = pane
                     s.mode = mode
                     let effects = s.send(.command(c))
-                    _ = render(s)
+                    let broken = s.invariantViolations()
+                    #expect(broken.isEmpty, "\(c) in \(pane)/\(mode): \(broken)")
                     if effects.contains(.quit) {
                         #expect([Command.quit, .forceQuit, .confirmDiscard].contains(c), "\(c) quit in \(pane)/\(mode)")
                     }

@@ -142,8 +142,8 @@ import Glibc
         s.send(.run("plan new x"))
         // Pretend the scenario lives where nothing can be written.
         let effects = s.send(.command(.save))
-        guard case .save(_, let text)? = effects.first else { Issue.record("no save"); return }
-        let follow = runEffect(.save(path: "/nonexistent-dir/treso.toml", text: text))
+        guard case .save(_, let text, _)? = effects.first else { Issue.record("no save"); return }
+        let follow = runEffect(.save(path: "/nonexistent-dir/treso.toml", text: text, expecting: nil))
         guard let follow else { Issue.record("no report"); return }
         s.send(follow)
         #expect(s.isDirty)
@@ -173,5 +173,121 @@ import Glibc
         stat(path, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         #expect(readText(path) == "x = 1\n")
+    }
+
+    // MARK: Issue 9: saves that never clobber, exports that never destroy
+
+    @Test func aFileChangedOnDiskIsNotOverwrittenAndCanBeSavedBeside() throws {
+        let dir = try Fixture.demoCopy()
+        defer { unlink(dir + "/treso.mine.toml"); Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        s.send(.run("plan new mine"))
+        // Someone edits the file meanwhile (by hand, or another treso's save).
+        let edited = try #require(readText(dir + "/treso.toml")) + "# added by a colleague\n"
+        writeText(dir + "/treso.toml", edited)
+        s.press("w")
+        #expect(s.mode == .conflict)
+        #expect(s.isDirty)
+        #expect(readText(dir + "/treso.toml") == edited)
+        #expect(s.screen.contains("Scenario file changed on disk"))
+        s.press("b")
+        let mine = try #require(readText(dir + "/treso.mine.toml"))
+        #expect(mine.contains("name = \"mine\""))
+        #expect(readText(dir + "/treso.toml") == edited)
+        #expect(s.message?.text.contains("treso.mine.toml") == true)
+        #expect(s.isDirty)
+        // Quitting still asks: the scenario file does not hold the session's work.
+        #expect(s.send(.command(.quit)) == [])
+    }
+
+    @Test func reloadReappliesTheSessionsChangesAndKeepsThoseMadeOnDisk() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        var other = try Fixture.demo(path: dir)
+        // This session: a new plan and a new buffer.
+        s.send(.run("plan new mine"))
+        s.press("e", "j", "enter", "ctrl-u")
+        s.type("20000")
+        s.press("enter", "esc")
+        // Another planner saves first: its own plan and another opening balance.
+        other.send(.run("plan new theirs"))
+        other.press("e", "enter", "ctrl-u")
+        other.type("90000")
+        other.press("enter", "esc", "w")
+        #expect(!other.isDirty)
+        s.press("w")
+        #expect(s.mode == .conflict)
+        s.press("r")
+        #expect(s.mode == .normal)
+        #expect(!s.isDirty, "\(String(describing: s.message))")
+        let text = try #require(readText(dir + "/treso.toml"))
+        #expect(text.contains("name = \"mine\""))
+        #expect(text.contains("name = \"theirs\""))
+        #expect(text.contains("min_cash = 20000.00"))
+        #expect(text.contains("opening_balance = 90000.00"))
+        #expect(text.contains("# the buffer the CFO wants to keep"))
+        #expect(s.workspace.planNames.contains("theirs"))
+        #expect(s.scenario.openingBalance == Money(cents: 9_000_000))
+        #expect(s.message?.text.contains("re-applied") == true)
+        // And the next save is an ordinary one.
+        s.send(.run("plan new later"))
+        s.press("w")
+        #expect(!s.isDirty)
+        #expect(readText(dir + "/treso.toml")?.contains("name = \"later\"") == true)
+    }
+
+    @Test func anExportNeverReplacesTheScenariosFilesAndAsksBeforeReplacingOthers() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        let toml = try #require(readText(dir + "/treso.toml"))
+        let csv = try #require(readText(dir + "/receivables.csv"))
+        for target in ["treso.toml", "receivables.csv", "./treso.toml", dir + "/receivables.csv"] {
+            s.press(":")
+            s.type("export csv " + target)
+            s.press("enter")
+            #expect(s.message?.isError == true, "\(target)")
+            #expect(s.message?.text.contains("scenario's own files") == true, "\(target)")
+        }
+        #expect(readText(dir + "/treso.toml") == toml)
+        #expect(readText(dir + "/receivables.csv") == csv)
+        // A relative path is the scenario folder's, and the message says where the file went.
+        s.press(":")
+        s.type("export csv out.csv")
+        s.press("enter")
+        let first = try #require(readText(dir + "/out.csv"))
+        #expect(first.hasPrefix("date,"))
+        writeText(dir + "/out.csv", "keep me\n")
+        s.press(":")
+        s.type("export csv out.csv")
+        s.press("enter")
+        #expect(s.mode == .confirmReplace(FileExport(path: dir + "/out.csv", text: first, what: "exported the projection of \"\(s.activePlanState.name)\"",
+                                                      protecting: s.ownFiles)))
+        s.press("n")
+        #expect(readText(dir + "/out.csv") == "keep me\n")
+        s.press(":")
+        s.type("export csv out.csv")
+        s.press("enter", "y")
+        #expect(readText(dir + "/out.csv") == first)
+        #expect(s.message?.text.hasSuffix(dir + "/out.csv") == true)
+    }
+
+    @Test func writeWithAPathSavesACopyThere() throws {
+        let dir = try Fixture.demoCopy()
+        defer { unlink(dir + "/copy.toml"); Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        let original = try #require(readText(dir + "/treso.toml"))
+        s.send(.run("plan new copied"))
+        s.press(":")
+        s.type("w copy.toml")
+        s.press("enter")
+        #expect(readText(dir + "/copy.toml")?.contains("name = \"copied\"") == true)
+        #expect(readText(dir + "/treso.toml") == original)
+        #expect(s.isDirty)
+        #expect(s.message?.text.contains(dir + "/copy.toml") == true)
+        // The copy is a scenario treso opens.
+        let again = try Fixture.demo(path: dir + "/copy.toml")
+        #expect(again.workspace.planNames.contains("copied"))
     }
 }

@@ -60,7 +60,7 @@ import TresoIO
         var seen: [Effect] = []
         let end = run(&s, terminal: &t) { effect in
             seen.append(effect)
-            if case .save(let path, let text) = effect { return .saveSucceeded(path: path, text: text) }
+            if case .save(let path, let text, _) = effect { return .saveSucceeded(path: path, text: text) }
             return nil
         }
         #expect(end == .quit)

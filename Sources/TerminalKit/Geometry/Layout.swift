@@ -16,26 +16,24 @@ extension Rect {
     /// Divides the height into rows stacked top to bottom, one rectangle per constraint.
     /// `spacing` blank rows are left between consecutive parts.
     public func splitVertical(_ constraints: [Constraint], spacing: Int = 0) -> [Rect] {
-        let lengths = Self.solve(constraints, length: clampedHeight, spacing: spacing)
-        var result: [Rect] = []
-        result.reserveCapacity(lengths.count)
-        var cursor = y
-        for length in lengths {
-            result.append(Rect(x: x, y: cursor, width: clampedWidth, height: length))
-            cursor = saturatingAdd(cursor, saturatingAdd(length, max(0, spacing)))
-        }
-        return result
+        split(constraints, spacing: spacing, vertically: true)
     }
 
     /// Divides the width into columns placed left to right, one rectangle per constraint.
     /// `spacing` blank columns are left between consecutive parts.
     public func splitHorizontal(_ constraints: [Constraint], spacing: Int = 0) -> [Rect] {
-        let lengths = Self.solve(constraints, length: clampedWidth, spacing: spacing)
+        split(constraints, spacing: spacing, vertically: false)
+    }
+
+    /// The one split rule, along either axis.
+    private func split(_ constraints: [Constraint], spacing: Int, vertically: Bool) -> [Rect] {
+        let lengths = Self.solve(constraints, length: vertically ? clampedHeight : clampedWidth, spacing: spacing)
         var result: [Rect] = []
         result.reserveCapacity(lengths.count)
-        var cursor = x
+        var cursor = vertically ? y : x
         for length in lengths {
-            result.append(Rect(x: cursor, y: y, width: length, height: clampedHeight))
+            result.append(vertically ? Rect(x: x, y: cursor, width: clampedWidth, height: length)
+                                     : Rect(x: cursor, y: y, width: length, height: clampedHeight))
             cursor = saturatingAdd(cursor, saturatingAdd(length, max(0, spacing)))
         }
         return result

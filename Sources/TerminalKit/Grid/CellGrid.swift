@@ -99,17 +99,6 @@ public struct CellGrid: Hashable, Sendable {
         }
     }
 
-    /// Replaces the style of every cell in `rect`, keeping the symbols.
-    public mutating func replaceStyle(_ rect: Rect, with style: Style) {
-        let target = rect.intersection(area)
-        guard !target.isEmpty else { return }
-        for y in target.y..<target.maxY {
-            for x in target.x..<target.maxX {
-                cells[y * width + x].style = style
-            }
-        }
-    }
-
     /// Plain text of each row. Trailing spaces are kept so snapshots are exact; continuation cells
     /// are left out, so a row of CJK text reads naturally.
     public func lines() -> [String] {

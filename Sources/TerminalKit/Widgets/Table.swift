@@ -36,8 +36,8 @@ public struct Table: Sendable {
     public var selected: Int?
     /// Indices of marked rows.
     public var marked: Set<Int>
-    /// First row the caller last showed; adjusted while rendering so the selection stays visible.
-    /// Store `scrollOffset(visibleRows:)` back in the app state to keep scrolling smooth.
+    /// First row the caller last showed; `render` moves it as little as needed to show the selection
+    /// (`scrollOffset`, the one scroll rule: the planner's `AppState.settle` keeps its offsets with it too).
     public var offset: Int
     public var showsHeader: Bool
     /// Reserve the mark gutter even when nothing is marked, so marking does not shift the columns.

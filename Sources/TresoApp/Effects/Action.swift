@@ -1,5 +1,6 @@
 import TerminalKit
 import TresoCore
+import TresoIO
 
 /// Editing a text field (filter, command line, form field).
 public enum TextEdit: Sendable, Equatable {
@@ -31,17 +32,57 @@ public enum Action: Sendable, Equatable {
     case run(String)
     case selectPlan(Int)
     case themeLoaded(Theme)
-    case saveSucceeded(path: String, text: String)
-    case exported(path: String)
+    /// The scenario file now holds `text` (`fingerprint`: what is on disk, when the writer knows it).
+    case saveSucceeded(path: String, text: String, fingerprint: FileFingerprint? = nil)
+    /// Someone changed the scenario file on disk since it was read: nothing was written.
+    case saveConflict(path: String)
+    case exported(FileExport)
+    /// The export's file exists already: the user is asked before it is replaced.
+    case exportTargetExists(FileExport)
+    /// The scenario file as it is on disk now (after a conflict).
+    case reloaded(ReloadedScenario)
     case effectFailed(String)
+}
+
+/// A file the planner writes other than the scenario file itself: an export, a save to another path,
+/// or a copy saved beside a scenario file that changed on disk.
+public struct FileExport: Sendable, Equatable {
+    /// Absolute, or relative to the current folder: already resolved against the scenario's folder.
+    public var path: String
+    public var text: String
+    /// What the file holds, for the message: "the projection of \"plan\"".
+    public var what: String
+    /// The scenario's own files (treso.toml, its invoice files): never replaced.
+    public var protecting: [String]
+    /// The user agreed to replace an existing file.
+    public var replace = false
+}
+
+/// The scenario file re-read from disk.
+public struct ReloadedScenario: Sendable, Equatable {
+    public var scenario: Scenario
+    public var text: String
+    public var fingerprint: FileFingerprint?
+
+    public init(scenario: Scenario, text: String, fingerprint: FileFingerprint?) {
+        self.scenario = scenario; self.text = text; self.fingerprint = fingerprint
+    }
+
+    public static func == (a: ReloadedScenario, b: ReloadedScenario) -> Bool {
+        a.text == b.text && a.fingerprint == b.fingerprint
+    }
 }
 
 /// Work for the outside world, returned by `reduce` as a value and run by the executable
 /// (`runEffect(_:)` does the file work through TresoIO; `.quit` ends the event loop).
 public enum Effect: Sendable, Equatable {
-    /// Write `text` to `path` atomically (a temporary file beside it, fsync, rename).
-    case save(path: String, text: String)
-    case export(path: String, text: String)
+    /// Write the scenario file (`SafeWrite`: exclusive temporary file, fsync, rename), only if it still
+    /// holds `expecting` — what was read or last written — so an edit made on disk meanwhile is never lost.
+    case save(path: String, text: String, expecting: FileFingerprint?)
+    /// Write another file; never one of the scenario's own, and an existing one only once the user agreed.
+    case export(FileExport)
+    /// Read the scenario file again (after a conflict); `defaultStart` as at start-up.
+    case reload(path: String, defaultStart: Day)
     /// A built-in theme name or a theme file path.
     case loadTheme(String)
     case quit

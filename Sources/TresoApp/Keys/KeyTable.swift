@@ -3,7 +3,7 @@ import TerminalKit
 /// Where a key binding is active. The panes share the `global` bindings; the modal contexts
 /// (help, picker, form, confirm) only have their own.
 public enum KeyContext: String, CaseIterable, Sendable, Hashable {
-    case global, receivables, payables, chart, comparison, help, picker, form, confirm
+    case global, receivables, payables, chart, comparison, help, picker, form, confirm, conflict, replace
 
     public var title: String {
         switch self {
@@ -16,6 +16,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .picker: return "Decision picker"
         case .form: return "Scenario terms form"
         case .confirm: return "Quit with unsaved changes"
+        case .conflict: return "Scenario file changed on disk"
+        case .replace: return "Replace an existing file"
         }
     }
 
@@ -86,6 +88,9 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case cancel
     case confirmSave = "save-and-quit"
     case confirmDiscard = "quit-without-saving"
+    case reloadAndReapply = "reload-and-reapply"
+    case saveBeside = "save-beside"
+    case replaceFile = "replace-file"
 }
 
 /// One row of the key table: a command, its keys, where it is active, and what the help says.
@@ -112,8 +117,9 @@ public struct KeyBinding: Sendable, Hashable {
 
 /// The one key table: dispatch, the key bar and the `?` help screen are all generated from it.
 ///
-/// Not bound on purpose: Ctrl-C (the terminal keeps it as an interrupt, see NcursesTerminal), Ctrl-Z (suspend)
-/// and Ctrl-S/Ctrl-Q (flow control on many terminals): none of them reliably reaches the program.
+/// Ctrl-C is `quit` (the backend turns the terminal's interrupt character off, see NcursesTerminal), so it asks
+/// about unsaved changes like `q`. Not bound on purpose: Ctrl-Z (suspend) and Ctrl-S/Ctrl-Q (flow control on
+/// many terminals), which do not reliably reach the program.
 public enum KeyTable {
     static let invoices: [KeyContext] = [.receivables, .payables]
     static let panes: [KeyContext] = [.receivables, .payables, .chart, .comparison]
@@ -174,7 +180,7 @@ public enum KeyTable {
         KeyBinding(.redo, ["ctrl-r", "U"], [.global], "redo"),
         KeyBinding(.save, ["w"], [.global], "save plans and terms to treso.toml (comments kept)", bar: "save"),
         KeyBinding(.cycleTheme, ["T"], [.global], "next built-in theme"),
-        KeyBinding(.commandLine, [":"], [.global], "command line: plan new|rename|dup|delete NAME, goto DATE, export csv FILE, theme NAME, w, q"),
+        KeyBinding(.commandLine, [":"], [.global], "command line: " + LineCommands.summary),
         KeyBinding(.help, ["?", "F1"], [.global], "this help", bar: "help"),
         KeyBinding(.quit, ["q", "ctrl-c"], [.global], "quit (asks when there are unsaved changes)", bar: "quit"),
         // Help screen
@@ -197,6 +203,13 @@ public enum KeyTable {
         KeyBinding(.confirmSave, ["y", "w"], [.confirm], "save, then quit", bar: "save+quit"),
         KeyBinding(.confirmDiscard, ["n"], [.confirm], "quit without saving", bar: "discard"),
         KeyBinding(.cancel, ["esc", "q"], [.confirm], "stay", bar: "stay"),
+        // Scenario file changed on disk
+        KeyBinding(.reloadAndReapply, ["r"], [.conflict], "read the file again, re-apply this session's changes to it and save", bar: "reload+re-apply"),
+        KeyBinding(.saveBeside, ["b"], [.conflict], "save this session's version beside it (treso.mine.toml); treso.toml stays as it is", bar: "save beside"),
+        KeyBinding(.cancel, ["esc", "q"], [.conflict], "write nothing now", bar: "cancel"),
+        // Replace an existing file
+        KeyBinding(.replaceFile, ["y"], [.replace], "replace the existing file", bar: "replace"),
+        KeyBinding(.cancel, ["n", "esc", "q"], [.replace], "keep it: write nothing", bar: "keep"),
     ]
 
     /// The bindings active in `context`, its own first.
@@ -271,20 +284,26 @@ public enum KeyTable {
         }
     }
 
-    /// The help text: one section per context, one line per binding.
+    /// The help text: one section per context, one line per binding; after the panes, the command line's
+    /// table (the modal sections stay last, where the quit prompt's keys are found).
     public static func helpLines() -> [(keys: String, name: String, help: String, isTitle: Bool)] {
         var out: [(String, String, String, Bool)] = []
-        let order: [KeyContext] = [.global, .receivables, .chart, .comparison, .picker, .form, .confirm, .help]
-        for c in order {
+        func section(_ c: KeyContext) {
             let own = bindings.filter { $0.contexts.contains(c) }
-            guard !own.isEmpty else { continue }
-            var title = c.title
-            if c == .receivables { title = "Receivables and payables" }
-            out.append(("", title, "", true))
+            guard !own.isEmpty else { return }
+            out.append(("", c == .receivables ? "Receivables and payables" : c.title, "", true))
             for b in own {
                 out.append((b.keys.map(displayName).joined(separator: " "), b.command.rawValue, b.help, false))
             }
         }
+        for c in [KeyContext.global, .receivables, .chart, .comparison] { section(c) }
+        out.append(("", "Command line (press :)", "", true))
+        for c in LineCommands.table {
+            let aliases = c.aliases.isEmpty ? "" : " (also " + c.aliases.map { ":" + $0 }.joined(separator: " ") + ")"
+            out.append((":" + c.name, c.usage.joined(separator: " · "), c.help + aliases, false))
+        }
+        out.append((":NAME", "any command's long name", "runs it, e.g. :toggle-factoring, :next-week (the names above)", false))
+        for c in [KeyContext.picker, .form, .confirm, .conflict, .replace, .help] { section(c) }
         return out
     }
 
@@ -296,8 +315,9 @@ public enum KeyTable {
                 s += (s.isEmpty ? "" : "\n") + "**\(line.name)**\n\n| Keys | Command | What it does |\n|---|---|---|\n"
             } else {
                 let keys = line.keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
-                let help = line.help.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
-                s += "| \(keys) | `\(line.name)` | \(help) |\n"
+                // A `|` ends a table cell, even inside backticks: escape it everywhere.
+                func cell(_ t: String) -> String { t.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+                s += "| \(keys) | `\(cell(line.name))` | \(cell(line.help)) |\n"
             }
         }
         return s

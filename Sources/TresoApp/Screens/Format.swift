@@ -66,9 +66,4 @@ enum Format {
 
     /// `Tue 15/12/2026`
     static func long(_ d: Day) -> String { weekdays[max(0, min(6, d.weekday - 1))] + " " + d.french }
-
-    static func rate(_ r: Rate?) -> String {
-        guard let r else { return "—" }
-        return r.percentString(decimals: 2) + "%"
-    }
 }

@@ -34,15 +34,6 @@ public func render(_ state: AppState, into grid: inout CellGrid) {
     Overlays.render(state, into: &grid)
 }
 
-/// Runs one key through the app the way the event loop does (map, reduce, render), for benchmarks:
-/// the time this takes is the keypress-to-frame latency, minus the terminal's own output.
-public func benchmarkKeypress(state: inout AppState, key: Key, grid: inout CellGrid) {
-    if let action = state.action(for: .key(key)) {
-        _ = reduce(&state, action)
-    }
-    render(state, into: &grid)
-}
-
 enum MainScreen {
     // MARK: Header
 
@@ -268,7 +259,7 @@ enum MainScreen {
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows
-        let offset = AppState.scroll(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, count: c.results.count, visible: visible)
+        let offset = Table.scrollOffset(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, rowCount: c.results.count, visibleRows: visible)
         var rows: [Table.Row] = []
         for (i, r) in c.results.enumerated().dropFirst(offset).prefix(visible) {
             let sum = r.projection.summary

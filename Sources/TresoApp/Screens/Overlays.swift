@@ -9,6 +9,8 @@ enum Overlays {
         case .picker(let p): picker(s, p, into: &grid)
         case .form(let f): form(s, f, into: &grid)
         case .confirmQuit: confirm(s, into: &grid)
+        case .conflict: conflict(s, into: &grid)
+        case .confirmReplace(let e): replace(s, e, into: &grid)
         default: break
         }
     }
@@ -27,7 +29,7 @@ enum Overlays {
     static func helpLines(theme t: Theme) -> [[Span]] {
         let keysWidth = 22, nameWidth = 27
         var lines: [[Span]] = [
-            [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(AppState.commandSummary, style: t[.text])],
+            [Span("Every command also runs from the command line: press : then ", style: t[.muted]), Span(LineCommands.summary, style: t[.text])],
             [Span("Decisions apply to the marked rows (✓) or, when none is marked, to the row under the cursor (▸).", style: t[.muted])],
         ]
         for line in KeyTable.helpLines() {
@@ -98,7 +100,7 @@ enum Overlays {
         let terms = s.scenario.terms
         let labelWidth = min(44, max(0, inner.width - 18))
         let rows = max(0, inner.height - 3)
-        let first = AppState.scroll(selected: f.selected, offset: 0, count: f.fields.count, visible: rows)
+        let first = Table.scrollOffset(selected: f.selected, offset: 0, rowCount: f.fields.count, visibleRows: rows)
         var y = inner.y
         for (i, field) in f.fields.enumerated().dropFirst(first).prefix(rows) {
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)
@@ -131,6 +133,31 @@ enum Overlays {
             [],
             [Span(" y ", style: t[.key]), Span(" save and quit   ", style: t[.overlay]), Span(" n ", style: t[.key]),
              Span(" quit without saving   ", style: t[.overlay]), Span(" Esc ", style: t[.key]), Span(" stay", style: t[.overlay])],
+        ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
+    }
+
+    static func conflict(_ s: AppState, into grid: inout CellGrid) {
+        let t = s.theme
+        let inner = box("Scenario file changed on disk", width: 72, height: 9, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        Paragraph(lines: [
+            [Span("\(s.tomlPath) was changed by someone else since this session read it. Nothing was written.", style: t[.overlay])],
+            [],
+            [Span(" r ", style: t[.key]), Span(" reload it and re-apply your \(s.undoCount) change\(s.undoCount == 1 ? "" : "s"), then save", style: t[.overlay])],
+            [Span(" b ", style: t[.key]), Span(" save yours beside it: \(s.besidePath)", style: t[.overlay])],
+            [Span(" Esc ", style: t[.key]), Span(" write nothing now", style: t[.overlay])],
+        ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
+    }
+
+    static func replace(_ s: AppState, _ e: FileExport, into grid: inout CellGrid) {
+        let t = s.theme
+        let inner = box("Replace an existing file?", width: 72, height: 7, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        Paragraph(lines: [
+            [Span("\(e.path) exists.", style: t[.overlay])],
+            [],
+            [Span(" y ", style: t[.key]), Span(" replace it   ", style: t[.overlay]), Span(" n ", style: t[.key]),
+             Span(" keep it, write nothing", style: t[.overlay])],
         ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
     }
 }

@@ -19,6 +19,17 @@ struct DocumentState: Sendable, Equatable {
     var file: ScenarioDocument
     var history = UndoHistory()
     var pendingSave: PendingSave?
+    /// Where a "reload and re-apply" after a conflict stands.
+    var reload: ReloadStage = .none
+}
+
+/// After the file changed on disk: re-read it, write it with this session's changes re-applied, re-read it.
+enum ReloadStage: Sendable, Equatable {
+    case none
+    /// Waiting for the file as it is on disk.
+    case merging
+    /// Waiting for the merged text to be written, then re-read.
+    case adopting(changes: Int)
 }
 
 /// Everything the interface shows and edits. Changed only by `reduce`; drawn by `render`.
@@ -29,8 +40,9 @@ public struct AppState: Sendable, Equatable {
 
     var document: DocumentState
 
+    /// Read and modified in place (`_read`/`_modify`): a plain getter would copy the whole workspace on every read.
     public internal(set) var workspace: Workspace {
-        get { document.workspace }
+        _read { yield document.workspace }
         _modify { yield &document.workspace }
     }
 

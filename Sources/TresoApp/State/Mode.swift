@@ -12,6 +12,10 @@ public enum Mode: Sendable, Equatable {
     case picker(Picker)
     case form(TermsForm)
     case confirmQuit
+    /// The scenario file changed on disk since it was read: reload and re-apply, or save beside it.
+    case conflict
+    /// An export's file exists: replace it or not.
+    case confirmReplace(FileExport)
 
     public var context: KeyContext? {
         switch self {
@@ -20,6 +24,8 @@ public enum Mode: Sendable, Equatable {
         case .picker: return .picker
         case .form(let f): return f.editing == nil ? .form : nil
         case .confirmQuit: return .confirm
+        case .conflict: return .conflict
+        case .confirmReplace: return .replace
         case .filter, .command: return nil
         }
     }

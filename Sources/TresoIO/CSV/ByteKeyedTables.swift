@@ -87,8 +87,6 @@ struct DuplicateIDIndex {
     private var slots: [UInt64] = []
     private var mask = 0
     private let seed = tableSeed()
-    /// Unescaped copies of escaped ids, made on demand.
-    private var scratch: [UInt8] = []
 
     /// Ids expected in all: the table, once needed, is made big enough for them at once.
     private var expected = 0

@@ -39,8 +39,10 @@ public struct ScenarioDocument: Sendable, Equatable {
                               defaulted: whatIf, to: text)
     }
 
-    static func apply(terms: ScenarioTerms, over base: ScenarioTerms, planBlocks: [String], changed: Bool,
-                      defaulted: [String]? = nil, to text: String) throws(TOMLError) -> String {
+    /// `text` with the numbers that differ from `base`, the what-if defaults when given, and, when `changed`,
+    /// the plan blocks rewritten.
+    public static func apply(terms: ScenarioTerms, over base: ScenarioTerms, planBlocks: [String], changed: Bool,
+                             defaulted: [String]? = nil, to text: String) throws(TOMLError) -> String {
         var editor = try TOMLEditor(text: text)
         for field in TermField.all(for: terms.instruments) where field.text(in: terms) != field.text(in: base) {
             try editor.set(field.tomlPath, literal: field.text(in: terms))

@@ -41,29 +41,11 @@ public struct TOMLEditor: Sendable {
         let valueBytes = Array(literal.utf8)
         var new = bytes
 
-        var table = parser.root
-        var parentMissing = false
-        for n in path.indices.dropLast() {
-            let shown = Self.dotted(path[...n])
-            switch table.items[path[n]] {
-            case .table(let sub)?:
-                table = sub
-            case nil:
-                parentMissing = true
-            case .tables(let array)?:
-                throw TOMLError(array.keyPosition, "cannot set `\(Self.dotted(path))`: `\(shown)` is an array of tables (use replaceArrayOfTables)")
-            case .value(let value)?:
-                if value.isInlineTable {
-                    throw TOMLError(value.node.keyPosition, "cannot set `\(Self.dotted(path))`: `\(shown)` is an inline table, which cannot be edited key by key; set the whole inline table instead")
-                }
-                throw TOMLError(value.node.keyPosition, "cannot set `\(Self.dotted(path))`: `\(shown)` is a \(value.node.typeName), not a table")
-            }
-            if parentMissing { break }
-        }
+        let parent = try Self.parentTable(of: path, in: parser.root, verb: "set", valueParentIsMissing: false)
 
-        if parentMissing {
+        if parent == nil {
             new = appendingSection(to: new, header: Array(path.dropLast()), keyLine: Self.keyLine([last], valueBytes), newline: nl)
-        } else {
+        } else if let table = parent {
             switch table.items[last] {
             case .value(let value)?:
                 new.replaceSubrange(value.range, with: valueBytes)
@@ -102,28 +84,37 @@ public struct TOMLEditor: Sendable {
         document = TOMLDocument(root: TOMLParser.convert(check.root))
     }
 
+    /// The table that holds `path`'s last key, walking from `root`; nil when a table on the way does not
+    /// exist (or, with `valueParentIsMissing`, is a plain value). An array of tables or an inline table on the way
+    /// cannot be edited key by key: that is an error naming the part of the path at fault.
+    static func parentTable(of path: [String], in root: PTable, verb: String, valueParentIsMissing: Bool) throws(TOMLError) -> PTable? {
+        var table = root
+        for n in path.indices.dropLast() {
+            let shown = dotted(path[...n])
+            switch table.items[path[n]] {
+            case .table(let sub)?:
+                table = sub
+            case nil:
+                return nil
+            case .tables(let array)?:
+                throw TOMLError(array.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is an array of tables (use replaceArrayOfTables)")
+            case .value(let value)?:
+                if value.isInlineTable {
+                    throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is an inline table, which cannot be edited key by key; set the whole inline table instead")
+                }
+                if valueParentIsMissing { return nil }
+                throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is a \(value.node.typeName), not a table")
+            }
+        }
+        return table
+    }
+
     /// Removes a key line (and nothing else): the lines from the key to the end of its value, with the
     /// comment at the end of that line. Removing a key that does not exist does nothing.
     public mutating func remove(_ path: [String]) throws(TOMLError) {
         guard let last = path.last else { throw Self.failure("cannot remove a value: the key path is empty") }
         let parser = try Self.analyze(bytes)
-        var table = parser.root
-        for n in path.indices.dropLast() {
-            let shown = Self.dotted(path[...n])
-            switch table.items[path[n]] {
-            case .table(let sub)?:
-                table = sub
-            case nil:
-                return
-            case .tables(let array)?:
-                throw TOMLError(array.keyPosition, "cannot remove `\(Self.dotted(path))`: `\(shown)` is an array of tables (use replaceArrayOfTables)")
-            case .value(let value)?:
-                if value.isInlineTable {
-                    throw TOMLError(value.node.keyPosition, "cannot remove `\(Self.dotted(path))`: `\(shown)` is an inline table, which cannot be edited key by key; set the whole inline table instead")
-                }
-                return
-            }
-        }
+        guard let table = try Self.parentTable(of: path, in: parser.root, verb: "remove", valueParentIsMissing: true) else { return }
         let value: PValue
         switch table.items[last] {
         case nil:

@@ -773,21 +773,8 @@ struct TOMLParser {
                 } else {
                     try parseEscape(into: &out, stringStart: start)
                 }
-            case Byte.lf:
-                out.append(Byte.lf)
-                i += 1
-            case Byte.cr:
-                guard i + 1 < b.count, b[i + 1] == Byte.lf else {
-                    throw error(i, "carriage return without line feed in a multi-line string")
-                }
-                out.append(Byte.lf)
-                i += 2
             default:
-                if Byte.isForbiddenControl(c) {
-                    throw error(i, "control character \(Self.scalarName(UInt32(c))) must be escaped in a string")
-                }
-                out.append(c)
-                i += 1
+                try takeMultilineByte(c, into: &out, control: "must be escaped in a string")
             }
         }
     }
@@ -803,22 +790,31 @@ struct TOMLParser {
             switch c {
             case Byte.apostrophe:
                 if takeQuotes(Byte.apostrophe, into: &out) { return String(decoding: out, as: UTF8.self) }
-            case Byte.lf:
-                out.append(Byte.lf)
-                i += 1
-            case Byte.cr:
-                guard i + 1 < b.count, b[i + 1] == Byte.lf else {
-                    throw error(i, "carriage return without line feed in a multi-line string")
-                }
-                out.append(Byte.lf)
-                i += 2
             default:
-                if Byte.isForbiddenControl(c) {
-                    throw error(i, "control character \(Self.scalarName(UInt32(c))) is not allowed in a literal string")
-                }
-                out.append(c)
-                i += 1
+                try takeMultilineByte(c, into: &out, control: "is not allowed in a literal string")
             }
+        }
+    }
+
+    /// One byte of a multi-line string's body other than its delimiters and escapes: a newline (CRLF is
+    /// kept as LF) or a character; `control` says why a forbidden control character is refused.
+    mutating func takeMultilineByte(_ c: UInt8, into out: inout [UInt8], control: String) throws(TOMLError) {
+        switch c {
+        case Byte.lf:
+            out.append(Byte.lf)
+            i += 1
+        case Byte.cr:
+            guard i + 1 < b.count, b[i + 1] == Byte.lf else {
+                throw error(i, "carriage return without line feed in a multi-line string")
+            }
+            out.append(Byte.lf)
+            i += 2
+        default:
+            if Byte.isForbiddenControl(c) {
+                throw error(i, "control character \(Self.scalarName(UInt32(c))) \(control)")
+            }
+            out.append(c)
+            i += 1
         }
     }
 

@@ -1,0 +1,116 @@
+import TresoCore
+import TresoIO
+
+/// One command of the `:` command line: a row of the command table.
+struct LineCommand: Sendable {
+    var name: String
+    var aliases: [String]
+    /// How it is written, one form a line (`plan new|rename|dup|delete NAME`, `plan NAME`).
+    var usage: [String]
+    var help: String
+    var run: @Sendable (inout AppState, String) -> [Effect]
+}
+
+/// The command line's one table, like the key table: the parser, the help screen's section and the
+/// summary shown on a mistake are generated from it. Besides these, every key command runs by its long
+/// name (`:toggle-factoring`, `:next-week`), as the help says.
+enum LineCommands {
+    static let table: [LineCommand] = [
+        LineCommand(name: "plan", aliases: ["plans"], usage: ["plan new|rename|dup|delete NAME", "plan NAME"],
+                    help: "create, rename, duplicate or delete a plan; plan NAME makes it active") { s, rest in s.planCommand(rest) },
+        LineCommand(name: "goto", aliases: ["go", "day"], usage: ["goto DATE|today|lowest"],
+                    help: "move the day cursor: 2027-01-15 or 15/01/2027, today, start, end, lowest") { s, rest in s.goto(rest); return [] },
+        LineCommand(name: "late", aliases: [], usage: ["late DAYS"],
+                    help: "pay the selected payables DAYS (1–365) after the due date, penalties applied") { s, rest in s.late(rest); return [] },
+        LineCommand(name: "export", aliases: [], usage: ["export csv|json FILE"],
+                    help: "write the active plan's daily projection (csv, json or table); FILE is relative to the scenario folder") { s, rest in s.export(rest) },
+        LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
+                    help: "a built-in theme or a theme file") { s, rest in s.theme(rest) },
+        LineCommand(name: "w", aliases: ["write", "save"], usage: ["w"],
+                    help: "save to treso.toml (comments kept); w FILE writes a copy to FILE, the session stays on treso.toml") { s, rest in
+            rest.isEmpty ? s.save() : s.saveCopy(to: rest)
+        },
+        LineCommand(name: "q", aliases: ["quit"], usage: ["q"], help: "quit (asks when there are unsaved changes)") { s, _ in s.run(.quit) },
+        LineCommand(name: "wq", aliases: ["x"], usage: ["wq"], help: "save, then quit") { s, _ in s.saveThenQuit() },
+        LineCommand(name: "q!", aliases: ["quit!"], usage: ["q!"], help: "quit without saving") { _, _ in [.quit] },
+        LineCommand(name: "undo", aliases: ["u"], usage: ["undo"], help: "undo the last change") { s, _ in s.undo(); return [] },
+        LineCommand(name: "redo", aliases: [], usage: ["redo"], help: "redo") { s, _ in s.redo(); return [] },
+        LineCommand(name: "help", aliases: ["h"], usage: ["help"], help: "the help screen") { s, _ in s.mode = .help(scroll: 0); return [] },
+        LineCommand(name: "terms", aliases: ["edit"], usage: ["terms"], help: "the scenario terms form") { s, _ in
+            s.mode = .form(TermsForm(fields: TermField.all(for: s.workspace.scenario.instruments)))
+            return []
+        },
+    ]
+
+    /// `plan new|rename|dup|delete NAME, plan NAME, goto DATE|today|lowest, …, or a key command's long name`.
+    static let summary = table.flatMap(\.usage).joined(separator: ", ") + ", or any command's long name (toggle-factoring, next-week…)"
+
+    private static let byName: [String: Int] = {
+        var out: [String: Int] = [:]
+        for (i, c) in table.enumerated() { for n in [c.name] + c.aliases where out[n] == nil { out[n] = i } }
+        return out
+    }()
+
+    /// The table row for a name or alias; nil when none.
+    static func command(named name: String) -> LineCommand? { byName[name].map { table[$0] } }
+
+    /// Names given twice (a row's alias that is another row's name…): must be empty.
+    static func duplicateNames() -> [String] {
+        var seen: Set<String> = [], dup: [String] = []
+        for c in table { for n in [c.name] + c.aliases { if !seen.insert(n).inserted { dup.append(n) } } }
+        return dup
+    }
+}
+
+extension AppState {
+    /// Runs a `:` command line: a row of the command table, or a key command by its long name.
+    mutating func runCommandLine(_ line: String) -> [Effect] {
+        var text = line.trimmingSpaces()
+        if text.hasPrefix(":") { text.removeFirst() }
+        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let head = words.first?.lowercased() else { return [] }
+        let rest = words.count > 1 ? text.drop(while: { $0 == " " }).dropFirst(words[0].count).trimmingSpaces() : ""
+        if let c = LineCommands.command(named: head) { return c.run(&self, rest) }
+        if let c = Command(rawValue: head), rest.isEmpty { return run(c) }
+        message = Message("unknown command '\(head)': " + LineCommands.summary, isError: true)
+        return []
+    }
+
+    mutating func saveThenQuit() -> [Effect] {
+        quitAfterSave = true
+        let e = save()
+        if e.isEmpty { quitAfterSave = false }
+        return e
+    }
+
+    mutating func late(_ rest: String) {
+        guard let n = Int(rest), n >= 1, n <= 365 else {
+            message = Message("late DAYS: pay the selected payables 1–365 days after the due date (penalties apply)", isError: true)
+            return
+        }
+        guard focus == .payables else { message = Message("late applies to payables: Tab to them", isError: true); return }
+        toggle(.decision(.payLate(n)))
+    }
+
+    mutating func export(_ rest: String) -> [Effect] {
+        let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let format = OutputFormat(rawValue: parts[0].lowercased()) else {
+            message = Message("export csv FILE (or json FILE, table FILE): the active plan's daily projection", isError: true)
+            return []
+        }
+        let p = activeProjection
+        let s = workspace.scenario
+        let out = ProjectionExport.render(p.days[...], summary: p.summary, format: format,
+                                          title: "\(s.name) [\(activePlanState.name)]: \(s.start.iso) … \(s.end.iso)", currency: s.currency)
+        return [.export(FileExport(path: ExportTarget.resolve(parts[1].trimmingSpaces(), in: file.folder), text: out,
+                                   what: "exported the projection of \"\(activePlanState.name)\"", protecting: ownFiles))]
+    }
+
+    mutating func theme(_ rest: String) -> [Effect] {
+        guard !rest.isEmpty else {
+            message = Message("theme NAME|FILE: built in are " + Theme.builtinNames.joined(separator: ", "), isError: true)
+            return []
+        }
+        return [.loadTheme(rest)]
+    }
+}
