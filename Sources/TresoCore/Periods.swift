@@ -162,16 +162,20 @@ extension PlanState {
         }
 
         // Ordinary settlements not replaced by an effect (the plan's own, or else the engine's base effect).
+        // The replaced ones are flagged first from the (few) effects: no dictionary lookup per invoice.
+        var replaced: [InvoiceKind: [Bool]] = [.receivable: Array(repeating: false, count: s.receivables.count),
+                                               .payable: Array(repeating: false, count: s.payables.count)]
+        for (ref, e) in engine.baseEffects where effects[ref] == nil && e.replacesSettlement { replaced[ref.kind]?[ref.index] = true }
+        for (ref, e) in effects where e.replacesSettlement { replaced[ref.kind]?[ref.index] = true }
         for kind in InvoiceKind.allCases {
             let settlements = kind == .receivable ? engine.receivableSettlements : engine.payableSettlements
             let sign: Int64 = kind == .receivable ? 1 : -1
+            let skip = replaced[kind] ?? []
             s.invoices(kind).withUnsafeBufferPointer { invoices in
                 for i in invoices.indices where invoices[i].status == .open {
                     let day = settlements[i].day
-                    guard day >= lo && day <= hi else { continue }
-                    let ref = InvoiceRef(kind, i)
-                    if let e = effects[ref] ?? engine.baseEffects[ref], e.replacesSettlement { continue }
-                    add(sign * invoices[i].amount.cents, invoiceCategory(ref), on: day)
+                    guard day >= lo && day <= hi, i >= skip.count || !skip[i] else { continue }
+                    add(sign * invoices[i].amount.cents, invoiceCategory(InvoiceRef(kind, i)), on: day)
                 }
             }
         }
