@@ -30,19 +30,31 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // COIN-OR CBC, the MILP solver behind `treso optimize` (Debian coinor-libcbc-dev).
+        .systemLibrary(
+            name: "CCbc",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
+        // The optimizer's model (plans as a mixed-integer program) and the small solver protocol it needs.
+        // Depends on TresoCore only: the engine knows nothing of solvers.
+        .target(name: "TresoOptimize", dependencies: ["TresoCore"]),
+        // The only code that talks to CBC: an implementation of TresoOptimize's MILPSolver.
+        .target(name: "CbcMILP", dependencies: ["CCbc", "TresoOptimize"]),
         // The only code that talks to ncurses.
         .target(name: "NcursesTerminal", dependencies: ["CNcursesw", "TerminalKit"]),
         .executableTarget(
             name: "treso",
             dependencies: [
-                "TresoCore", "TresoIO", "TresoApp", "NcursesTerminal",
+                "TresoCore", "TresoIO", "TresoApp", "NcursesTerminal", "TresoOptimize", "CbcMILP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks driver, built with -c release by scripts/bench.
-        .executableTarget(name: "treso-bench", dependencies: ["TresoCore", "TresoIO", "TresoApp", "TerminalKit"], path: "Sources/treso-bench"),
+        .executableTarget(name: "treso-bench", dependencies: ["TresoCore", "TresoIO", "TresoApp", "TerminalKit", "TresoOptimize", "CbcMILP"], path: "Sources/treso-bench"),
         .target(name: "TestSupport", dependencies: ["TresoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TresoCoreTests", dependencies: ["TresoCore", "TestSupport"]),
+        .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TresoIO", "TestSupport"]),
         .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),

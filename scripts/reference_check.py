@@ -819,7 +819,7 @@ class Reference:
     def build(self, plan):
         sc = self.sc
         b = dict(mvs=[], operating=0, financial=0, late_interest=0, late_ind=0, credit=0, relief=0, price=0, lost=0,
-                 vat=0, breaches=0, denom=0, applied=0, refused=0, latest=self.end, suppliers=set(), derived=0)
+                 vat=0, breaches=0, denom=0, applied=0, refused=0, latest=self.end, suppliers=set(), derived=0, beyond=0)
         self.bad_ids = []
         actions = self.resolve(plan) if plan.get("negotiate_all") is None else \
             {i.id: "negotiate" for i in sc.payables if i.status == "open"}
@@ -831,7 +831,12 @@ class Reference:
         mvs = b["mvs"]
 
         def own(settle_day, days):
-            b["latest"] = max([b["latest"], settle_day] + list(days))
+            last = max([settle_day] + list(days))
+            b["latest"] = max(b["latest"], last)
+            # §11: a decision moving cash beyond the longest window cannot be measured: its plan is never ★.
+            if last > self.end + dt.timedelta(days=400):
+                COV["decision moving cash beyond the window limit"] += 1
+                b["beyond"] += 1
 
         def penalty(inv, pay, due=None):
             p = self.late(inv, pay, due)
@@ -840,6 +845,8 @@ class Reference:
                 mvs.extend([Mv(pay, "financing", -i, "late interest", inv.id), Mv(pay, "financing", -ind, "indemnity", inv.id)])
                 b["late_interest"] += i
                 b["late_ind"] += ind
+                # §11: the supplier's unwilling credit, amount × days late, counts as amount financed.
+                b["denom"] += inv.amount * d
 
         mvs += self.recurring_movements()
 
@@ -1065,7 +1072,6 @@ class Reference:
                 pay_date = self.cal.following(P + dt.timedelta(days=n))
                 mvs.append(Mv(pay_date, "disbursement", -inv.amount, "late payment", inv.id))
                 penalty(inv, pay_date)
-                b["denom"] += inv.amount * (pay_date - P).days
                 COV["late payment"] += 1
                 if pay_date > self.legal_cap(inv):
                     COV["late payment breach"] += 1
@@ -1167,7 +1173,7 @@ class Reference:
         summary = dict(lowest_balance=lowest, lowest_balance_date=lowest_date.isoformat(),
                        peak_overdraft=max(0, -lowest), days_overdrawn=days_od, days_over_limit=days_lim,
                        days_below_buffer=days_buf, bank_charges=tot_int + tot_comm + tot_pen, overdraft_interest=tot_int,
-                       overdraft_commission=tot_comm, final_balance=bal)
+                       overdraft_commission=tot_comm, final_balance=bal, overdraft_penalty=tot_pen)
         return days, summary, byday, all_debits, tot_pen
 
     def result(self, plan, b, window_end) -> PlanResult:
@@ -1190,7 +1196,7 @@ class Reference:
                            closing_position=ws["final_balance"], credit_losses=b["credit"],
                            late_interest=b["late_interest"], late_indemnities=b["late_ind"], overdraft_penalty=pen,
                            price_increase=b["price"], lost_discounts=b["lost"], bad_debt_vat_relief=b["relief"],
-                           window_end=window_end.isoformat(), suppliers_assumed=len(b["suppliers"]))
+                           window_end=window_end.isoformat(), suppliers_assumed=len(b["suppliers"]), beyond=b["beyond"])
         return res
 
     def all_plans(self):
@@ -1219,7 +1225,7 @@ def fmt_rate(fr: Fr | None):
 
 # ------------------------------------------------------------------------------------------ compare
 MONEY_DAY = ["opening", "receipts", "disbursements", "financing", "charges", "closing"]
-MONEY_SUM = ["lowest_balance", "peak_overdraft", "bank_charges", "overdraft_interest", "overdraft_commission",
+MONEY_SUM = ["lowest_balance", "peak_overdraft", "bank_charges", "overdraft_interest", "overdraft_commission", "overdraft_penalty",
              "final_balance"]
 MONEY_CMP = ["closing_position", "credit_losses", "late_interest", "late_indemnities", "overdraft_penalty", "price_increase",
              "lost_discounts", "bad_debt_vat_relief",
@@ -1382,7 +1388,8 @@ class Checker:
                 self.report(seed, pr.name, "compare.assumptions", f"{m['suppliers_assumed']} suppliers assumed",
                             a.get("assumptions"), "assumptions printed with the verdict")
             # §11: ★ = the cheapest plan with no day over the limit in the window and no legal breach.
-            if m["days_over_limit"] == 0 and m["legal_breaches"] == 0 and (best_cost is None or m["total_cost"] < best_cost):
+            if m["days_over_limit"] == 0 and m["legal_breaches"] == 0 and m["beyond"] == 0 and \
+                    (best_cost is None or m["total_cost"] < best_cost):
                 best, best_cost = pr.name, m["total_cost"]
         for pr in plans:
             a = got.get(pr.name)

@@ -7,15 +7,8 @@ enum InstrumentKey: Sendable {
 
     var appliesTo: InvoiceKind { self == .factoring ? .receivable : .payable }
 
-    func decisions(_ i: Instruments) -> [Decision] {
-        switch self {
-        case .factoring: return i.factoring.map { .factor($0.name) }
-        case .reverse: return i.reverseFactoring.map { .reverseFactor($0.name) }
-        case .supplier: return i.supplierFinancing.map { .supplierFinancing($0.name) }
-        case .split: return i.splitPayment.map { .splitPayment($0.name) }
-        case .negotiate: return [.negotiate]
-        }
-    }
+    /// The decisions this key stands for, in the engine's order (`Instruments.decisions(for:)`).
+    func decisions(_ i: Instruments) -> [Decision] { i.decisions(for: appliesTo).filter(matches) }
 
     func matches(_ d: Decision) -> Bool {
         switch (self, d) {

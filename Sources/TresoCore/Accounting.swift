@@ -11,6 +11,9 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case bankInterest = "6615"
     case latePenalties = "6711"
     case discountsReceived = "765"
+    case creditLosses = "654"
+    case collectedVAT = "44571"
+    case priceIncreases = "607"
 
     public var name: String {
         switch self {
@@ -25,11 +28,15 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .bankInterest: return "Intérêts des comptes courants (agios)"
         case .latePenalties: return "Pénalités et intérêts de retard"
         case .discountsReceived: return "Escomptes obtenus"
+        case .creditLosses: return "Pertes sur créances irrécouvrables"
+        case .collectedVAT: return "TVA collectée (régularisation, créance irrécouvrable)"
+        case .priceIncreases: return "Achats (hausse de prix pour délai)"
         }
     }
 
-    /// Operating charges reduce EBE; the rest sits below it.
-    public var reducesEBE: Bool { self == .factoringCommissions }
+    /// Operating charges that reduce EBE (factoring commissions, purchases); the rest sits below it
+    /// (654, the credit losses, is below EBE in the French intermediate balances).
+    public var reducesEBE: Bool { self == .factoringCommissions || self == .priceIncreases }
 }
 
 public struct JournalLine: Sendable, Hashable {
@@ -59,60 +66,106 @@ extension PlanState {
             guard !kept.isEmpty else { return }
             out.append(JournalEntry(day: day, reference: ref, label: label, lines: kept.map { JournalLine(account: $0.0, debit: $0.1, credit: $0.2) }))
         }
-        func sum(_ e: FinancingEffect, _ prefix: String) -> (Day, Money)? {
-            let ms = e.movements.filter { $0.label.hasPrefix(prefix) }
+        /// The movements of an effect with one kind of detail: their first day and their sum.
+        func sum(_ e: FinancingEffect, _ match: (MovementDetail) -> Bool) -> (Day, Money)? {
+            let ms = e.movements.filter { match($0.detail) }
             guard let first = ms.first else { return nil }
             return (first.day, ms.reduce(Money.zero) { $0 + $1.amount })
+        }
+        func penalties(_ e: FinancingEffect, _ id: String) {
+            for m in e.movements {
+                switch m.detail {
+                case .lateInterest, .lateIndemnity:
+                    entry(m.day, id, m.label, [(.latePenalties, -m.amount, .zero), (.bank, .zero, -m.amount)])
+                case .priceIncrease:
+                    entry(m.day, id, m.label, [(.priceIncreases, -m.amount, .zero), (.bank, .zero, -m.amount)])
+                default: break
+                }
+            }
+        }
+        /// A defaulted receivable written off: the loss (654) and the VAT relief (44571) against the customer (411).
+        func writeOff(_ e: FinancingEffect, _ day: Day, _ id: String) {
+            let loss = e.cost.creditLosses, relief = e.cost.badDebtVATRelief
+            entry(day, id, "receivable written off (customer default), VAT relief", [(.creditLosses, loss, .zero),
+                  (.collectedVAT, relief, .zero), (.customers, .zero, loss + relief)])
+        }
+        // Base effects every plan shares (unless the plan replaces them): late penalties, defaults not financed.
+        for ref in engine.baseEffectRefs where effects[ref] == nil {
+            guard let e = engine.baseEffect(ref) else { continue }
+            let id = engine.invoice(ref).id
+            penalties(e, id)
+            if e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero { writeOff(e, engine.settlement(ref).day, id) }
         }
         for (ref, e) in effects.sorted(by: { $0.key < $1.key }) {
             let inv = engine.invoice(ref)
             let id = inv.id
+            penalties(e, id)
             switch e.decision {
-            case .factor:
-                guard let (fday, advance) = sum(e, "factoring advance") else { continue }
-                let commission = -(sum(e, "factoring commission")?.1 ?? .zero)
-                let vat = -(sum(e, "VAT on factoring")?.1 ?? .zero)
-                let interest = -(sum(e, "factoring interest")?.1 ?? .zero)
+            case .factor(let name):
+                guard let (fday, advance) = sum(e, { $0 == .factoringAdvance }) else { continue }
+                let commission = -(sum(e, { $0 == .factoringCommission })?.1 ?? .zero)
+                let vat = -(sum(e, { $0 == .factoringVAT })?.1 ?? .zero)
+                let interest = -(sum(e, { if case .factoringInterest = $0 { return true }; return false })?.1 ?? .zero)
                 let reserve = inv.amount - advance
+                let financialFee = engine.scenario.instruments.factoringContract(name)?.feeClass == .financial
                 entry(fday, id, "assignment of the receivable to the factor", [(.factor, inv.amount, .zero), (.customers, .zero, inv.amount)])
                 entry(fday, id, "reserve withheld by the factor", [(.factorReserve, reserve, .zero), (.factor, .zero, reserve)])
                 entry(fday, id, "advance received, net of commission, VAT and interest",
-                      [(.bank, advance - commission - vat - interest, .zero), (.factoringCommissions, commission, .zero),
+                      [(.bank, advance - commission - vat - interest, .zero), (financialFee ? .financingInterest : .factoringCommissions, commission, .zero),
                        (.deductibleVAT, vat, .zero), (.financingInterest, interest, .zero), (.factor, .zero, advance)])
-                if let (d, released) = sum(e, "reserve released") {
+                if let (d, released) = sum(e, { $0 == .reserveReleased || $0 == .reserveReleasedDefaultBorne }) {
                     entry(d, id, "reserve released by the factor", [(.bank, released, .zero), (.factorReserve, .zero, released)])
                 }
-                if let (d, reclaimed) = sum(e, "advance reclaimed") {
+                if let (d, reclaimed) = sum(e, { $0 == .advanceReclaimed }) {
                     entry(d, id, "advance reclaimed after default; the receivable comes back",
                           [(.customers, inv.amount, .zero), (.bank, .zero, -reclaimed), (.factorReserve, .zero, reserve)])
                 }
-                if let (d, indemnity) = sum(e, "credit-insurance") {
+                if let (d, extra) = sum(e, { if case .factoringInterestUntilReclaim = $0 { return true }; return false }) {
+                    entry(d, id, "factoring interest until the reclaim", [(.financingInterest, -extra, .zero), (.bank, .zero, -extra)])
+                }
+                if let (d, indemnity) = sum(e, { $0 == .insuranceIndemnity }) {
                     entry(d, id, "credit-insurance indemnity", [(.bank, indemnity, .zero), (.customers, .zero, indemnity)])
+                }
+                if e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero {
+                    writeOff(e, sum(e, { $0 == .advanceReclaimed })?.0 ?? fday, id)
                 }
             case .reverseFactor, .supplierFinancing, .splitPayment:
                 let st = engine.settlement(ref)
-                let principal = -e.movements.filter { m in m.label.hasPrefix("deferred") || m.label.hasPrefix("repayment") || m.label.hasPrefix("instalment") }
-                    .reduce(Money.zero) { $0 + $1.amount }
+                func isPrincipal(_ d: MovementDetail) -> Bool {
+                    switch d {
+                    case .deferredPayment, .platformRepayment, .instalment: return true
+                    default: return false
+                    }
+                }
+                let principal = -e.movements.filter { isPrincipal($0.detail) }.reduce(Money.zero) { $0 + $1.amount }
                 let discount = inv.amount - principal
+                // A discount on an invoice that gives its VAT lowers the deductible VAT by its VAT share.
+                let discountVAT = Money.zero - e.cost.recoverableVAT
                 entry(st.day, id, "supplier paid by the financing partner", [(.suppliers, inv.amount, .zero), (.factor, .zero, principal),
-                                                                              (.discountsReceived, .zero, discount)])
-                for m in e.movements where m.label.hasPrefix("deferred") || m.label.hasPrefix("repayment") || m.label.hasPrefix("instalment") {
+                                                                              (.discountsReceived, .zero, discount - discountVAT),
+                                                                              (.deductibleVAT, .zero, discountVAT)])
+                for m in e.movements where isPrincipal(m.detail) {
                     entry(m.day, id, m.label, [(.factor, -m.amount, .zero), (.bank, .zero, -m.amount)])
                 }
-                for m in e.movements where m.label.contains("fee") {
-                    entry(m.day, id, m.label, [(.financingInterest, -m.amount, .zero), (.bank, .zero, -m.amount)])
+                for m in e.movements {
+                    switch m.detail {
+                    case .reverseFactoringFee, .supplierFinancingFee, .splitPaymentFee:
+                        entry(m.day, id, m.label, [(.financingInterest, -m.amount, .zero), (.bank, .zero, -m.amount)])
+                    default: break
+                    }
                 }
-            case .payLate:
-                for m in e.movements where m.category == .financing {
-                    entry(m.day, id, m.label, [(.latePenalties, -m.amount, .zero), (.bank, .zero, -m.amount)])
+            case .payLate, .negotiate, .none:
+                if e.decision == .none, e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero {
+                    writeOff(e, engine.settlement(ref).day, id)
                 }
-            case .negotiate, .none:
-                continue // a payment on another date is not a financing operation
+                continue // a payment on another date is not a financing operation; its penalties are above
             }
         }
         for m in planMovements() {
             let isVAT = m.detail == .minimumFeeVAT
-            entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : .factoringCommissions, -m.amount, .zero), (.bank, .zero, -m.amount)])
+            let financial = engine.scenario.instruments.factoringContract(m.instrument)?.feeClass == .financial
+            entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : (financial ? .financingInterest : .factoringCommissions), -m.amount, .zero),
+                                                (.bank, .zero, -m.amount)])
         }
         for c in projection.overdraftCharges where c.total != .zero {
             entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",

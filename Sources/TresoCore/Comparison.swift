@@ -4,18 +4,19 @@ public enum Verdict: Sendable, Hashable {
     case best
     /// Within the limit and the law, costing `extra` more than ★ (or nothing to compare with).
     case admissible(extra: Money?)
-    /// Breaks the overdraft limit and/or the law: never ★.
-    case excluded(daysOverLimit: Int, legalBreaches: Int)
+    /// Breaks the overdraft limit and/or the law, or moves cash beyond the longest window: never ★.
+    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int)
 
     public var text: String {
         switch self {
         case .best: return "★ cheapest within the limit and the law"
         case .admissible(let extra?): return "within the limit and the law, +" + extra.formatted() + " vs ★"
         case .admissible(nil): return "within the limit and the law"
-        case .excluded(let d, let l):
+        case .excluded(let d, let l, let f):
             var parts: [String] = []
             if d > 0 { parts.append("\(d) day\(d == 1 ? "" : "s") over the overdraft limit") }
             if l > 0 { parts.append("\(l) legal breach\(l == 1 ? "" : "es")") }
+            if f > 0 { parts.append("\(f) decision\(f == 1 ? "" : "s") moving cash beyond the window") }
             return "▲ excluded: " + parts.joined(separator: ", ")
         }
     }
@@ -25,7 +26,7 @@ public enum Verdict: Sendable, Hashable {
         switch self {
         case .best: return "★ best"
         case .admissible: return "ok"
-        case .excluded(let d, let l): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : "▲ illegal")
+        case .excluded(let d, let l, _): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : "▲ beyond"))
         }
     }
 }
@@ -43,6 +44,8 @@ public struct PlanResult: Sendable {
     public var decisionsApplied: Int
     public var refusals: [Refusal]
     public var legalBreaches: Int
+    /// Decisions moving cash beyond the longest window (400 days past the horizon): their cost cannot be measured.
+    public var flowsBeyondWindow: Int = 0
     /// What the figures assume rather than know, in words.
     public var assumptions: [String] = []
     /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
@@ -64,7 +67,8 @@ public struct PlanResult: Sendable {
     public var creditLosses: Money { financing.creditLosses }
     /// The balance at the end of the window: the common closing position every plan is compared at.
     public var closingPosition: Money { window.summary.finalBalance }
-    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 }
+    /// Within the overdraft limit over the window, within the law, and wholly measured: a candidate for ★.
+    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 }
 
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
@@ -77,7 +81,7 @@ public struct PlanResult: Sendable {
         guard denom > 0 else { return nil }
         var scale: Int128 = 100
         for _ in 0..<decimals { scale *= 10 }
-        let v = divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * scale, denom)
+        let v = divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * Int128(DayCount.calendarYear) * scale, denom)
         let neg = v < 0
         let m = v.magnitude
         let p = UInt128(scale / 100)
@@ -91,14 +95,14 @@ public struct PlanResult: Sendable {
     public var effectiveAnnualRate: Rate? {
         let denom = financedAmountDays
         guard denom > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * 365 * Int128(Rate.scale), denom)))
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(totalCost.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), denom)))
     }
 
     /// The overdraft's all-in annual rate over the window: bank charges × 365 / Σ daily debits (nil without a debit).
     public var overdraftAllInRate: Rate? {
         let debitDays = window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays }
         guard debitDays > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * 365 * Int128(Rate.scale), Int128(debitDays))))
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
     }
 }
 
@@ -159,14 +163,14 @@ public struct PlanComparison: Sendable {
         let windowEnd = states.reduce(s.end) { max($0, $1.latestMovementDay) }
         self.windowEnd = windowEnd
         results = states.map { st in
-            let horizon = st.project()
-            let window = windowEnd == s.end ? horizon : st.project(through: windowEnd)
+            let (horizon, window) = st.projections(through: windowEnd)
             var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
             r.assumptions = PlanComparison.assumptions(of: st)
+            r.flowsBeyondWindow = st.flowsBeyondWindowLimit
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
-                                  + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not counted")
+                                  + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not measured, so never ★")
             }
             if let usury = s.overdraft.usuryRate, let all = r.overdraftAllInRate, all > usury {
                 r.warnings.append("the overdraft's all-in rate \(all.percentString(decimals: 2)) % exceeds the usury ceiling \(usury.percentString) %")
@@ -186,7 +190,8 @@ public struct PlanComparison: Sendable {
             } else if r.isAdmissible {
                 results[i].verdict = .admissible(extra: bestIndex.map { r.totalCost - results[$0].totalCost })
             } else {
-                results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches)
+                results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches,
+                                               flowsBeyondWindow: r.flowsBeyondWindow)
             }
         }
     }

@@ -28,7 +28,7 @@ extension ForecastEngine {
         let commission = max(c.minimumCommission, Money.charge(c.feeBase == .advance ? advance : amount, rate: c.commissionRate))
         let vat = Money.charge(commission, rate: c.vatRate)
         let days = collection - funding + c.graceDays
-        let interest = Money.charge(advance, rate: c.annualRate, times: days, over: 360)
+        let interest = Money.charge(advance, rate: c.annualRate, times: days, over: DayCount.moneyMarketYear)
         func mv(_ day: Day, _ amount: Money, _ what: MovementDetail) -> Movement { movement(ref, day, amount, what, name) }
         var moves = [mv(funding, advance, .factoringAdvance)]
         if commission != .zero { moves.append(mv(funding, -commission, .factoringCommission)) }
@@ -56,7 +56,7 @@ extension ForecastEngine {
             // The advance stays out until the factor reclaims it: interest runs on to that day.
             let extraDays = reclaim - (collection + c.graceDays)
             if extraDays > 0 {
-                let extra = Money.charge(advance, rate: c.annualRate, times: extraDays, over: 360)
+                let extra = Money.charge(advance, rate: c.annualRate, times: extraDays, over: DayCount.moneyMarketYear)
                 if extra != .zero { moves.append(mv(reclaim, -extra, .factoringInterestUntilReclaim(days: extraDays))) }
                 cost.financial += extra
                 cost.financedAmountDays += Int128(advance.cents) * Int128(extraDays)

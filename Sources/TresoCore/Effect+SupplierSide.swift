@@ -29,7 +29,7 @@ extension ForecastEngine {
         }
         let financed = inv.amount - discount
         let days = pay - funding
-        let fee = Money.charge(financed, rate: p.annualRate, times: days, over: 360)
+        let fee = Money.charge(financed, rate: p.annualRate, times: days, over: DayCount.moneyMarketYear)
         var moves = [movement(ref, pay, -financed, .deferredPayment, name)]
         if fee != .zero { moves.append(movement(ref, pay, -fee, .reverseFactoringFee(days: days), name)) }
         var cost = FinancingCost()
@@ -61,7 +61,7 @@ extension ForecastEngine {
         }
         let financed = inv.amount - discount
         let repay = table.following(max(paidOn, scenario.start) + p.termDays)
-        let fee = Money.charge(financed, rate: p.monthlyRate, times: p.termDays, over: 30)
+        let fee = Money.charge(financed, rate: p.monthlyRate, times: p.termDays, over: DayCount.month)
         var moves = [movement(ref, repay, -financed, .platformRepayment, name)]
         if fee != .zero { moves.append(movement(ref, repay, -fee, .supplierFinancingFee(days: p.termDays), name)) }
         var cost = FinancingCost()
@@ -94,10 +94,10 @@ extension ForecastEngine {
         var amountDays: Int128 = 0
         for k in 0..<n {
             let part = k == n - 1 ? last : each
-            let day = table.following(planned + 30 * k)
+            let day = table.following(planned + DayCount.month * k)
             moves.append(movement(ref, day, -part, .instalment(k + 1, of: n), name))
             if k == 0 && fee != .zero { moves.append(movement(ref, day, -fee, .splitPaymentFee, name)) }
-            amountDays += Int128(part.cents) * Int128(30 * k)
+            amountDays += Int128(part.cents) * Int128(DayCount.month * k)
         }
         var cost = FinancingCost()
         cost.financial = fee

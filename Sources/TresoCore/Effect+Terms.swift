@@ -33,7 +33,7 @@ extension ForecastEngine {
             cost.lostDiscounts = d.amount - vatShare(of: d.amount, inv)
         }
         if let p = terms.priceIncreasePer30Days, p > .zero, shift > 0 {
-            let increase = Money.charge(inv.amount, rate: p, times: shift, over: 30)
+            let increase = Money.charge(inv.amount, rate: p, times: shift, over: DayCount.month)
             if increase != .zero { moves.append(movement(ref, pay, -increase, .priceIncrease(days: shift))) }
             cost.priceIncrease = increase
         }
@@ -49,10 +49,8 @@ extension ForecastEngine {
         let st = settlement(ref)
         let terms = scenario.instruments.negotiation
         let pay = table.following(st.day + days)
-        let shift = pay - st.day
         var moves = [movement(ref, pay, -inv.amount, .latePayment(days: pay - inv.dueDate), "", .disbursement)]
         var cost = FinancingCost()
-        cost.financedAmountDays = Int128(inv.amount.cents) * Int128(shift)
         addLatePenalty(ref, supplierPaidOn: pay, moves: &moves, cost: &cost)
         let breach = pay > terms.legalCap(issue: inv.issueDate)
         return .success(FinancingEffect(ref: ref, decision: .payLate(days), replacesSettlement: true, movements: moves, cost: cost,

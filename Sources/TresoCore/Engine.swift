@@ -23,11 +23,16 @@ public struct ForecastEngine: Sendable {
     public let settlementLedger: CashLedger
     /// The ledger of the plan with no decision: the settlements plus the base effects.
     public internal(set) var baseLedger: CashLedger
-    /// What happens to an invoice in every plan unless a decision replaces it: a defaulted receivable is never
-    /// collected (its loss is a cost), a payable paid after its due date owes late interest and the indemnity.
-    public internal(set) var baseEffects: [InvoiceRef: FinancingEffect] = [:]
+    /// The invoices with a base effect — what happens to them in every plan unless a decision replaces it: a defaulted
+    /// receivable is never collected (its loss is a cost), a payable paid after its due date owes late interest and the
+    /// indemnity. Kept as refs (sorted) and one flag per payable: at 1 M invoices tens of thousands of payables are late,
+    /// and materialising their effects up front would cost more than settling every invoice. `baseEffect(_:)` builds one.
+    public internal(set) var baseEffectRefs: [InvoiceRef] = []
+    var latePayable: [Bool] = []
     /// Sum of the base effects' costs: part of every plan's cost.
     public internal(set) var baseCost = FinancingCost()
+    /// Base effects whose amount excl. VAT was derived (an assumption every plan starts with).
+    public internal(set) var baseDerivedVATCount = 0
     /// Receivables the scenario's what-if marks as defaulted, in every plan.
     public let defaultedRefs: Set<InvoiceRef>
     /// Defaulted ids that name no open receivable.
@@ -117,26 +122,51 @@ public struct ForecastEngine: Sendable {
     /// Recomputes the base effects (they depend on the terms: late-interest rates, VAT) and the base ledger.
     mutating func computeBaseEffects() {
         var ledger = settlementLedger
-        var effects: [InvoiceRef: FinancingEffect] = [:]
         var cost = FinancingCost()
-        for ref in defaultedRefs {
-            if case .success(let e?) = effect(of: .none, on: ref, defaulted: true) { effects[ref] = e }
-        }
-        scenario.payables.withUnsafeBufferPointer { invoices in
-            for i in invoices.indices where invoices[i].status == .open {
-                // Late only when paid after the first business day on or after the due date.
-                guard payableSettlements[i].day > table.following(invoices[i].dueDate) else { continue }
-                let ref = InvoiceRef(.payable, i)
-                if case .success(let e?) = effect(of: .none, on: ref, defaulted: false) { effects[ref] = e }
-            }
-        }
-        for (_, e) in effects {
+        var refs: [InvoiceRef] = []
+        var derived = 0
+        for ref in defaultedRefs.sorted() {
+            guard let e = baseEffect(ref, defaulted: true) else { continue }
             e.apply(to: &ledger, engine: self, sign: 1)
             cost = cost + e.cost
+            if e.assumptions.contains(.derivedVAT) { derived += 1 }
+            refs.append(ref)
         }
+        // Late payables: the same sums as their effects (`baseEffect`), added without building them.
+        var late = Array(repeating: false, count: scenario.payables.count)
+        let terms = scenario.instruments.negotiation
+        var interest: Int64 = 0, indemnities: Int64 = 0
+        var amountDays: Int128 = 0
+        scenario.payables.withUnsafeBufferPointer { invoices in
+            for i in invoices.indices where invoices[i].status == .open && !invoices[i].isCreditNote {
+                let pay = payableSettlements[i].day
+                guard let p = ForecastEngine.latePenalty(amount: invoices[i].amount, due: invoices[i].dueDate, paidOn: pay,
+                                                         terms: terms, table: table) else { continue }
+                ledger.add(Money(cents: -p.interest.cents), on: pay, as: .financing)
+                ledger.add(Money(cents: -p.indemnity.cents), on: pay, as: .financing)
+                interest += p.interest.cents
+                indemnities += p.indemnity.cents
+                amountDays += Int128(invoices[i].amount.cents) * Int128(p.days)
+                late[i] = true
+                refs.append(InvoiceRef(.payable, i))
+            }
+        }
+        cost.lateInterest += Money(cents: interest)
+        cost.lateIndemnities += Money(cents: indemnities)
+        cost.financedAmountDays += amountDays
+        latePayable = late
+        baseEffectRefs = refs
+        baseDerivedVATCount = derived
         baseLedger = ledger
-        baseEffects = effects
         baseCost = cost
+    }
+
+    /// The base effect of one invoice (nil when it has none): see `baseEffectRefs`.
+    public func baseEffect(_ ref: InvoiceRef) -> FinancingEffect? {
+        switch ref.kind {
+        case .receivable: return isDefaulted(ref) ? baseEffect(ref, defaulted: true) : nil
+        case .payable: return latePayable.indices.contains(ref.index) && latePayable[ref.index] ? baseEffect(ref, defaulted: false) : nil
+        }
     }
 
     public func isDefaulted(_ ref: InvoiceRef) -> Bool { !defaultedRefs.isEmpty && defaultedRefs.contains(ref) }
@@ -167,7 +197,7 @@ public struct ForecastEngine: Sendable {
     public func baseMovements(on day: Day, overriddenBy overrides: [InvoiceRef: FinancingEffect] = [:]) -> [Movement] {
         var out: [Movement] = []
         func settles(_ ref: InvoiceRef) -> Bool {
-            guard let e = overrides[ref] ?? baseEffects[ref] else { return true }
+            guard let e = overrides[ref] ?? baseEffect(ref) else { return true }
             return !e.replacesSettlement
         }
         for (i, s) in receivableSettlements.enumerated() where s.day == day {
@@ -182,11 +212,10 @@ public struct ForecastEngine: Sendable {
             out.append(Movement(day: day, amount: -inv.amount, category: .disbursement, source: .invoice(InvoiceRef(.payable, i)),
                                 reference: inv.id, detail: .payment(counterparty: inv.counterparty), overdue: s.overdue))
         }
-        if !baseEffects.isEmpty {
-            for ref in baseEffects.keys.sorted() where overrides[ref] == nil {
-                guard let e = baseEffects[ref] else { continue }
-                for m in e.movements where m.day == day { out.append(m) }
-            }
+        for ref in baseEffectRefs where overrides[ref] == nil {
+            // Base movements fall on the invoice's settlement day (late penalties), or nowhere (a default).
+            guard settlement(ref).day == day, let e = baseEffect(ref) else { continue }
+            for m in e.movements where m.day == day { out.append(m) }
         }
         for o in recurringOccurrences where o.day == day {
             let flow = scenario.recurring[o.flow]
@@ -218,6 +247,24 @@ public struct ForecastEngine: Sendable {
 }
 
 extension ForecastEngine {
+    /// Warnings about invoices whose own terms exceed the legal maximum (Code de commerce L.441-10): due date after
+    /// the cap (60 days from issue, or 45 days end of month). Shown by `treso check`; the projection keeps the due date.
+    public func legalTermDiagnostics() -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let terms = scenario.instruments.negotiation
+        for kind in InvoiceKind.allCases {
+            let file = kind == .receivable ? scenario.receivablesFile : scenario.payablesFile
+            for inv in scenario.invoices(kind) where inv.status == .open && !inv.isCreditNote {
+                let cap = terms.legalCap(issue: inv.issueDate)
+                guard inv.dueDate > cap else { continue }
+                out.append(.warning(file, line: Int(inv.line), column: 0,
+                                    "\(inv.id): terms of \(inv.dueDate - inv.issueDate) days (due \(inv.dueDate.iso)) exceed the legal maximum "
+                                    + "\(cap.iso) (L.441-10, \(terms.capMethod == .daysFromIssue ? "\(terms.capDays) days from issue" : "45 days end of month"))"))
+            }
+        }
+        return out
+    }
+
     /// Warnings about invoices the projection had to move: overdue ones collected or paid on the start date,
     /// and those settling after the horizon (not shown).
     public func settlementDiagnostics() -> [Diagnostic] {

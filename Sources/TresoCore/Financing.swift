@@ -1,3 +1,13 @@
+/// Day-count bases of the charges (docs/calculations.md §1), named once.
+public enum DayCount {
+    /// Financing and overdraft interest: ACT/360 (money-market year).
+    public static let moneyMarketYear = 360
+    /// Late-payment interest (Code de commerce L.441-10) and annualised rates: ACT/365.
+    public static let calendarYear = 365
+    /// Monthly rates, instalment spacing and prices "per 30 days".
+    public static let month = 30
+}
+
 /// The cost of a decision, split the way a CFO and an accountant read it.
 public struct FinancingCost: Sendable, Hashable {
     /// Service commissions and fees that reduce EBE (account 6225).
@@ -79,7 +89,7 @@ public struct FinancingEffect: Sendable, Hashable {
     }
 
     /// The latest day this effect touches: its movements and, when it replaces it, the invoice's ordinary settlement.
-    func latestDay(settlement: Day) -> Day {
+    public func latestDay(settlement: Day) -> Day {
         var d = replacesSettlement ? settlement : Day(raw: Int32.min)
         for m in movements where m.day > d { d = m.day }
         return d
@@ -144,10 +154,10 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case .disputed: return head + "disputed invoices are never eligible"
         case .creditNote: return head + "a credit note is never factored or financed"
         case .overdue(let e, let s): return head + "overdue (expected \(e.iso), before the start \(s.iso)): not eligible for factoring"
-        case .pastDue(let d, let s):
+        case .pastDue(let d, _):
             return head + (decision.appliesTo == .receivable
-                           ? "past its due date \(d.iso) at the start \(s.iso): factors do not finance past-due invoices"
-                           : "already due (\(d.iso), before the start \(s.iso)): only payables not yet due can be negotiated")
+                           ? "past its due date \(d.iso): factors do not finance past-due invoices"
+                           : "already due (\(d.iso)): a term is never extended retroactively")
         case .noInstrument(let k, let n): return head + "no \(k) named \"\(n)\""
         case .aboveMaximum(let a, let m, let i, let n): return head + "\(amount(a)) exceeds the \(amount(m)) maximum of \(i) \"\(n)\""
         case .belowMinimum(let a, let m, let i, let n): return head + "\(amount(a)) is below the \(amount(m)) minimum of \(i) \"\(n)\""
@@ -212,12 +222,18 @@ extension ForecastEngine {
     /// on or before the first business day on or after its due date). Interest runs from the day after the due
     /// date: days = payDay − due, at the ECB rate of the half-year that day falls in + the penalty points, /365.
     public func latePenalty(_ inv: Invoice, due: Day? = nil, paidOn payDay: Day) -> (days: Int, interest: Money, indemnity: Money)? {
-        let due = due ?? inv.dueDate
         // A supplier's credit note owes us: nothing is late on our side.
-        guard !inv.isCreditNote, payDay > table.following(due) else { return nil }
-        let terms = scenario.instruments.negotiation
+        guard !inv.isCreditNote else { return nil }
+        return ForecastEngine.latePenalty(amount: inv.amount, due: due ?? inv.dueDate, paidOn: payDay, terms: scenario.instruments.negotiation,
+                                   table: table)
+    }
+
+    /// The one late-penalty rule, on plain values (the engine sums it over every late payable without copying invoices).
+    static func latePenalty(amount: Money, due: Day, paidOn payDay: Day, terms: NegotiationTerms,
+                            table: SettlementTable) -> (days: Int, interest: Money, indemnity: Money)? {
+        guard payDay > table.following(due) else { return nil }
         let days = payDay - due
-        let interest = Money.charge(inv.amount, rate: terms.lateRate(from: due + 1), times: days, over: 365)
+        let interest = Money.charge(amount, rate: terms.lateRate(from: due + 1), times: days, over: DayCount.calendarYear)
         return (days, interest, terms.fixedIndemnity)
     }
 
@@ -228,6 +244,8 @@ extension ForecastEngine {
         if p.indemnity != .zero { moves.append(movement(ref, payDay, -p.indemnity, .lateIndemnity)) }
         cost.lateInterest += p.interest
         cost.lateIndemnities += p.indemnity
+        // The supplier's unwilling credit: the amount × the days late, in the effective rate's denominator.
+        cost.financedAmountDays += Int128(invoice(ref).amount.cents) * Int128(p.days)
     }
 
     /// The VAT share of a discount on an invoice that gives its VAT (the deductible VAT falls by as much), else zero.
@@ -261,15 +279,7 @@ extension ForecastEngine {
 
     /// The decisions a user can cycle through for an invoice, each with its refusal if it cannot apply.
     public func options(for ref: InvoiceRef) -> [(decision: Decision, refusal: Refusal?)] {
-        let i = scenario.instruments
-        let list: [Decision]
-        if ref.kind == .receivable {
-            list = [.none] + i.factoring.map { .factor($0.name) }
-        } else {
-            list = [.none] + i.reverseFactoring.map { .reverseFactor($0.name) } + i.supplierFinancing.map { .supplierFinancing($0.name) }
-                + i.splitPayment.map { .splitPayment($0.name) } + [.negotiate]
-        }
-        return list.map { d in
+        scenario.instruments.decisions(for: ref.kind).map { d in
             if case .failure(let r) = effect(of: d, on: ref) { return (d, r) }
             return (d, nil)
         }

@@ -147,6 +147,13 @@ public struct Instruments: Sendable, Hashable {
     public var negotiation = NegotiationTerms()
     public init() {}
 
+    /// Every decision an invoice of `kind` can take, in the order the planner cycles through them ("none" first).
+    public func decisions(for kind: InvoiceKind) -> [Decision] {
+        if kind == .receivable { return [.none] + factoring.map { .factor($0.name) } }
+        return [.none] + reverseFactoring.map { .reverseFactor($0.name) } + supplierFinancing.map { .supplierFinancing($0.name) }
+            + splitPayment.map { .splitPayment($0.name) } + [.negotiate]
+    }
+
     public func factoringContract(_ name: String) -> FactoringContract? { factoring.first { $0.name == name } }
     public func reverseProgram(_ name: String) -> ReverseFactoringProgram? { reverseFactoring.first { $0.name == name } }
     public func supplierProgram(_ name: String) -> SupplierFinancingProgram? { supplierFinancing.first { $0.name == name } }

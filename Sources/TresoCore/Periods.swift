@@ -165,7 +165,15 @@ extension PlanState {
         // The replaced ones are flagged first from the (few) effects: no dictionary lookup per invoice.
         var replaced: [InvoiceKind: [Bool]] = [.receivable: Array(repeating: false, count: s.receivables.count),
                                                .payable: Array(repeating: false, count: s.payables.count)]
-        for (ref, e) in engine.baseEffects where effects[ref] == nil && e.replacesSettlement { replaced[ref.kind]?[ref.index] = true }
+        // Base effects are built on demand by the engine; only those of invoices settling in the range can move cash in it
+        // (their movements fall on the settlement day, or nowhere for a default).
+        var baseInRange: [FinancingEffect] = []
+        for ref in engine.baseEffectRefs where effects[ref] == nil {
+            let day = engine.settlement(ref).day
+            guard day >= lo && day <= hi, let e = engine.baseEffect(ref) else { continue }
+            if e.replacesSettlement { replaced[ref.kind]?[ref.index] = true }
+            baseInRange.append(e)
+        }
         for (ref, e) in effects where e.replacesSettlement { replaced[ref.kind]?[ref.index] = true }
         for kind in InvoiceKind.allCases {
             let settlements = kind == .receivable ? engine.receivableSettlements : engine.payableSettlements
@@ -179,7 +187,7 @@ extension PlanState {
                 }
             }
         }
-        for (ref, e) in engine.baseEffects where effects[ref] == nil {
+        for e in baseInRange {
             for m in e.movements { add(m.amount.cents, category(of: m), on: m.day) }
         }
         for e in effects.values {

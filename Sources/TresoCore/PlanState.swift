@@ -34,7 +34,7 @@ public struct PlanState: Sendable {
         self.ledger = engine.baseLedger
         self.effectsCost = engine.baseCost
         self.defaulted = engine.defaultedRefs
-        for e in engine.baseEffects.values where e.assumptions.contains(.derivedVAT) { derivedVATCount += 1 }
+        self.derivedVATCount = engine.baseDerivedVATCount
     }
 
     /// Resolves a stored plan's rules into decisions (rules by id override rules by selector; a later
@@ -118,7 +118,7 @@ public struct PlanState: Sendable {
         switch engine.effect(of: decision, on: ref, defaulted: isDefaulted) {
         case .failure(let r): return r
         case .success(let newEffect):
-            let base = engine.baseEffects[ref]
+            let base = engine.baseEffect(ref)
             if let old = effects[ref] { apply(old, sign: -1, own: true) } else if let base { apply(base, sign: -1, own: false) }
             effects[ref] = nil
             if decision == .none && isDefaulted == engine.isDefaulted(ref) {
@@ -239,6 +239,19 @@ public struct PlanState: Sendable {
         let last = min(through ?? s.end, engine.windowLimit)
         return Projection.run(ledger: finalLedger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                               days: max(last - s.start + 1, 1))
+    }
+
+    /// The horizon's projection and the window's, from one copy of the ledger (the comparison needs both on
+    /// every keypress); the same projection twice when the window is the horizon.
+    public func projections(through windowEnd: Day) -> (horizon: Projection, window: Projection) {
+        let s = engine.scenario
+        let ledger = finalLedger
+        func run(_ last: Day) -> Projection {
+            Projection.run(ledger: ledger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                           days: max(min(last, engine.windowLimit) - s.start + 1, 1))
+        }
+        let horizon = run(s.end)
+        return (horizon, windowEnd <= s.end ? horizon : run(windowEnd))
     }
 
     /// Every movement of a day under this plan, with its source: ordinary settlements not replaced by a

@@ -174,9 +174,9 @@ extension Projection {
             if debit > monthMaxDebit { monthMaxDebit = debit }
             var charge: Int64 = 0
             if day == day.endOfMonth || i == n - 1 {
-                let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: 360)
+                let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: DayCount.moneyMarketYear)
                 let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
-                let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: 360)
+                let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: DayCount.moneyMarketYear)
                 charge = interest.cents + commission.cents + penalty.cents
                 interestTotal += interest.cents
                 commissionTotal += commission.cents

@@ -32,7 +32,8 @@ struct Check: ParsableCommand {
         if var s = loaded.scenario {
             if let start { s.start = start }
             loaded.scenario = s
-            diagnostics += ForecastEngine(scenario: s).settlementDiagnostics()
+            let engine = ForecastEngine(scenario: s)
+            diagnostics += engine.settlementDiagnostics() + engine.legalTermDiagnostics()
         }
         let sorted = diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
         let errors = diagnostics.filter { $0.severity == .error }.count

@@ -82,11 +82,22 @@ func run(_ commandLine: String) throws -> (String, String, Int32) {
         #expect(code == 0)
         let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
         let plans = obj?["plans"] as? [[String: Any]] ?? []
-        #expect(plans.map { $0["name"] as? String } == ["overdraft only", "negotiate terms", "factor"])
+        #expect(plans.map { $0["name"] as? String } == ["overdraft only", "negotiate terms", "factor", "fintech"])
         #expect(plans[2]["total_cost"] as? String == "335.00")
         #expect(plans[2]["operating_cost"] as? String == "200.00")
         #expect(plans[2]["financial_cost"] as? String == "135.00")
         #expect(plans[2]["effective_annual_rate"] as? String == "11.3218")
+        // Issue 8's fields: the common window and closing position, costs by kind, the verdict and its assumptions.
+        #expect(obj?["window_end"] as? String == "2027-02-28" && obj?["days_past_horizon"] as? Int == 0)
+        #expect(plans[2]["window_end"] as? String == "2027-02-28")
+        #expect(plans[2]["closing_position"] as? String == "24625.00")
+        #expect(plans[2]["credit_losses"] as? String == "0.00")
+        #expect(plans[3]["financial_cost"] as? String == "270.00" && plans[3]["operating_cost"] as? String == "0.00")
+        #expect(plans[0]["verdict"] as? String == "best" && plans[2]["verdict"] as? String == "admissible")
+        #expect(plans[2]["assumptions"] as? [String] == [])
+        for key in ["late_interest", "late_indemnities", "overdraft_penalty", "price_increase", "lost_discounts", "bad_debt_vat_relief"] {
+            #expect(plans[2][key] as? String == "0.00", "\(key)")
+        }
     }
 
     @Test func demoTableFitsOneHundredColumns() throws {

@@ -14,7 +14,10 @@ import TestSupport
         let python = try #require(Self.python)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
+        // 40 random seeds, and every worked case as written in examples/cases.
+        let cases = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/examples/cases")) ?? []).sorted()
         p.arguments = [packageRoot() + "/scripts/reference_check.py", "--seeds", "0-39", "--treso", tresoBinary()]
+            + cases.flatMap { ["--folder", packageRoot() + "/examples/cases/" + $0] }
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
         let out = Pipe()
         p.standardOutput = out
@@ -24,5 +27,6 @@ import TestSupport
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "reference check failed:\n\(text.suffix(3000))")
         #expect(text.contains("0 mismatches"))
+        #expect(text.contains("compared \(40 + cases.count) seeds"), "every worked case was checked")
     }
 }

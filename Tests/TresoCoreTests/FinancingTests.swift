@@ -289,9 +289,33 @@ import TestSupport
             let entries = plan.journalEntries(projection: p)
             for en in entries { #expect(en.isBalanced, "seed \(seed): \(en.reference) \(en.label)") }
             let ebe = entries.flatMap(\.lines).filter { $0.account.reducesEBE }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
-            #expect(ebe == plan.financingCost.operating, "seed \(seed)")
+            #expect(ebe == plan.financingCost.operating + plan.financingCost.priceIncrease, "seed \(seed)")
             let vat = entries.flatMap(\.lines).filter { $0.account == .deductibleVAT }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
             #expect(vat == plan.financingCost.recoverableVAT, "seed \(seed)")
+        }
+    }
+}
+
+@Suite struct VerdictAccountingTests {
+    /// With the verdict rules (defaults, VAT given, fee classes, price increases…) every entry still balances, the EBE
+    /// impact is the operating cost, and the deductible VAT is the recoverable VAT.
+    @Test(arguments: 0..<5)
+    func entriesBalanceUnderTheVerdictRules(batch: Int) {
+        for k in 0..<20 {
+            let seed = UInt64(170_000 + batch * 100 + k)
+            let s = RandomScenario.withVerdictRules(seed: seed)
+            let e = ForecastEngine(scenario: s)
+            var plan = PlanState(engine: e)
+            for (ref, d) in RandomScenario.decisions(for: s, seed: seed) { plan.set(d, for: ref) }
+            let entries = plan.journalEntries(projection: plan.project())
+            for en in entries { #expect(en.isBalanced, "seed \(seed): \(en.reference) \(en.label)") }
+            let lines = entries.flatMap(\.lines)
+            func net(_ a: Account) -> Money { lines.filter { $0.account == a }.reduce(Money.zero) { $0 + $1.debit - $1.credit } }
+            let ebe = lines.filter { $0.account.reducesEBE }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
+            #expect(ebe == plan.financingCost.operating + plan.financingCost.priceIncrease, "seed \(seed)")
+            #expect(net(.deductibleVAT) == plan.financingCost.recoverableVAT, "seed \(seed)")
+            #expect(net(.creditLosses) == plan.financingCost.creditLosses, "seed \(seed)")
+            #expect(net(.latePenalties) == plan.financingCost.penalties, "seed \(seed)")
         }
     }
 }

@@ -134,8 +134,11 @@ enum MainScreen {
         for m in moves[first...].prefix(shown) {
             let style = m.amount.isNegative ? t[.outflow] : t[.inflow]
             // The sign says in or out: "collection"/"payment" would only crowd out the counterparty.
-            var label = m.label
-            for verb in ["collection ", "payment "] where label.hasPrefix(verb) { label.removeFirst(verb.count) }
+            let label: String
+            switch m.detail {
+            case .collection(let who), .payment(let who): label = who
+            default: label = m.label
+            }
             let what = m.reference == m.label ? m.label : m.reference + " " + label
             line([Span(pad(Format.signed(m.amount), toWidth: amountWidth, alignment: .right) + " ", style: style),
                   Span(what + (m.overdue ? " (overdue)" : ""), style: m.category == .financing ? t[.decision] : t[.text])])
@@ -237,8 +240,13 @@ enum MainScreen {
         let focused = s.focus == .comparison && s.mode == .normal
         let c = s.workspace.comparison
         let bestName = c.bestIndex.map { c.results[$0].name }
-        title("Plans compared" + (bestName.map { " · ★ best: \($0)" } ?? " · no plan stays within the overdraft limit"),
-              right: "★ = cheapest within the limit", focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
+        // Every figure is measured over the common window; what the active plan assumes is said next to it.
+        let through = c.daysPastHorizon > 0 ? " through \(Format.dayMonth(c.windowEnd)) (+\(c.daysPastHorizon) d)" : ""
+        let activeResult = c.results.indices.contains(s.activePlan) ? c.results[s.activePlan] : nil
+        let assumed = (activeResult?.assumptions ?? []) + (activeResult?.warnings ?? [])
+        title("Plans compared" + through + (bestName.map { " · ★ best: \($0)" } ?? " · no plan within the limit and the law"),
+              right: assumed.first.map { "⚠ " + $0 } ?? "★ = cheapest within the limit and the law",
+              focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
         let area = l.comparison
         guard !area.isEmpty else { return }
         // Required columns first; optional ones join while the plan names keep 20 columns.
@@ -262,7 +270,7 @@ enum MainScreen {
         let offset = Table.scrollOffset(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, rowCount: c.results.count, visibleRows: visible)
         var rows: [Table.Row] = []
         for (i, r) in c.results.enumerated().dropFirst(offset).prefix(visible) {
-            let sum = r.projection.summary
+            let sum = r.summary
             let isBest = c.bestIndex == i
             var cells = [(isBest ? "★ " : "") + r.name, Format.money(r.totalCost)]
             var styles: [Style?] = [isBest ? t[.best] : nil, nil]
@@ -275,7 +283,12 @@ enum MainScreen {
             var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
-            let verdict = isBest ? "★ best" : (sum.daysOverLimit > 0 ? "✗ over limit" : (r.legalBreaches > 0 ? "⚠ legal cap" : ""))
+            let verdict: String
+            switch r.verdict {
+            case .best: verdict = "★ best"
+            case .admissible: verdict = r.assumptions.isEmpty ? "" : "assumes…"
+            case .excluded(let d, let legal, _): verdict = d > 0 ? "✗ over limit" : (legal > 0 ? "✗ illegal" : "✗ beyond")
+            }
             cells.append(verdict); styles.append(isBest ? t[.best] : (verdict.isEmpty ? nil : t[.error]))
             rows.append(Table.Row(cells, style: t[.text], cellStyles: styles))
         }

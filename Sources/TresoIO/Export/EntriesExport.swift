@@ -30,8 +30,11 @@ public enum EntriesExport {
             let ebe = Account.allCases.filter(\.reducesEBE).reduce(Money.zero) { $0 + (totals[$1] ?? .zero) }
             let below = [Account.financingInterest, .bankInterest, .latePenalties].reduce(Money.zero) { $0 + (totals[$1] ?? .zero) }
                 - (totals[.discountsReceived].map { -$0 } ?? .zero)
-            out += "\nImpact on EBE (operating charges, 6225): " + (-ebe).formatted() + "\n"
+            out += "\nImpact on EBE (operating charges, 6225 + 607): " + (-ebe).formatted() + "\n"
             out += "Financial result (6615 + 6616 + 6711 − 765): " + (-below).formatted() + "\n"
+            if let loss = totals[.creditLosses], loss != .zero {
+                out += "Credit losses (654, below EBE): " + (-loss).formatted() + "\n"
+            }
             out += "Deductible VAT (44566, recoverable): " + (totals[.deductibleVAT] ?? .zero).formatted() + "\n"
             return out
         }

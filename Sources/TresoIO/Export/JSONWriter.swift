@@ -3,6 +3,8 @@
 public enum JSON {
     case string(String)
     case int(Int)
+    /// A JSON number given as its exact text (e.g. measured seconds "0.12").
+    case number(String)
     case bool(Bool)
     case null
     case array([JSON])
@@ -24,6 +26,7 @@ public enum JSON {
         switch self {
         case .string(let s): JSON.quote(s, into: &out)
         case .int(let i): out += String(i)
+        case .number(let text): out += text
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

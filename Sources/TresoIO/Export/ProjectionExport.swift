@@ -55,7 +55,12 @@ public enum ProjectionExport {
         t.add(["Days overdrawn", String(s.daysOverdrawn)])
         t.add(["Days over the overdraft limit", String(s.daysOverLimit)])
         t.add(["Days below the minimum cash", String(s.daysBelowBuffer)])
-        t.add(["Bank charges (interest + commission)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted() + " + " + s.overdraftCommission.formatted() + ")"])
+        if s.overdraftPenalty == .zero {
+            t.add(["Bank charges (interest + commission)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted() + " + " + s.overdraftCommission.formatted() + ")"])
+        } else {
+            t.add(["Bank charges (interest + commission + over-limit penalty)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted()
+                   + " + " + s.overdraftCommission.formatted() + " + " + s.overdraftPenalty.formatted() + ")"])
+        }
         // Says which day it is: the horizon's end, or the `--to` day of a slice.
         t.add([s.lastDay.map { "Closing balance on " + $0.iso } ?? "Closing balance", s.finalBalance.formatted()])
         return t.render()
@@ -87,6 +92,7 @@ public enum ProjectionExport {
             ("days_over_limit", .int(s.daysOverLimit)), ("days_below_buffer", .int(s.daysBelowBuffer)),
             ("bank_charges", .money(s.bankCharges)), ("overdraft_interest", .money(s.overdraftInterest)),
             ("overdraft_commission", .money(s.overdraftCommission)), ("final_balance", .money(s.finalBalance)),
+            ("overdraft_penalty", .money(s.overdraftPenalty)),
         ])
         return JSON.object([("days", .array(rows)), ("summary", summary)]).render() + "\n"
     }

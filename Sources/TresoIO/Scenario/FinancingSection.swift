@@ -153,7 +153,7 @@ struct FinancingSection {
                 if t["name"] == nil { sink.error(file, node.position, "plan \(pi + 1) has no 'name'") }
                 continue
             }
-            if PlanComparison.referencePlans().contains(where: { $0.name == name }) || seenNames.contains(name) {
+            if PlanComparison.isBuiltin(name) || seenNames.contains(name) {
                 sink.error(file, t["name"]?.position ?? node.position, "plan name \"\(name)\" is already used (\"overdraft only\" and \"negotiate terms\" are built in)")
             }
             seenNames.insert(name)

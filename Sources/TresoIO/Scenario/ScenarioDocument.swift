@@ -49,7 +49,7 @@ public struct ScenarioDocument: Sendable, Equatable {
         }
         // The what-if defaults every plan shares, written once under [what_if] when they changed.
         if let ids = defaulted {
-            try editor.set(["what_if", "defaulted"], literal: "[" + ids.map(tomlQuoted).joined(separator: ", ") + "]")
+            try editor.set([ScenarioKeys.whatIf, ScenarioKeys.defaulted], literal: "[" + ids.map(tomlQuoted).joined(separator: ", ") + "]")
         }
         if changed { try editor.replaceArrayOfTables(ScenarioKeys.plans, with: planBlocks) }
         return editor.text

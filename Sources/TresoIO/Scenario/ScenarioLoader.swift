@@ -129,10 +129,10 @@ public enum ScenarioLoader {
         let financing = FinancingSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
-        if let t = root.table("what_if") {
-            let r = root.sub(t, "what_if")
-            r.rejectUnknown(["defaulted"])
-            if let n = r.node("defaulted") {
+        if let t = root.table(ScenarioKeys.whatIf) {
+            let r = root.sub(t, ScenarioKeys.whatIf)
+            r.rejectUnknown([ScenarioKeys.defaulted])
+            if let n = r.node(ScenarioKeys.defaulted) {
                 if let a = n.arrayValue {
                     for el in a { if let id = el.stringValue { defaulted.append(id) } else { sink.error(tomlPath, el.position, "receivable ids must be strings") } }
                 } else { sink.error(tomlPath, n.position, "'what_if.defaulted' must be an array of receivable ids") }

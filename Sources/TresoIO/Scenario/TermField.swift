@@ -78,4 +78,6 @@ public enum ScenarioKeys {
     public static let splitPayment = "split_payment"
     public static let feeRate = "fee_rate"
     public static let plans = "plans"
+    public static let whatIf = "what_if"
+    public static let defaulted = "defaulted"
 }

@@ -1,0 +1,91 @@
+/// A mixed-integer linear program in column-major form: minimise objective·x subject to
+/// rowLower ≤ A·x ≤ rowUpper and columnLower ≤ x ≤ columnUpper, some columns integer.
+/// Rows are declared first, then each column with its non-zero entries, so a model of
+/// 300 000 columns is built in one pass without a dense matrix.
+public struct LinearModel: Sendable {
+    public private(set) var rowLower: [Double] = []
+    public private(set) var rowUpper: [Double] = []
+    public var columnLower: [Double] = []
+    public var columnUpper: [Double] = []
+    public var objective: [Double] = []
+    public var isInteger: [Bool] = []
+    /// Compressed sparse columns: entries of column j are `columnStarts[j]..<columnStarts[j+1]`.
+    public private(set) var columnStarts: [Int32] = [0]
+    public private(set) var rowIndex: [Int32] = []
+    public private(set) var values: [Double] = []
+
+    public init() {}
+
+    public var rowCount: Int { rowLower.count }
+    public var columnCount: Int { objective.count }
+
+    /// Declares a row `lower ≤ Σ … ≤ upper` (use ±.infinity for a free side) and returns its index.
+    @discardableResult
+    public mutating func addRow(lower: Double, upper: Double) -> Int {
+        rowLower.append(lower); rowUpper.append(upper)
+        return rowLower.count - 1
+    }
+
+    public mutating func setRowBounds(_ row: Int, lower: Double, upper: Double) {
+        rowLower[row] = lower; rowUpper[row] = upper
+    }
+
+    /// Adds a column with its entries in already-declared rows; returns its index.
+    @discardableResult
+    public mutating func addColumn(lower: Double, upper: Double, cost: Double, integer: Bool = false,
+                                   entries: some Sequence<(row: Int, value: Double)>) -> Int {
+        for (r, v) in entries where v != 0 {
+            rowIndex.append(Int32(r)); values.append(v)
+        }
+        columnStarts.append(Int32(rowIndex.count))
+        columnLower.append(lower); columnUpper.append(upper); objective.append(cost); isInteger.append(integer)
+        return objective.count - 1
+    }
+}
+
+public struct MILPOptions: Sendable {
+    /// Wall-clock limit for this solve, in seconds.
+    public var timeLimit: Double
+    /// Stop once (incumbent − bound) / |incumbent| ≤ this fraction (0 = prove optimality).
+    public var relativeGap: Double
+    /// A large model: the solver should spend its time finding plans rather than tightening the relaxation
+    /// with cuts (measured in docs/decisions.md: on 10 000 invoices CBC finds its first plan twice as fast).
+    public var large: Bool
+    /// Let the solver print its progress (benchmarks, `treso optimize --trace`).
+    public var log: Bool
+    /// A solution of the model (every column's value) the solver may start from.
+    public var start: [Double]?
+    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false, start: [Double]? = nil) {
+        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log; self.start = start
+    }
+}
+
+public struct MILPResult: Sendable {
+    public enum Status: String, Sendable {
+        /// Proven optimal (within the relative gap asked for).
+        case optimal
+        /// A solution, stopped by the time limit before optimality was proven.
+        case feasible
+        /// Proven to have no solution.
+        case infeasible
+        /// Stopped before any solution was found.
+        case unknown
+    }
+    public var status: Status
+    /// Column values of the best solution (empty without one).
+    public var values: [Double]
+    public var objective: Double
+    /// The solver's proven lower bound on the objective of any solution.
+    public var bound: Double
+
+    public init(status: Status, values: [Double], objective: Double, bound: Double) {
+        self.status = status; self.values = values; self.objective = objective; self.bound = bound
+    }
+}
+
+/// The only thing the optimizer needs from a MILP solver. Implementations live in their own
+/// targets (CbcMILP), so neither TresoCore nor this model depends on a solver library.
+public protocol MILPSolver: Sendable {
+    var name: String { get }
+    func solve(_ model: LinearModel, options: MILPOptions) -> MILPResult
+}

@@ -1,0 +1,607 @@
+import TresoCore
+
+/// What the user asks `treso optimize` (and the planner's `o`) for.
+public struct OptimizeRequest: Sendable {
+    public enum Keep: String, Sendable, CaseIterable {
+        /// Never exceed the authorised overdraft (closing ≥ −limit every day).
+        case limit
+        /// Never go below the minimum cash (closing ≥ min_cash every day).
+        case buffer
+    }
+    public var keep: Keep = .limit
+    /// Instruments the plan may use, by contract/program name ("negotiate" for term negotiation); nil = all.
+    public var instruments: Set<String>? = nil
+    /// A stored plan whose decisions (and what-if defaults) are kept; the optimizer adds to them.
+    public var fixPlan: Plan? = nil
+    /// Stop once the relative gap is at most this fraction (0 = prove optimality).
+    public var maxGap: Double = 0
+    /// Wall-clock budget for all solves, in seconds.
+    public var timeLimit: Double = 60
+    /// Name of the plan returned.
+    public var planName: String = "optimal"
+    /// Prints the time of each phase (benchmarks).
+    public var trace = false
+    public init() {}
+}
+
+/// The optimizer's answer, every figure from the engine's re-projection of the plan.
+public struct OptimizedPlan: Sendable {
+    public enum Status: String, Sendable {
+        case optimal, feasible, infeasible
+    }
+    public var status: Status
+    /// The plan (fixed decisions plus the chosen ones), re-projected by the engine.
+    public var state: PlanState
+    public var result: PlanResult
+    /// The decisions the optimizer chose (the fixed plan's excluded), by invoice.
+    public var chosen: [(ref: InvoiceRef, decision: Decision)]
+    /// The engine's total cost of the plan (what `treso compare` reports for it).
+    public var totalCost: Money { result.totalCost }
+    /// Proven: no plan within the (possibly relaxed) limit costs less.
+    public var lowerBound: Money
+    /// Infeasible only: the smallest extra overdraft (or cash) that makes a plan feasible, and the day it binds.
+    public var shortfall: Money?
+    public var shortfallDay: Day?
+    /// Invoices with at least one usable option, and the options offered to the solver.
+    public var candidateInvoices: Int
+    public var candidateOptions: Int
+    public var solver: String
+    public var seconds: Double
+
+    /// (cost − bound) / |cost| in ten-thousandths, rounded half away from zero; 0 when cost = bound.
+    public var gapTenThousandths: Int64 {
+        let diff = totalCost.cents - lowerBound.cents
+        if diff <= 0 { return 0 }
+        let denom = max(totalCost.magnitude.cents, 1)
+        return Int64(divideRoundingHalfAwayFromZero(Int128(diff) * 10_000, Int128(denom)))
+    }
+    /// The gap as a decimal string, e.g. "0.0037".
+    public var gapString: String {
+        let g = gapTenThousandths
+        let frac = String(g % 10_000)
+        return String(g / 10_000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
+    }
+}
+
+public enum OptimizeError: Error, CustomStringConvertible, Sendable {
+    case unknownInstrument(String, known: [String])
+    case negativeOverdraftRate
+    case solverFailed(String)
+    public var description: String {
+        switch self {
+        case .unknownInstrument(let n, let known):
+            return "no instrument named \"\(n)\"; the scenario has " + known.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .negativeOverdraftRate: return "the overdraft rates must not be negative to optimize"
+        case .solverFailed(let why): return "the solver found no plan: " + why
+        }
+    }
+}
+
+/// Finds the cheapest plan as a mixed-integer program (docs/calculations.md § Optimizer):
+/// one binary per (invoice, option), each option's cash and cost taken from `ForecastEngine.effect`,
+/// the daily balance as continuous variables linked day to day, overdraft charges rounded to the cent
+/// like `Projection.run`, the limit (or buffer) as hard constraints. The plan is re-projected by the engine.
+public struct PlanOptimizer: Sendable {
+    /// Above this many options the solver is asked for a first plan fast rather than for cuts (see MILPOptions.large).
+    static let largeModel = 2_000
+    public let engine: ForecastEngine
+    public let solver: any MILPSolver
+
+    public init(engine: ForecastEngine, solver: any MILPSolver) {
+        self.engine = engine; self.solver = solver
+    }
+
+    /// Names `--instruments` accepts: every contract and program, and "negotiate".
+    public static func instrumentNames(_ s: Scenario) -> [String] {
+        let i = s.instruments
+        return i.factoring.map(\.name) + i.reverseFactoring.map(\.name) + i.supplierFinancing.map(\.name)
+            + i.splitPayment.map(\.name) + ["negotiate"]
+    }
+
+    static func instrument(of d: Decision) -> String? {
+        switch d {
+        case .none, .payLate: return nil
+        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n): return n
+        case .negotiate: return "negotiate"
+        }
+    }
+
+    /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.
+    public func model(_ request: OptimizeRequest) -> LinearModel {
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        builder.build(through: builder.longestEnd)
+        return builder.model
+    }
+
+    public func optimize(_ request: OptimizeRequest) throws -> OptimizedPlan {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - t0
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        if let names = request.instruments {
+            let known = Self.instrumentNames(engine.scenario)
+            for n in names.sorted() where !known.contains(n) { throw OptimizeError.unknownInstrument(n, known: known) }
+        }
+        let od = engine.scenario.overdraft
+        if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
+
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        // Every day any decision can make the comparison window reach is in the model; whether it counts
+        // for a plan is decided with the plan (see `build`).
+        builder.build(through: builder.longestEnd)
+        if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
+
+        func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
+        var start: [Double]? = nil
+        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0) -> MILPResult {
+            var m = builder.model
+            m.columnUpper[builder.slack] = sUpper
+            if minimiseShortfall {
+                m.objective = Array(repeating: 0, count: m.columnCount)
+                m.objective[builder.slack] = 1
+            }
+            if floorShift != 0 {
+                for r in builder.limitRows { m.setRowBounds(r, lower: m.rowLower[r] + floorShift, upper: .infinity) }
+            }
+            let t = elapsed()
+            let r = solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap,
+                                                        large: builder.options.count > Self.largeModel, log: request.trace,
+                                                        start: minimiseShortfall || floorShift != 0 ? nil : start))
+            if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
+            return r
+        }
+
+        // Large models whose decisions can stretch the window: first the plan among decisions that keep it at
+        // the reference plans' (no window binary can be forced, so the solver finds plans as fast as without
+        // them); a solution of the full model too, it is where the full solve starts. Measured on 10 000
+        // invoices: gap 3.3 % in 19 s → 2.1 % in 13 s; on 100 000 the second root LP costs more than it saves.
+        if builder.options.count > Self.largeModel && builder.options.count <= 30_000 && builder.longestEnd > builder.referenceEnd {
+            var m = builder.model
+            for (j, o) in builder.options.enumerated() where o.latest > builder.referenceEnd { m.columnUpper[builder.optionColumns[j]] = 0 }
+            let t = elapsed()
+            let first = solver.solve(m, options: MILPOptions(timeLimit: remaining() / 2, relativeGap: request.maxGap, large: true, log: request.trace))
+            if request.trace { print("trace start_s=\(elapsed() - t) status=\(first.status) obj=\(first.objective)") }
+            if !first.values.isEmpty { start = first.values }
+        }
+        var status: OptimizedPlan.Status
+        var r = solve(sUpper: 0, minimiseShortfall: false)
+        // The bound of the first solve holds for the limit as asked (a retry below tightens it).
+        var boundSolve = r
+        var plan = builder.plan(from: r.values, base: base, name: request.planName)
+        var check = builder.excess(of: plan.result)
+        if !r.values.isEmpty && check.amount > .zero {
+            // The model rounds each charge like the engine, so this only happens within the solver's
+            // tolerances: keep a few cents of margin and solve again.
+            r = solve(sUpper: 0, minimiseShortfall: false, floorShift: Double(builder.roundedCharges + 2))
+            plan = builder.plan(from: r.values, base: base, name: request.planName)
+            check = builder.excess(of: plan.result)
+        }
+        var shortfall: Money? = nil, shortfallDay: Day? = nil
+        var slackUsed = 0.0
+        if !r.values.isEmpty && check.amount <= .zero {
+            // With a gap target the solver may stop before proving the optimum: "optimal" only when proven.
+            status = r.status == .optimal && boundSolve.status == .optimal && (request.maxGap == 0 || r.objective <= r.bound + 0.5)
+                ? .optimal : .feasible
+        } else {
+            // No plan keeps the limit (or none was found in time): first the smallest extra limit
+            // (a continuous slack on every day's floor, minimised), then the cheapest plan under it.
+            let phase1 = solve(sUpper: .infinity, minimiseShortfall: true)
+            guard !phase1.values.isEmpty else { throw OptimizeError.solverFailed("time limit reached before any plan was found") }
+            let extra = max(0, (phase1.values[builder.slack] - 1e-6).rounded(.up))
+            slackUsed = extra
+            r = solve(sUpper: extra, minimiseShortfall: false)
+            if r.values.isEmpty { r = phase1 }
+            boundSolve = r
+            plan = builder.plan(from: r.values, base: base, name: request.planName)
+            check = builder.excess(of: plan.result)
+            if check.amount > .zero {
+                status = .infeasible
+                shortfall = check.amount; shortfallDay = check.day
+            } else {
+                // The first solve ran out of time before finding a plan; this one keeps the limit.
+                status = .feasible
+            }
+        }
+        if request.trace, !r.values.isEmpty {
+            var optionCost = 0.0
+            for (j, o) in builder.options.enumerated() where r.values[builder.optionColumns[j]] > 0.5 { optionCost += Double(o.cost) }
+            print("trace model obj=\(r.objective) options=\(optionCost) charges=\(r.objective - optionCost) | engine financing=\(plan.result.financing.total) bank=\(plan.result.bankCharges) base=\(base.effectsCost.total) window=\(plan.result.window.days.last?.day.iso ?? "") refEnd=\(builder.referenceEnd.iso) longest=\(builder.longestEnd.iso)")
+        }
+        plan = builder.pruned(plan, allowedExcess: max(check.amount, .zero))
+        let solverBound = boundSolve.status == .optimal ? min(boundSolve.bound, boundSolve.objective) : boundSolve.bound
+        let bound = builder.lowerBound(solverBound: solverBound, cost: plan.result.totalCost)
+        return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
+                             shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
+                             candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+    }
+}
+
+/// One usable (invoice, decision) pair: what it does to each day's cash and what it costs.
+struct CandidateOption {
+    var ref: InvoiceRef
+    var decision: Decision
+    var cost: Int64
+    /// Net cash change against the ordinary settlement, by ledger day (sorted, no zeros).
+    var deltas: [(day: Int, cents: Int64)]
+    /// Index in `minimumFeeContracts` when the option uses a global contract with an annual minimum.
+    var feeContract: Int?
+    var commission: Int64
+    /// The last day the comparison window must reach when this option is chosen.
+    var latest: Day
+}
+
+struct ModelBuilder {
+    let engine: ForecastEngine
+    let base: PlanState
+    let request: OptimizeRequest
+    var model = LinearModel()
+    var options: [CandidateOption] = []
+    var optionColumns: [Int] = []
+    /// The "contract used" binaries of global contracts with an annual minimum fee.
+    var contractColumns: [Int] = []
+    var candidateInvoices = 0
+    var slack = 0
+    var limitRows: [Int] = []
+    /// Charges the model rounds to the cent with an integer variable whose rounding it cannot resolve
+    /// exactly within the solver's tolerance (see `epsilon`): each may differ from the engine by a cent.
+    var unresolvedRoundings = 0
+    var roundedCharges = 0
+    /// The lowest closing balance allowed: −limit, or the minimum cash.
+    var floor: Int64 = 0
+
+    init(engine: ForecastEngine, base: PlanState, request: OptimizeRequest) {
+        self.engine = engine; self.base = base; self.request = request
+        let s = engine.scenario
+        floor = request.keep == .limit ? -s.overdraft.limit.cents : s.minCash.cents
+        // `treso compare --plan NAME` compares the plan with the two reference plans: their window is part of it.
+        references = PlanComparison.referencePlans().map { PlanState(engine: engine, plan: $0) }
+        referenceEnd = max(references.reduce(s.end) { max($0, $1.latestMovementDay) }, base.latestMovementDay)
+        longestEnd = referenceEnd
+        collectOptions(ledger: base.ledger)
+    }
+
+    /// Margin that makes `I ≥ v − ½ + ε` round half away from zero like `Money.charge`, for
+    /// `v = k·rate/denominator` with k a whole number of cents: v is a multiple of g/D (D = denominator·10⁹,
+    /// g = gcd(rate in nanos, D)), so a v that is not exactly on a half-cent is at least g/(2D) from it and
+    /// ε = g/(4D) separates the two. When ε is not well above the solver's tolerance (10⁻⁷), the rounding
+    /// is not resolved exactly: ε = 10⁻⁶ and the bound gives a cent away per such charge.
+    static func epsilon(rateNanos: Int64, denominator: Int64) -> (value: Double, exact: Bool) {
+        var a = rateNanos.magnitude, b = UInt64(denominator) * UInt64(Rate.scale)
+        let d = b
+        while b != 0 { (a, b) = (b, a % b) }
+        let eps = Double(max(a, 1)) / Double(d) / 4
+        return eps >= 1e-6 ? (eps, true) : (1e-6, false)
+    }
+
+    /// Whether charges are whole cents rounded like the engine (integer variables), or continuous.
+    var exactRounding = true
+
+    /// The comparison window every plan the optimizer can return is measured on reaches at least the
+    /// reference plans' window (`referenceEnd`); a plan with a decision moving cash later reaches further
+    /// (`longestEnd` is the furthest any option reaches).
+    var referenceEnd: Day
+    var longestEnd: Day
+    let references: [PlanState]
+
+    /// Builds the model over [start, through]: charges and the floor are counted on those days.
+    mutating func build(through: Day) {
+        let s = engine.scenario
+        let ledger = base.ledger
+        let n = max(min(through - s.start + 1, ledger.count), 1)
+        model = LinearModel()
+        optionColumns = []; contractColumns = []; limitRows = []
+        roundedCharges = 0; unresolvedRoundings = 0
+
+        // Rows --------------------------------------------------------------------------------
+        var balance = [Int](repeating: 0, count: n)
+        for t in 0..<n {
+            var b = Double(t < ledger.count ? ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t] : 0)
+            if t == 0 { b += Double(s.openingBalance.cents) }
+            balance[t] = model.addRow(lower: b, upper: b)
+        }
+        limitRows = (0..<n).map { _ in model.addRow(lower: Double(floor), upper: .infinity) }
+        let interestRate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
+        let commissionRate = Double(s.overdraft.highestOverdraftRate.nanos) / Double(Rate.scale)
+        let charged = interestRate > 0 || commissionRate > 0
+        let debitRows = charged ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
+        // The window: days after the reference window count (charges, floor) only when a chosen decision
+        // makes the comparison reach them. covered(t) is binary, covered(t) ≥ covered(t+1), and
+        // covered(last day of option) ≥ x(option); on those days the debit and floor rows are relaxed by
+        // M(t)·(1 − covered(t)), M(t) a bound on how far the balance can fall by day t.
+        let firstOptional = max(referenceEnd - s.start + 1, 0)
+        var bigM = [Double](repeating: 0, count: n)
+        var coverRows: [Int] = [], linkCover: [Int: [Int]] = [:]
+        if firstOptional < n {
+            // The lowest the balance can be on day t before charges: the base flows, plus for each invoice the
+            // worst running effect of any of its options (a step function, summed through a difference array).
+            var worst = [Int64](repeating: 0, count: n + 1)
+            var j = 0
+            while j < options.count {
+                var k = j
+                while k < options.count && options[k].ref == options[j].ref { k += 1 }
+                var days = Set<Int>()
+                for o in options[j..<k] { for dl in o.deltas where dl.day < n { days.insert(dl.day) } }
+                var cum = [Int64](repeating: 0, count: k - j)
+                var cursor = [Int](repeating: 0, count: k - j)
+                var previous: Int64 = 0
+                for d in days.sorted() {
+                    var w: Int64 = 0
+                    for (x, o) in options[j..<k].enumerated() {
+                        while cursor[x] < o.deltas.count && o.deltas[cursor[x]].day <= d { cum[x] += o.deltas[cursor[x]].cents; cursor[x] += 1 }
+                        w = min(w, cum[x])
+                    }
+                    worst[d] += w - previous
+                    previous = w
+                }
+                j = k
+            }
+            // Charges can only take the balance lower, by at most the rates over the window's days.
+            let od = s.overdraft
+            let chargeFactor = 1.05 * (1 + Double(od.annualRate.nanos + od.penaltyRate.nanos) / Double(Rate.scale) * Double(n) / 360
+                                       + Double(od.highestOverdraftRate.nanos) / Double(Rate.scale) * Double(n / 28 + 1))
+            var low = Double(s.openingBalance.cents), lowest = 0.0
+            var running: Int64 = 0
+            for t in 0..<n {
+                running += worst[t]
+                low += Double(ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t])
+                lowest = min(lowest, low + Double(running))
+                bigM[t] = (max(0, Double(floor) - lowest, -lowest)) * chargeFactor + 1e6
+            }
+            coverRows = (firstOptional..<n).dropLast().map { _ in model.addRow(lower: 0, upper: .infinity) }
+            for (j, o) in options.enumerated() {
+                let t = min(o.latest - s.start, n - 1)
+                if t >= firstOptional { linkCover[j] = [model.addRow(lower: 0, upper: .infinity), t] }
+            }
+            for t in firstOptional..<n {
+                model.setRowBounds(limitRows[t], lower: Double(floor) - bigM[t], upper: .infinity)
+                if charged { model.setRowBounds(debitRows[t], lower: -bigM[t], upper: .infinity) }
+            }
+        }
+        let maxRows = commissionRate > 0 ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
+        // Months (or partial months) in which Projection.run posts charges, on their last day.
+        var months: [(first: Int, last: Int)] = []
+        var first = 0
+        for t in 0..<n where (s.start + t) == (s.start + t).endOfMonth || t == n - 1 {
+            months.append((first, t)); first = t + 1
+        }
+        // The engine posts the charges of a partial month on the window's last day and checks the floor after
+        // them: for each day that can be the last one (the reference window's end or a later day, not a month
+        // end, where the floor row already has them), the floor less the month's charges so far holds when the
+        // day is the last covered one, i.e. covered(t) − covered(t+1) = 1 (days of the month after it are not
+        // covered, so the month's charge variables hold only the days up to it).
+        var lastDayRows: [Int: Int] = [:]
+        let postingDays = Set(months.map(\.last))
+        if firstOptional < n {
+            for t in max(firstOptional - 1, 0)..<(n - 1) where !postingDays.contains(t) {
+                let always = t < firstOptional   // covered(t) = 1 for the reference window
+                lastDayRows[t] = model.addRow(lower: always ? Double(floor) : Double(floor) - bigM[t], upper: .infinity)
+            }
+        }
+        var interestRows: [Int] = [], commissionRows: [Int] = []
+        if interestRate > 0 {
+            let eps = Self.epsilon(rateNanos: s.overdraft.annualRate.nanos, denominator: 360)
+            interestRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
+            roundedCharges += months.count
+            if !eps.exact { unresolvedRoundings += months.count }
+        }
+        if commissionRate > 0 {
+            let eps = Self.epsilon(rateNanos: s.overdraft.highestOverdraftRate.nanos, denominator: 1)
+            commissionRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
+            roundedCharges += months.count
+            if !eps.exact { unresolvedRoundings += months.count }
+        }
+        var choiceRow: [InvoiceRef: Int] = [:]
+        var count: [InvoiceRef: Int] = [:]
+        for o in options { count[o.ref, default: 0] += 1 }
+        candidateInvoices = count.count
+        for (ref, k) in count.sorted(by: { $0.key < $1.key }) where k > 1 { choiceRow[ref] = model.addRow(lower: -.infinity, upper: 1) }
+
+        // Global contracts' annual minimum fee (PlanState.minimumFeeTopUps): top-up T ≥ floor·used − commissions.
+        let feeDay = ledger.offset(max(s.start, engine.calendar.preceding(s.end)))
+        var feeRows: [Int] = [], vatRows: [Int] = [], linkRows: [Int] = []
+        var linkRowOfOption = [Int](repeating: -1, count: options.count)
+        for (k, c) in feeContracts.enumerated() {
+            feeRows.append(model.addRow(lower: -Double(c.baseCommission), upper: .infinity))
+            let eps = Self.epsilon(rateNanos: c.contract.vatRate.nanos, denominator: 1)
+            vatRows.append(model.addRow(lower: -0.5 + eps.value, upper: .infinity))
+            roundedCharges += 1
+            if !eps.exact { unresolvedRoundings += 1 }
+            for (j, o) in options.enumerated() where o.feeContract == k {
+                linkRowOfOption[j] = model.addRow(lower: -.infinity, upper: 0)
+                linkRows.append(linkRowOfOption[j])
+            }
+        }
+
+        // Columns -----------------------------------------------------------------------------
+        for t in 0..<n {   // p_t: balance before the day's charges
+            var e: [(row: Int, value: Double)] = [(balance[t], 1), (limitRows[t], 1)]
+            if t + 1 < n { e.append((balance[t + 1], -1)) }
+            if let r = lastDayRows[t] { e.append((r, 1)) }
+            if charged { e.append((debitRows[t], 1)) }
+            model.addColumn(lower: -.infinity, upper: .infinity, cost: 0, entries: e)
+        }
+        var monthOf = [Int](repeating: 0, count: n)
+        for (k, m) in months.enumerated() { for t in m.first...m.last { monthOf[t] = k } }
+        if charged {
+            for t in 0..<n {   // d_t ≥ max(0, −p_t): the day's debit
+                var e: [(row: Int, value: Double)] = [(debitRows[t], 1)]
+                if commissionRate > 0 { e.append((maxRows[t], -1)) }
+                if interestRate > 0 { e.append((interestRows[monthOf[t]], -interestRate)) }
+                model.addColumn(lower: 0, upper: .infinity, cost: 0, entries: e)
+            }
+        }
+        for (k, m) in months.enumerated() {
+            let posted: [(row: Int, value: Double)] = [(limitRows[m.last], -1)] + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
+                + (m.first...m.last).compactMap { t in lastDayRows[t].map { ($0, -1.0) } }
+            if interestRate > 0 {   // I_k = round(Σ debit × rate / 360), in cents
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(interestRows[k], 1)])
+            }
+            if commissionRate > 0 {
+                // m_k ≥ every debit of the month; H_k = round(m_k × monthly rate)
+                model.addColumn(lower: 0, upper: .infinity, cost: 0,
+                                entries: (m.first...m.last).map { (maxRows[$0], 1.0) } + [(commissionRows[k], -commissionRate)])
+                model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(commissionRows[k], 1)])
+            }
+        }
+        slack = model.addColumn(lower: 0, upper: 0, cost: 0, entries: (limitRows + lastDayRows.values.sorted()).map { ($0, 1.0) })
+        limitRows += lastDayRows.values.sorted()
+        if firstOptional < n {
+            var coverColumnsByDay: [Int: [(row: Int, value: Double)]] = [:]
+            for (j, link) in linkCover { coverColumnsByDay[link[1], default: []].append((link[0], 1)); _ = j }
+            for t in firstOptional..<n {
+                var e: [(row: Int, value: Double)] = [(limitRows[t], -bigM[t])]
+                if charged { e.append((debitRows[t], -bigM[t])) }
+                if let r = lastDayRows[t] { e.append((r, -bigM[t])) }          // −M·covered(t) …
+                if let r = lastDayRows[t - 1] { e.append((r, bigM[t - 1])) }   // … + M·covered(t+1) on the day before
+                let k = t - firstOptional
+                if k < coverRows.count { e.append((coverRows[k], 1)) }        // covered(t) − covered(t+1) ≥ 0
+                if k > 0 { e.append((coverRows[k - 1], -1)) }
+                e += coverColumnsByDay[t] ?? []
+                model.addColumn(lower: 0, upper: 1, cost: 0, integer: true, entries: e)
+            }
+        }
+        for (j, o) in options.enumerated() {
+            var e: [(row: Int, value: Double)] = o.deltas.filter { $0.day < n }.map { (balance[$0.day], -Double($0.cents)) }
+            if let r = choiceRow[o.ref] { e.append((r, 1)) }
+            if let link = linkCover[j] { e.append((link[0], -1)) }
+            if let k = o.feeContract {
+                e.append((feeRows[k], Double(o.commission)))
+                e.append((linkRowOfOption[j], 1))
+            }
+            optionColumns.append(model.addColumn(lower: 0, upper: 1, cost: Double(o.cost), integer: true, entries: e))
+        }
+        for (k, c) in feeContracts.enumerated() {
+            let links = options.indices.filter { options[$0].feeContract == k }.map { (linkRowOfOption[$0], -1.0) }
+            let used: Double = c.usedByBase ? 1 : 0
+            contractColumns.append(model.addColumn(lower: used, upper: 1, cost: 0, integer: true, entries: links + [(feeRows[k], -Double(c.floor))]))
+            let vat = Double(c.contract.vatRate.nanos) / Double(Rate.scale)
+            var cash: [(row: Int, value: Double)] = []
+            if let f = feeDay { cash.append((balance[f], 1)) }
+            model.addColumn(lower: 0, upper: .infinity, cost: 1, entries: [(feeRows[k], 1), (vatRows[k], -vat)] + cash)
+            model.addColumn(lower: 0, upper: .infinity, cost: 0, integer: exactRounding, entries: [(vatRows[k], 1)] + cash)
+        }
+    }
+
+    struct FeeContract {
+        var contract: FactoringContract
+        var floor: Int64
+        var baseCommission: Int64
+        var usedByBase: Bool
+    }
+    var feeContracts: [FeeContract] = []
+
+    mutating func collectOptions(ledger: CashLedger) {
+        let s = engine.scenario
+        for c in s.instruments.factoring where c.kind == .global && c.annualMinimumFee > .zero {
+            var used = false, commissions: Int64 = 0
+            for e in base.effects.values where e.decision == .factor(c.name) { used = true; commissions += e.cost.commissions.cents }
+            let floor = Money.charge(c.annualMinimumFee, rate: .one, times: s.horizonDays, over: 365).cents
+            feeContracts.append(FeeContract(contract: c, floor: floor, baseCommission: commissions, usedByBase: used))
+        }
+        let i = s.instruments
+        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) }
+        let payableChoices: [Decision] = i.reverseFactoring.map { .reverseFactor($0.name) } + i.supplierFinancing.map { .supplierFinancing($0.name) }
+            + i.splitPayment.map { .splitPayment($0.name) } + [.negotiate]
+        for kind in InvoiceKind.allCases {
+            let choices = (kind == .receivable ? receivableChoices : payableChoices).filter { d in
+                guard let allowed = request.instruments else { return true }
+                return PlanOptimizer.instrument(of: d).map { allowed.contains($0) } ?? false
+            }
+            if choices.isEmpty { continue }
+            let list = s.invoices(kind)
+            for idx in list.indices where list[idx].status == .open {
+                let ref = InvoiceRef(kind, idx)
+                if base.decisions[ref] != nil { continue }   // kept from --fix-plan
+                let st = engine.settlement(ref)
+                for d in choices {
+                    guard case .success(let found) = engine.effect(of: d, on: ref, defaulted: base.defaulted.contains(ref)),
+                          let e = found, !e.legalBreach else { continue }
+                    // Against what the plan does without a decision: the ordinary settlement, or the engine's
+                    // base effect for this invoice (a defaulted receivable, a payable paid late).
+                    var byDay: [Int: Int64] = [:]
+                    func add(_ effect: FinancingEffect, _ sign: Int64) {
+                        if effect.replacesSettlement, let t = ledger.offset(st.day) {
+                            byDay[t, default: 0] += sign * (kind == .receivable ? -list[idx].amount.cents : list[idx].amount.cents)
+                        }
+                        for m in effect.movements where m.category != .charge {
+                            if let t = ledger.offset(m.day) { byDay[t, default: 0] += sign * m.amount.cents }
+                        }
+                    }
+                    add(e, 1)
+                    let baseEffect = engine.baseEffect(ref)
+                    if let b = baseEffect { add(b, -1) }
+                    let deltas = byDay.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (day: $0.key, cents: $0.value) }
+                    let cost = e.cost.total.cents - (baseEffect?.cost.total.cents ?? 0)
+                    if deltas.isEmpty && cost >= 0 { continue }   // changes nothing the plan could use
+                    // The day the comparison window must reach for this decision (PlanState.latestMovementDay).
+                    let latest = min(max(e.latestDay(settlement: st.day), st.day), engine.windowLimit)
+                    longestEnd = max(longestEnd, latest)
+                    var fee: Int? = nil
+                    if case .factor(let name) = d { fee = feeContracts.firstIndex { $0.contract.name == name } }
+                    options.append(CandidateOption(ref: ref, decision: d, cost: cost, deltas: deltas, feeContract: fee,
+                                                   commission: e.cost.commissions.cents, latest: latest))
+                }
+            }
+        }
+    }
+
+    /// The plan a solution selects, applied to the base plan and re-projected by the engine.
+    func plan(from values: [Double], base: PlanState, name: String) -> (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]) {
+        var state = base
+        state.name = name
+        var chosen: [(ref: InvoiceRef, decision: Decision)] = []
+        if !values.isEmpty {
+            for (j, o) in options.enumerated() where values[optionColumns[j]] > 0.5 {
+                if state.set(o.decision, for: o.ref) == nil { chosen.append((o.ref, o.decision)) }
+            }
+        }
+        return (state, evaluate(state), chosen)
+    }
+
+    /// The plan without the chosen decisions that buy nothing: a decision that costs nothing itself
+    /// (a negotiation that moves no breach) is dropped when the engine says the plan costs no more and
+    /// keeps the floor without it, so the user is not asked to act for nothing. Bounded to small plans.
+    func pruned(_ plan: (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]), allowedExcess: Money)
+        -> (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)]) {
+        guard plan.chosen.count <= 400 else { return plan }
+        var p = plan
+        for c in plan.chosen where (p.state.effects[c.ref]?.cost.total ?? .zero) >= .zero {
+            var trial = p.state
+            guard trial.set(.none, for: c.ref) == nil else { continue }
+            let r = evaluate(trial)
+            if r.totalCost <= p.result.totalCost && excess(of: r).amount <= allowedExcess && r.legalBreaches <= p.result.legalBreaches {
+                p.state = trial; p.result = r
+                p.chosen.removeAll { $0.ref == c.ref }
+            }
+        }
+        return p
+    }
+
+    /// The plan as `treso compare --plan NAME` measures it: beside the two reference plans, on their common window.
+    func evaluate(_ state: PlanState) -> PlanResult {
+        PlanComparison(states: references + [state]).results[references.count]
+    }
+
+    /// By how much the plan's worst closing balance misses the floor (≤ 0 when it keeps it), and the first such day.
+    func excess(of result: PlanResult) -> (amount: Money, day: Day?) {
+        var worst: Int64 = .min, day: Day? = nil
+        for d in result.window.days {
+            let miss = floor - d.closing.cents
+            if miss > worst { worst = miss; day = d.day }
+        }
+        return (Money(cents: worst == .min ? 0 : worst), worst > 0 ? day : nil)
+    }
+
+    /// The solver's bound in cents: every plan's model cost is a whole number of cents, so the bound
+    /// rounds up (less a tolerance); a cent is given away for each charge whose rounding the model could
+    /// not resolve exactly; the constant cost of the fixed decisions is added. Never above the cost found.
+    func lowerBound(solverBound: Double, cost: Money) -> Money {
+        guard solverBound.isFinite, solverBound > -1e15 else { return Money(cents: min(-Int64(1) << 50, cost.cents)) }
+        let cents = Int64((solverBound - 1e-3).rounded(.up)) - Int64(unresolvedRoundings) + base.effectsCost.total.cents
+        return Money(cents: min(cents, cost.cents))
+    }
+}

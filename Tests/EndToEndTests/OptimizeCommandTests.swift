@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `treso optimize` through the real binary: the JSON contract, and the cost it reports is what
+/// `treso compare` reports for a plan made of exactly its decisions.
+@Suite struct OptimizeCommandTests {
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func savedPlanCostsWhatCompareSays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("treso-optimize-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.copyItem(atPath: packageRoot() + "/examples/demo", toPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (out, err, code) = try run("treso optimize \(dir) --format json --save \"best found\"")
+        #expect(code == 0, "\(err)")
+        let o = try json(out)
+        #expect(o["status"] as? String == "optimal")
+        #expect(o["lower_bound"] as? String == o["total_cost"] as? String)
+        #expect(o["gap"] as? String == "0.0000")
+        #expect(o["shortfall"] is NSNull && o["shortfall_date"] is NSNull)
+        #expect(o["seconds"] is NSNumber)
+        let decisions = try #require(o["decisions"] as? [[String: String]])
+        #expect(!decisions.isEmpty && decisions.allSatisfy { $0["invoice"] != nil && $0["action"] != nil })
+        let toml = try String(contentsOfFile: dir + "/treso.toml", encoding: .utf8)
+        #expect(toml.contains("min_cash = 15000.00          # the buffer the CFO wants to keep"), "comments kept")
+        #expect(toml.contains("name = \"best found\""))
+        let (cmp, _, ccode) = try run("treso compare \(dir) --plan \"best found\" --format json")
+        #expect(ccode == 0)
+        let plans = try #require(try json(cmp)["plans"] as? [[String: Any]])
+        let saved = try #require(plans.first { $0["name"] as? String == "best found" })
+        #expect(saved["total_cost"] as? String == o["total_cost"] as? String)
+        #expect(saved["days_over_limit"] as? Int == 0)
+    }
+
+    @Test func infeasibleSaysByHowMuchAndWhen() throws {
+        let (out, _, code) = try run("treso optimize examples/cases/6-construction-advance --instruments negotiate --format json")
+        #expect(code == 2)
+        let o = try json(out)
+        #expect(o["status"] as? String == "infeasible")
+        #expect(o["shortfall"] as? String == "4000.00")
+        #expect(o["shortfall_date"] as? String == "2027-02-01")
+        let (table, _, _) = try run("treso optimize examples/cases/6-construction-advance --instruments negotiate")
+        #expect(table.contains("Infeasible: no plan keeps the overdraft limit"))
+        #expect(table.contains("It takes 4 000.00 more overdraft limit, binding on 2027-02-01"))
+    }
+
+    @Test func unknownInstrumentIsAClearError() throws {
+        let (_, err, code) = try run("treso optimize examples/demo --instruments nosuch")
+        #expect(code == 1)
+        #expect(err.contains("no instrument named \"nosuch\""))
+    }
+}
