@@ -52,10 +52,13 @@ let package = Package(
         ),
         // Benchmarks driver, built with -c release by scripts/bench.
         .executableTarget(name: "treso-bench", dependencies: ["TresoCore", "TresoIO", "TresoApp", "TerminalKit", "TresoOptimize", "CbcMILP"], path: "Sources/treso-bench"),
+        // Fuzz targets for every reader (scripts/fuzz); `treso-fuzz TARGET FILE…` replays inputs.
+        .target(name: "TresoFuzz", dependencies: ["TresoCore", "TresoIO"]),
+        .executableTarget(name: "treso-fuzz", dependencies: ["TresoFuzz"], path: "Sources/treso-fuzz"),
         .target(name: "TestSupport", dependencies: ["TresoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TresoCoreTests", dependencies: ["TresoCore", "TestSupport"]),
         .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TresoIO", "TestSupport"]),
-        .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TestSupport"]),
+        .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TresoFuzz", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

@@ -92,9 +92,12 @@ static inline void treso_restore_terminal(void) {
     }
 }
 
-#define TRESO_SIGNAL_COUNT 9
+// Every signal whose default action ends the process: any of them would otherwise leave the terminal
+// in raw mode (SIGUSR1, SIGPIPE and SIGALRM did, before they were listed here).
+#define TRESO_SIGNAL_COUNT 19
 static const int treso_signals[TRESO_SIGNAL_COUNT] = {
-    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL,
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGSYS,
+    SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
 };
 static inline struct sigaction *treso_previous_actions(void) {
     static struct sigaction actions[TRESO_SIGNAL_COUNT];
@@ -113,7 +116,7 @@ static inline void treso_on_signal(int sig) {
     sigemptyset(&fallback.sa_mask);
     for (int i = 0; i < TRESO_SIGNAL_COUNT; i++) {
         if (treso_signals[i] != sig) { continue; }
-        int crash = sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT || sig == SIGFPE || sig == SIGILL;
+        int crash = sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS;
         int chained = crash && treso_previous_actions()[i].sa_handler != SIG_DFL && treso_previous_actions()[i].sa_handler != SIG_IGN;
         sigaction(sig, chained ? &treso_previous_actions()[i] : &fallback, NULL);
     }

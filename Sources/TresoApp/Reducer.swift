@@ -377,7 +377,7 @@ extension AppState {
                 let field = f.fields[f.selected]
                 let before = workspace.scenario.terms
                 var after = before
-                if let why = field.set(text, in: &after) {
+                if let why = field.set(text, in: &after) ?? workspace.scenario.limitProblem(with: after) {
                     f.error = why
                     f.editing = text
                     mode = .form(f)

@@ -32,16 +32,20 @@ struct Check: ParsableCommand {
         if var s = loaded.scenario {
             if let start { s.start = start }
             loaded.scenario = s
-            let engine = ForecastEngine(scenario: s)
-            diagnostics += engine.settlementDiagnostics() + engine.legalTermDiagnostics()
+            if let v = ScenarioLimits.firstViolation(in: s) {
+                diagnostics.append(.error(loaded.tomlPath, "\(v.message) (with --start)"))
+            } else {
+                let engine = ForecastEngine(scenario: s)
+                diagnostics += engine.settlementDiagnostics() + engine.legalTermDiagnostics()
+            }
         }
         let sorted = diagnostics.sorted(by: { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         if format == .json {
-            print(CheckReport.json(loaded, diagnostics: sorted), terminator: "")
+            printReport(CheckReport.json(loaded, diagnostics: sorted), format: .json)
         } else {
-            for d in sorted { print(d.description) }
+            for d in sorted { printReport(d.description + "\n") }
         }
         var summary = "\(errors) error(s), \(warnings) warning(s)"
         if let s = loaded.scenario {

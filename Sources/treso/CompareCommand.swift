@@ -21,8 +21,8 @@ struct Compare: ParsableCommand {
             let (_, s) = try scenario.load()
             let selected = try selectPlans(s, names: plans)
             let comparison = PlanComparison(engine: ForecastEngine(scenario: s), plans: selected)
-            print(ComparisonExport.render(comparison, format: format, title: "\(s.name): plans over \(s.start.iso) … \(s.end.iso)",
-                                          currency: s.currency), terminator: "")
+            printReport(ComparisonExport.render(comparison, format: format, title: "\(s.name): plans over \(s.start.iso) … \(s.end.iso)",
+                                          currency: s.currency), format: format)
         }
     }
 }
@@ -36,7 +36,7 @@ func selectPlans(_ s: Scenario, names: [String]) throws -> [Plan] {
         guard let p = PlanComparison.plan(named: n, in: s.plans) else {
             let known = PlanComparison.plansToCompare(s.plans).map { "\"\($0.name)\"" }.joined(separator: ", ")
             printError("error: no plan named \"\(n)\"; the scenario has \(known)")
-            throw ExitWithCode(code: 1)
+            throw ExitWithCode(code: 64)   // the command line is wrong, not the scenario
         }
         out.append(p)
     }

@@ -20,7 +20,7 @@ struct Entries: ParsableCommand {
             let (_, s) = try scenario.load()
             let state = try planState(ForecastEngine(scenario: s), name: plan)
             let entries = state.journalEntries(projection: state.project())
-            print(EntriesExport.render(entries, format: format, title: "\(s.name) [\(state.name)]: journal entries"), terminator: "")
+            printReport(EntriesExport.render(entries, format: format, title: "\(s.name) [\(state.name)]: journal entries"), format: format)
         }
     }
 }

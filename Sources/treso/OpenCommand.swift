@@ -36,6 +36,7 @@ struct Open: ParsableCommand {
             """)
             throw ExitCode(1)
         }
+        runWithoutInteractiveCrashHandler()
         let chosenTheme: Theme
         if let name = theme {
             switch ThemeLoader.load(name) {
@@ -67,4 +68,18 @@ struct Open: ParsableCommand {
             TresoApp.run(&state, terminal: &terminal)
         }
     }
+}
+
+/// Swift's crash handler kept a crashed planner alive for 30 s to a minute (measured here: 30 s with
+/// `interactive=no`, 63 s with `symbolicate=off` too, under load) after the terminal was restored;
+/// with it off, the process dies at once of the signal. Its settings are read when the process starts,
+/// so the planner re-executes itself once with `SWIFT_BACKTRACE=enable=no`. A user who sets
+/// SWIFT_BACKTRACE (to get a backtrace for a bug report) keeps their own choice. See docs/decisions.md.
+func runWithoutInteractiveCrashHandler() {
+    guard getenv("SWIFT_BACKTRACE") == nil else { return }
+    setenv("SWIFT_BACKTRACE", "enable=no", 1)
+    var args: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", &args)
+    // exec failed (no /proc): carry on with the handler as it is.
+    for a in args { free(a) }
 }

@@ -131,7 +131,14 @@ struct Optimize: ParsableCommand {
             ("shortfall", r.shortfall.map { .money($0) } ?? .null),
             ("shortfall_date", r.shortfallDay.map { .day($0) } ?? .null),
             ("seconds", .number(String(format2(r.seconds)))),
+            ("assumptions", .array(assumptions(of: r).map { .string($0) })),
         ])
+    }
+
+    /// What the plan assumes rather than knows (suppliers accepting, VAT derived, what-if defaults), as
+    /// `treso compare` says it next to the verdict: the optimum is only as sure as these.
+    static func assumptions(of r: OptimizedPlan) -> [String] {
+        PlanComparison(states: [r.state]).assumptions + r.result.assumptions
     }
 
     static func table(_ r: OptimizedPlan, request: OptimizeRequest, scenario s: Scenario) -> String {
@@ -159,6 +166,7 @@ struct Optimize: ParsableCommand {
         for (label, value) in rows {
             out += label + String(repeating: " ", count: 26 - label.count + width - value.count) + value + "\n"
         }
+        for a in assumptions(of: r) { out += "Note: " + a + "\n" }
         if let fixed = request.fixPlan { out += "Kept from \"\(fixed.name)\": \(r.state.decisions.count - r.chosen.count) decision(s).\n" }
         if r.chosen.isEmpty {
             out += "No decision: the overdraft alone is the cheapest way.\n"

@@ -30,9 +30,10 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.customShort("o"), .long], help: "Write to this file instead of standard output.")
     var output: String?
 
-    /// Prints `text`, or writes it to --output (atomically); a write failure stops with exit 1.
-    func emit(_ text: String) throws {
-        guard let output else { print(text, terminator: ""); return }
+    /// Prints `text` (control characters escaped as `printReport` does), or writes it to --output (atomically);
+    /// a write failure stops with exit 1.
+    func emit(_ text: String, format: OutputFormat = .table) throws {
+        guard let output else { printReport(text, format: format); return }
         try write(Array(text.utf8), to: output)
     }
 

@@ -46,7 +46,8 @@ struct Project: ParsableCommand {
                     throw ExitWithCode(code: 1)
                 }
                 let moves = state.movements(on: day, projection: projection)
-                print(ProjectionExport.dayDetail(pos, movements: moves, format: try format.textOnly(), currency: s.currency), terminator: "")
+                let text = try format.textOnly()
+                printReport(ProjectionExport.dayDetail(pos, movements: moves, format: text, currency: s.currency), format: text)
                 return
             }
             let lo = max(from ?? s.start, s.start), hi = min(to ?? s.end, s.end)
@@ -58,9 +59,9 @@ struct Project: ParsableCommand {
             if by != .day {
                 let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
                 switch format {
-                case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency))
-                case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect))
-                case .json: try out.emit(PeriodExport.json(t))
+                case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency), format: .table)
+                case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect), format: .csv)
+                case .json: try out.emit(PeriodExport.json(t), format: .json)
                 case .xlsx:
                     let days = projection.days[(lo - s.start)...(hi - s.start)]
                     try out.emitWorkbook([PeriodExport.sheet(t), ProjectionExport.sheet(days)])
@@ -69,11 +70,12 @@ struct Project: ParsableCommand {
             }
             let slice = projection.days[(lo - s.start)...(hi - s.start)]
             switch format {
-            case .csv: try out.emit(ProjectionExport.sheet(slice).csv(out.dialect))
+            case .csv: try out.emit(ProjectionExport.sheet(slice).csv(out.dialect), format: .csv)
             case .xlsx: try out.emitWorkbook([ProjectionExport.sheet(slice)])
             case .table, .json:
-                try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: try format.textOnly(),
-                                                     title: title, currency: s.currency))
+                let text = try format.textOnly()
+                try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: text,
+                                                     title: title, currency: s.currency), format: text)
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TresoCore
 import TresoIO
+import TerminalKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,10 +29,17 @@ func today() -> Day {
     return Day(year: Int(tmv.tm_year) + 1900, month: Int(tmv.tm_mon) + 1, day: Int(tmv.tm_mday)) ?? Day(raw: 0)
 }
 
-/// Writes to standard error.
+/// Writes to standard error, control characters escaped: messages quote file content.
 func printError(_ s: String) {
     var e = StandardError()
-    print(s, to: &e)
+    print(escapingControls(s, keepLineBreaks: true), to: &e)
+}
+
+/// Writes a report to standard output. Tables are for people: their control characters are always
+/// escaped. CSV and JSON keep their bytes exact for a file or a pipe, and are escaped on a terminal.
+func printReport(_ s: String, format: OutputFormat = .table) {
+    let escape = format == .table || isatty(STDOUT_FILENO) == 1
+    print(escape ? escapingControls(s, keepLineBreaks: true) : s, terminator: "")
 }
 
 struct StandardError: TextOutputStream {
@@ -62,8 +70,12 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: "Start date of the projection (YYYY-MM-DD or DD/MM/YYYY); overrides the file.")
     var start: Day?
 
-    @Option(help: "Number of days to project; overrides the file.")
-    var horizon: Int?
+    // Unconditional: `--horizon -5` is a wrong value to explain, not a missing one.
+    @Option(parsing: .unconditional, help: "Number of days to project (1–3660); overrides the file.")
+    var horizon: String?
+
+    /// The --horizon value, checked by `validate`.
+    var horizonDays: Int? { horizon.flatMap { Int($0) } }
 
     @Flag(help: "Refuse to run when any row of the invoice files was rejected (default: run on the valid rows).")
     var strict = false
@@ -72,7 +84,10 @@ struct ScenarioOptions: ParsableArguments {
     var fxShocks: [String] = []
 
     func validate() throws {
-        if let h = horizon, h < 1 || h > 3660 { throw ValidationError("--horizon must be between 1 and 3660 days") }
+        guard let text = horizon else { return }
+        guard let h = Int(text), h >= 1, h <= ScenarioLimits.maxHorizonDays else {
+            throw ValidationError("--horizon must be a whole number of days from 1 to \(ScenarioLimits.maxHorizonDays), not '\(text)'")
+        }
     }
 
     /// Loads the scenario and prints every problem to stderr. Rows with errors are left out and the rest
@@ -114,7 +129,12 @@ struct ScenarioOptions: ParsableArguments {
                        + "receivables − payables change by \(moved.netChange.decimalString) \(scenario.currency)")
         }
         if let s = start { scenario.start = s }
-        if let h = horizon { scenario.horizonDays = h }
+        if let h = horizonDays { scenario.horizonDays = h }
+        // The overrides can cross a limit the file respected (a start in 9999, more occurrences).
+        if start != nil || horizonDays != nil, let v = ScenarioLimits.firstViolation(in: scenario) {
+            printError("error: \(v.message) (with --start/--horizon)")
+            throw ExitWithCode(code: 64)
+        }
         loaded.scenario = scenario
         return (loaded, scenario)
     }

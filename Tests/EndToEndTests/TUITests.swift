@@ -311,10 +311,12 @@ struct TUITests {
         #expect(s.file("out.csv").hasPrefix("date,"))
     }
 
-    @Test func sigtermAndSighupRestoreTheTerminal() throws {
+    /// SIGUSR1 and SIGPIPE used to leave the terminal raw; after SIGILL (what a Swift trap raises),
+    /// Swift's crash handler used to wait 30 s for a key: now the process dies at once, terminal restored.
+    @Test func fatalSignalsRestoreTheTerminalAndDieAtOnce() throws {
         let s = try Session()
         defer { s.close() }
-        for (n, signal) in [(1, SIGTERM), (2, SIGHUP)] {
+        for (n, signal) in [(1, SIGTERM), (2, SIGHUP), (3, SIGUSR1), (4, SIGPIPE), (5, SIGILL)] {
             // sh -c writes its pid, then becomes treso (exec): treso runs in the foreground with that pid.
             try s.shell("stty -g > \(s.dir)/stty-before-\(n); sh -c 'echo $$ > \(s.dir)/pid-\(n); exec \(tresoBinary()) \(s.dir)'; "
                         + "stty -g > \(s.dir)/stty-after-\(n); printf 'TRESO-%s\\n' EXITED-\(n)")
@@ -322,7 +324,7 @@ struct TUITests {
             let pid = s.file("pid-\(n)").trimmingCharacters(in: .whitespacesAndNewlines)
             let p = try #require(Int32(pid))
             kill(p, signal)
-            try s.waitFor("TRESO-EXITED-\(n)")
+            try s.waitFor("TRESO-EXITED-\(n)", timeout: 10)
             #expect(s.file("stty-before-\(n)") == s.file("stty-after-\(n)"), "terminal not restored after signal \(signal)")
             #expect(!s.file("stty-after-\(n)").isEmpty)
         }

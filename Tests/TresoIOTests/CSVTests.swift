@@ -393,7 +393,7 @@ struct CSVAmountTests {
         ("1e5", ",", "expected a number"), ("--1", ",", "expected a number"), ("€", ";", "expected a number"),
         ("12 USD", ";", "no exchange rate for USD: add it under [fx]"),
         ("$12", ";", "no exchange rate for USD"),
-        ("1234567890123456", ",", "too large"),
+        ("1234567890123456", ",", "is over the limit of 1 000 000 000.00 per amount"),
     ])
     func rejected(text: String, delimiter: String, phrase: String) {
         let h = ["id", "counterparty", "issue_date", "due_date", "amount"].joined(separator: delimiter)

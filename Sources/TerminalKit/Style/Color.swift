@@ -55,9 +55,13 @@ public enum Color: Hashable, Sendable {
 
     /// Parses `name`; also accepts `brightred`, `bright_red`, `brightRed`, any case, and `0`–`255`.
     public init?(name: String) {
+        // Numbers first, before separators are dropped: "-1" is not colour 1.
+        if let f = name.unicodeScalars.first, f == "-" || f == "+" || ("0"..."9").contains(f) {
+            guard let n = UInt8(name) else { return nil }
+            self = .indexed(n); return
+        }
         let key = name.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
         if key == "default" { self = .default; return }
-        if let n = UInt8(key) { self = .indexed(n); return }
         guard let i = Self.ansiNames.firstIndex(where: { $0.filter { $0 != "-" } == key }) else { return nil }
         self = Self.ansi[i]
     }

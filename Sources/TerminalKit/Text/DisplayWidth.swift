@@ -29,6 +29,32 @@ public func sanitized(_ text: String) -> String {
     return out
 }
 
+/// `text` with every control character (C0, DEL, C1, line and paragraph separators) written as a
+/// visible escape — `\e` for ESC, `\t`, `\r`, `\n`, else `\x07` or `\u{2028}` — so that text
+/// from a file printed by a headless command can neither move the cursor nor retitle or clear the
+/// terminal, and still shows what the file holds. `keepLineBreaks` leaves `\n` alone (for whole
+/// reports); a backslash is left as it is.
+public func escapingControls(_ text: String, keepLineBreaks: Bool = false) -> String {
+    guard text.unicodeScalars.contains(where: { isControl($0) && !(keepLineBreaks && $0 == "\n") }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        guard isControl(scalar), !(keepLineBreaks && scalar == "\n") else { out.append(scalar); continue }
+        let escape: String
+        switch scalar.value {
+        case 0x1B: escape = "\\e"
+        case 0x09: escape = "\\t"
+        case 0x0D: escape = "\\r"
+        case 0x0A: escape = "\\n"
+        case 0..<0x100:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            escape = "\\x" + (hex.count < 2 ? "0" : "") + hex
+        default: escape = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        }
+        out.append(contentsOf: escape.unicodeScalars)
+    }
+    return String(out)
+}
+
 /// What a cluster is drawn as and how wide it is; nil when it takes no column at all and is dropped.
 @inline(__always)
 func terminalSymbol(_ character: Character) -> (symbol: Character, width: Int)? {

@@ -68,3 +68,13 @@ extension String {
     /// `9,5` → `9.5`: a French user types a decimal comma.
     func replacingComma() -> String { String(map { $0 == "," ? "." : $0 }) }
 }
+
+extension Scenario {
+    /// Why these terms would take the scenario past a limit (`ScenarioLimits`), or nil: the form refuses
+    /// such an edit and leaves the state as it was.
+    func limitProblem(with terms: ScenarioTerms) -> String? {
+        var s = self
+        s.terms = terms
+        return ScenarioLimits.firstViolation(in: s)?.message
+    }
+}

@@ -7,7 +7,7 @@ public enum ThemeLoader {
         let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml")
         let candidates = looksLikePath ? [nameOrPath] : ["themes/" + nameOrPath + ".toml"]
         for path in candidates {
-            switch readFileBytes(path: path, displayName: path) {
+            switch readRegularFile(path: path, displayName: path, limit: .text) {
             case .success(let bytes):
                 do {
                     return .success(try Theme.parse(String(decoding: bytes, as: UTF8.self), file: path))

@@ -204,10 +204,16 @@ struct CSVText {
         return String(decoding: UnsafeBufferPointer(start: p + s, count: e - s), as: UTF8.self)
     }
 
-    /// The field's text for a message, shortened.
+    /// The field's text for a message, shortened to 40 characters: only the first bytes are decoded, so
+    /// a field of a gigabyte costs no more to quote than a short one.
     func shown(_ f: Int) -> String {
-        var text = string(f)
-        if text.unicodeScalars.count > 40 { text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "…" }
+        let (s, e) = value(f)
+        let cut = min(e, s + 200)
+        let bytes = spans[f].escaped ? unescapedBytes(s, cut) : Array(UnsafeBufferPointer(start: p + s, count: cut - s))
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.unicodeScalars.count > 40 || cut < e {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "…"
+        }
         return text
     }
 

@@ -29,6 +29,10 @@ enum CSVTextDecoding {
         if n >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
             return DecodedCSVText(transcoded: transcodeUTF16(bytes, littleEndian: false), start: 0, invalidOffsets: [], warning: nil)
         }
+        if let littleEndian = looksLikeUTF16WithoutBOM(bytes) {
+            return DecodedCSVText(transcoded: transcodeUTF16(bytes, littleEndian: littleEndian, skip: 0), start: 0, invalidOffsets: [],
+                                  warning: "UTF-16 text without a byte-order mark (every other byte is 0): read as UTF-16 \(littleEndian ? "LE" : "BE"); save the file as UTF-8 to silence this warning")
+        }
         let start = (n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
         let scan = validateUTF8(bytes, from: start)
         if scan.invalid.isEmpty {
@@ -39,6 +43,54 @@ enum CSVTextDecoding {
                                   warning: "not valid UTF-8: decoded as Windows-1252 (Latin-1); save the file as UTF-8 to silence this warning")
         }
         return DecodedCSVText(transcoded: nil, start: start, invalidOffsets: scan.invalid, warning: nil)
+    }
+
+    /// UTF-16 without a byte-order mark: in the first 1 KB, at least 90 % of the odd (little-endian) or
+    /// even (big-endian) bytes are 0 while the others are not — which no text in UTF-8 or Windows-1252
+    /// looks like. Returns whether it is little-endian, or nil.
+    static func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let n = min(bytes.count, 1024) & ~1
+        guard n >= 4 else { return nil }
+        var zeroEven = 0, zeroOdd = 0
+        for i in 0..<n where bytes[i] == 0 { if i & 1 == 0 { zeroEven += 1 } else { zeroOdd += 1 } }
+        let pairs = n / 2
+        if zeroOdd * 10 >= pairs * 9 && zeroEven * 10 < pairs { return true }
+        if zeroEven * 10 >= pairs * 9 && zeroOdd * 10 < pairs { return false }
+        return nil
+    }
+
+    /// Offset of the first byte that is not UTF-8 (same rules as `validateUTF8`), or nil.
+    static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard buf.baseAddress != nil else { return nil }
+        let n = buf.count
+        var i = start
+        while i < n {
+            let b0 = buf[i]
+            if b0 < 0x80 {
+                // NUL and UTF-16 text are valid UTF-8 bytes but never a text file's: report them too.
+                if b0 == 0 { return i }
+                i += 1; continue
+            }
+            var len = 0
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: len = 2
+            case 0xE0: len = 3; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: len = 3
+            case 0xED: len = 3; hi = 0x9F
+            case 0xF0: len = 4; lo = 0x90
+            case 0xF1...0xF3: len = 4
+            case 0xF4: len = 4; hi = 0x8F
+            default: return i
+            }
+            if i + len > n { return i }
+            var ok = buf[i + 1] >= lo && buf[i + 1] <= hi
+            if ok && len >= 3 { ok = buf[i + 2] & 0xC0 == 0x80 }
+            if ok && len == 4 { ok = buf[i + 3] & 0xC0 == 0x80 }
+            if !ok { return i }
+            i += len
+        }
+        return nil
     }
 
     /// Validates UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
@@ -99,10 +151,10 @@ enum CSVTextDecoding {
         return out
     }
 
-    static func transcodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool) -> [UInt8] {
+    static func transcodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool, skip: Int = 2) -> [UInt8] {
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
-        var i = 2
+        var i = skip
         while i + 1 < bytes.count {
             let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
             units.append(littleEndian ? (a | b << 8) : (a << 8 | b))

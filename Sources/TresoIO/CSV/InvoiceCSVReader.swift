@@ -61,11 +61,11 @@ public enum InvoiceCSVReader {
     }
 
     public static func read(path: String, displayName: String, kind: InvoiceKind, options: InvoiceImportOptions) -> InvoiceFileResult {
-        let mapped = withMappedFile(path: path, displayName: displayName) { buf in
-            read(buffer: buf, displayName: displayName, kind: kind, options: options)
-        }
-        switch mapped {
-        case .success(let r): return r
+        // Read, not memory-mapped: a mapped file truncated by another process makes the reader fault
+        // (SIGBUS); reading costs one copy (measured in docs/decisions.md § Bounded, regular inputs).
+        switch readRegularFile(path: path, displayName: displayName, limit: .data) {
+        case .success(let bytes):
+            return bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, options: options) }
         case .failure(let d):
             var r = InvoiceFileResult(diagnostics: [d])
             r.unusable = true
@@ -129,6 +129,18 @@ public enum InvoiceCSVReader {
             result.rejected = parser.rejected
             result.needs = parser.needs
             result.columns = parser.columnMap()
+            var errors = parser.unlistedErrors, warnings = parser.unlistedWarnings
+            let limit = InvoiceCSVParser.listedLimit
+            if result.diagnostics.count > limit {
+                for d in result.diagnostics[limit...] { if d.severity == .error { errors += 1 } else { warnings += 1 } }
+                result.diagnostics.removeSubrange(limit...)
+            }
+            if errors + warnings > 0 {
+                let what = [errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : nil,
+                            warnings > 0 ? "\(warnings) warning\(warnings == 1 ? "" : "s")" : nil].compactMap { $0 }.joined(separator: " and ")
+                result.diagnostics.append(Diagnostic(errors > 0 ? .error : .warning, file: displayName,
+                    "… and \(what) more, not listed (the first \(limit) problems are): fix these, then check again"))
+            }
         }
         if let transcoded = decoded.transcoded {
             transcoded.withUnsafeBufferPointer { parse($0) }
@@ -239,12 +251,20 @@ struct InvoiceCSVParser {
 
     // MARK: Diagnostics
 
+    /// Problems listed per file; the rest are counted ("… and N more"), so that a file of bad rows is
+    /// reported as fast as a good one is read.
+    static let listedLimit = 100
+    var unlistedErrors = 0
+    var unlistedWarnings = 0
+
     mutating func error(at offset: Int, _ message: String) {
+        guard diagnostics.count < InvoiceCSVParser.listedLimit else { unlistedErrors += 1; return }
         let (l, c) = t.location(offset, rowStart: rowStart, rowLine: rowLine)
         diagnostics.append(.error(file, line: l, column: c, message))
     }
 
     mutating func warning(at offset: Int, _ message: String) {
+        guard diagnostics.count < InvoiceCSVParser.listedLimit else { unlistedWarnings += 1; return }
         let (l, c) = t.location(offset, rowStart: rowStart, rowLine: rowLine)
         diagnostics.append(.warning(file, line: l, column: c, message))
     }
@@ -263,7 +283,8 @@ struct InvoiceCSVParser {
         var ignored: [String] = []
         var excludingVAT: [Int] = []
         for i in 0..<n {
-            let name = t.string(i)
+            // Shortened like any quoted value: a header line of a gigabyte is not repeated in messages.
+            let name = t.shown(i)
             headerNames.append(name)
             if name.isEmpty { continue }
             switch InvoiceHeaderAliases.meaning(ofNormalized: normalizeHeaderName(name), kind: kind) {
@@ -420,14 +441,15 @@ struct InvoiceCSVParser {
     func plan(_ data: (Int, Int), parallel: Bool?) -> ParsePlan {
         let (s, line) = data
         let end = t.end
-        // Rows expected from the average line length of the first 64 KB, plus a margin: reserving once
-        // avoids copying a large array while it grows, and capacity never touched costs no memory.
-        let sampleEnd = min(end, s + 65_536)
-        var lf = 0, cr = 0
-        for i in s..<sampleEnd { if t.p[i] == 0x0A { lf += 1 } else if t.p[i] == 0x0D { cr += 1 } }
-        let lines = lf > 0 ? lf : cr // CRLF counts once
-        let perLine = max(1, (sampleEnd - s) / max(1, lines))
-        func expected(_ bytes: Int) -> Int { bytes / perLine * 9 / 8 + 64 }
+        // Rows expected from the average length of the non-blank lines in four 16 KB windows spread over
+        // the file, plus a margin: reserving once avoids copying a large array while it grows. Blank
+        // lines are not rows, so a file starting with thousands of them cannot inflate the guess, and
+        // the guess never exceeds what the bytes could hold (`minimumRowBytes` per row): a skewed
+        // sample costs at most a regrowth, never a huge reservation.
+        let perLine = averageRowBytes(from: s)
+        func expected(_ bytes: Int) -> Int {
+            min(bytes / perLine * 9 / 8, bytes / InvoiceCSVParser.minimumRowBytes) + 64
+        }
 
         var plan = ParsePlan(dataStart: s, dataLine: line, capacity: expected(end - s), split: nil)
         guard end - s >= InvoiceCSVParser.parallelThreshold, parallel ?? secondCoreLooksFree() else { return plan }
@@ -441,6 +463,32 @@ struct InvoiceCSVParser {
         plan.split = (mid + 1, first)
         plan.capacity = first + expected(end - mid - 1)
         return plan
+    }
+
+    /// No valid row is shorter: five fields with two dates (at least 8 characters each) and four delimiters.
+    static let minimumRowBytes = 22
+
+    /// Average byte length of the non-blank lines (with their line break) seen in four windows of the data.
+    func averageRowBytes(from s: Int) -> Int {
+        let end = t.end, window = 16_384
+        var bytes = 0, rows = 0
+        for k in 0..<4 {
+            var i = s + (end - s) / 4 * k
+            let stop = min(end, i + window)
+            if k > 0 { while i < stop && t.p[i] != 0x0A && t.p[i] != 0x0D { i += 1 } } // to a line start
+            var lineStart = i, blank = true
+            while i < stop {
+                let b = t.p[i]
+                if b == 0x0A || b == 0x0D {
+                    if !blank { bytes += i + 1 - lineStart; rows += 1 }
+                    lineStart = i + 1; blank = true
+                } else if b != 0x20 && b != 0x09 && b != t.delimiter {
+                    blank = false
+                }
+                i += 1
+            }
+        }
+        return rows == 0 ? 64 : max(InvoiceCSVParser.minimumRowBytes, bytes / rows)
     }
 
     /// A parser for another part of the same text: same header, its own tables and results.
@@ -509,6 +557,8 @@ struct InvoiceCSVParser {
         for var invoice in second.overflow { invoice.line += shift; overflow.append(invoice) }
         for var invoice in second.disputed { invoice.line += shift; disputed.append(invoice) }
         paidSkipped += second.paidSkipped
+        unlistedErrors += second.unlistedErrors
+        unlistedWarnings += second.unlistedWarnings
         for var r in second.rejected { r.line += Int(shift); rejected.append(r) }
         needs.merge(second.needs)
         // A status value or a currency the first half already reported is not reported again (as on one thread).
@@ -573,7 +623,8 @@ struct InvoiceCSVParser {
         guard row.problemAt < 0, row.count == headerCount, invalidIndex >= invalidOffsets.count else { return false }
         let p = t.p
         let (aS, aE) = t.value(cAmount)
-        guard case .ok(let cents, nil) = parseAmount(p, aS, aE, decimalComma: decimalComma), cents > 0 else { return false }
+        guard case .ok(let cents, nil) = parseAmount(p, aS, aE, decimalComma: decimalComma), cents > 0,
+              cents <= ScenarioLimits.maxAmount.cents else { return false }   // over the limit: the full path reports it
         let (dS, dE) = t.value(cDue)
         guard dS < dE else { return false }
         if cCurrency >= 0 {
@@ -927,7 +978,7 @@ struct InvoiceCSVParser {
     mutating func amountField(_ f: Int, _ c: InvoiceColumn, _ symbol: inout String?) -> Int64? {
         let (aS, aE) = t.value(f)
         let r = parseAmount(t.p, aS, aE, decimalComma: decimalComma)
-        if case .ok(let cents, nil) = r { return cents }
+        if case .ok(let cents, nil) = r, cents.magnitude <= ScenarioLimits.maxAmount.cents.magnitude { return cents }
         return amountResult(f, r, label(c), &symbol)
     }
 
@@ -939,6 +990,10 @@ struct InvoiceCSVParser {
     mutating func amountResult(_ f: Int, _ r: AmountParseResult, _ name: String, _ symbol: inout String?) -> Int64? {
         switch r {
         case .ok(let c, let cur):
+            if c.magnitude > ScenarioLimits.maxAmount.cents.magnitude {
+                fieldError(f, "\(name) '\(t.shown(f))' is over the limit of \(ScenarioLimits.maxAmount.formatted()) per amount")
+                return nil
+            }
             if let cur {
                 if let s = symbol, s != cur {
                     fieldError(f, "\(name) '\(t.shown(f))' is in \(cur) but another amount of the row is in \(s)")
@@ -956,12 +1011,16 @@ struct InvoiceCSVParser {
             }
             fieldError(f, m)
         case .tooLarge:
-            fieldError(f, "invalid \(name) '\(t.shown(f))': too large")
+            fieldError(f, "\(name) '\(t.shown(f))' is over the limit of \(ScenarioLimits.maxAmount.formatted()) per amount")
         }
         return nil
     }
 
     mutating func fieldError(_ f: Int, _ message: String, warning: Bool) {
+        guard diagnostics.count < InvoiceCSVParser.listedLimit else {
+            if warning { unlistedWarnings += 1 } else { unlistedErrors += 1 }
+            return
+        }
         let (l, c) = t.location(t.fieldOffset(f), rowStart: rowStart, rowLine: rowLine)
         diagnostics.append(Diagnostic(warning ? .warning : .error, file: file, line: l, column: c, message))
     }

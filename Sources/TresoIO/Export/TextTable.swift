@@ -18,6 +18,10 @@ public struct TextTable {
     public mutating func addSeparator() { separatorAfterRows.insert(rows.count - 1) }
 
     public func render() -> String {
+        // Cells come from files: control characters are escaped before measuring, so they can neither
+        // drive the terminal nor break the alignment.
+        let headers = self.headers.map { escapingControls($0) }
+        let rows = self.rows.map { $0.map { escapingControls($0) } }
         let n = headers.count
         var widths = headers.map { displayWidth($0) }
         for r in rows { for i in 0..<min(n, r.count) { widths[i] = max(widths[i], displayWidth(r[i])) } }

@@ -178,8 +178,10 @@ struct FinancingSection {
                     continue
                 }
                 guard let decision = Decision(code: actionText) else {
-                    sink.error(file, rt["action"]?.position ?? rnode.position,
-                               "unknown action \"\(actionText)\": use none, factor:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
+                    let head = actionText.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+                    sink.error(file, rt["action"]?.position ?? rnode.position, head == "late" || head == "pay-late"
+                               ? "\"\(actionText)\": late:DAYS pays 1 to 365 days after the due date (a whole number of days)"
+                               : "unknown action \"\(actionText)\": use none, factor:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
                     continue
                 }
                 if let problem = out.instruments.unknownInstrument(in: decision) {

@@ -40,7 +40,7 @@ public enum ScenarioLoader {
         let (folder, tomlPath) = locate(path)
         var result = LoadedScenario(scenario: nil, disputed: [:], paidSkipped: [:], diagnostics: [], tomlPath: tomlPath, tomlText: "")
         let bytes: [UInt8]
-        switch readFileBytes(path: tomlPath, displayName: tomlPath) {
+        switch readRegularFile(path: tomlPath, displayName: tomlPath, limit: .text) {
         case .failure(let d):
             var d = d
             if !isDirectory(folder) && !fileExists(path) {
@@ -50,8 +50,19 @@ public enum ScenarioLoader {
             return result
         case .success(let b): bytes = b
         }
+        // Only UTF-8 is accepted (TOML requires it): decoding other bytes would turn them into U+FFFD,
+        // and a save would then damage text the user wrote.
+        if let bad = TOMLText.firstInvalidUTF8(bytes) {
+            result.diagnostics.append(.error(tomlPath, line: bad.line, column: bad.column, bad.message))
+            return result
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         result.tomlText = text
+        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{FEFF}" }) {
+            result.diagnostics.append(.error(tomlPath, "empty scenario file: write at least 'receivables' or 'payables' "
+                + "(the invoice files) and 'opening_balance'; see docs/scenario-format.md"))
+            return result
+        }
         result.tomlFingerprint = .of(bytes, readFrom: tomlPath)
         let doc: TOMLDocument
         do { doc = try TOMLDocument.parse(text) } catch {
@@ -91,13 +102,20 @@ public enum ScenarioLoader {
             let r = root.sub(t, "overdraft")
             r.rejectUnknown([ScenarioKeys.limit, ScenarioKeys.annualRate, ScenarioKeys.highestOverdraftRate, "penalty_rate", "usury_rate"])
             overdraft.limit = r.money(ScenarioKeys.limit, allowNegative: false) ?? .zero
-            overdraft.annualRate = r.percent(ScenarioKeys.annualRate) ?? .zero
-            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate) ?? .zero
-            overdraft.penaltyRate = r.percent("penalty_rate") ?? .zero
+            overdraft.annualRate = r.percent(ScenarioKeys.annualRate, in: 0...50) ?? .zero
+            // Capped at 1 % a month (ScenarioLimits): the commission compounds monthly on a growing debit.
+            overdraft.highestOverdraftRate = r.percent(ScenarioKeys.highestOverdraftRate, in: 0...1) ?? .zero
+            overdraft.penaltyRate = r.percent("penalty_rate", in: 0...50) ?? .zero
             overdraft.usuryRate = r.percent("usury_rate")
         }
         var recurring: [RecurringFlow] = []
-        for (i, (t, node)) in root.arrayOfTables("recurring").enumerated() {
+        var recurringPositions: [TOMLPosition] = []
+        let recurringTables = root.arrayOfTables("recurring")
+        if recurringTables.count > ScenarioLimits.maxRecurringFlows {
+            sink.error(tomlPath, recurringTables[ScenarioLimits.maxRecurringFlows].1.position,
+                       "\(recurringTables.count) recurring flows: over the limit of \(ScenarioLimits.maxRecurringFlows) per scenario")
+        }
+        for (i, (t, node)) in recurringTables.prefix(ScenarioLimits.maxRecurringFlows).enumerated() {
             let r = root.sub(t, "recurring[\(i + 1)]")
             r.rejectUnknown(["label", "amount", "every", "day", "month", "from", "until", "category"])
             let label = r.string("label")
@@ -123,6 +141,7 @@ public enum ScenarioLoader {
             if let label, let amount {
                 recurring.append(RecurringFlow(label: label, amount: amount, every: every, day: day, month: month, from: from, until: until,
                                                category: category))
+                recurringPositions.append(t["amount"]?.position ?? node.position)
             }
         }
 
@@ -151,6 +170,12 @@ public enum ScenarioLoader {
             let key = kind == .receivable ? "receivables" : "payables"
             // No file named is allowed: a scenario may have only receivables or only payables.
             guard let rel = root.string(key) else { continue }
+            if rel.trimmingSpaces().isEmpty {
+                if let n = root.node(key) {
+                    sink.error(tomlPath, n.position, "'\(key)' is empty: name the CSV file (e.g. \(key) = \"\(key).csv\"), or remove the line if there are no \(key)")
+                }
+                continue
+            }
             let full = joinPath(folder, rel)
             files[kind] = full
             let r = InvoiceCSVReader.read(path: full, displayName: full, kind: kind, options: imports.options)
@@ -197,6 +222,22 @@ public enum ScenarioLoader {
         scenario.defaulted = defaulted
         let errorsBefore = sink.items.filter { $0.severity == .error }.count
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
+        if let v = ScenarioLimits.firstViolation(in: scenario) {
+            let origin = TOMLPosition(line: 0, column: 0)
+            func at(_ key: String) -> TOMLPosition { root.node(key)?.position ?? origin }
+            switch v.place {
+            case .start: sink.error(tomlPath, at("start"), v.message)
+            case .horizon: sink.error(tomlPath, at("horizon_days"), v.message)
+            case .openingBalance: sink.error(tomlPath, at("opening_balance"), v.message)
+            case .minCash: sink.error(tomlPath, at("min_cash"), v.message)
+            case .overdraftLimit, .overdraftRate, .highestOverdraftRate: sink.error(tomlPath, at("overdraft"), v.message)
+            case .recurring(let i): sink.error(tomlPath, recurringPositions.indices.contains(i) ? recurringPositions[i] : at("recurring"), v.message)
+            case .invoice(let kind, let i):
+                let list = scenario.invoices(kind)
+                let line = list.indices.contains(i) ? Int(list[i].line) : 0
+                sink.items.append(.error(files[kind] ?? tomlPath, line: line, column: 0, v.message))
+            }
+        }
         result.diagnostics = sink.items
         if sink.items.filter({ $0.severity == .error }).count == errorsBefore { result.scenario = scenario }
         return result

@@ -73,11 +73,17 @@ struct FieldReader {
         guard let n = node(key) else { return nil }
         guard let lit = n.numberLiteral else { typeError(key, n, "an amount such as 25000.00"); return nil }
         guard let m = Money(decimal: lit) else {
-            sink.error(file, n.position, "'\(qualified(key))' = \(lit) is not an amount with at most two decimals")
+            let digits = lit.filter { $0 >= "0" && $0 <= "9" }.count
+            sink.error(file, n.position, digits > 15 ? "'\(qualified(key))' = \(lit) is over the limit of \(ScenarioLimits.maxAmount.formatted()) per amount"
+                       : "'\(qualified(key))' = \(lit) is not an amount with at most two decimals")
             return nil
         }
         if !allowNegative && m.isNegative {
             sink.error(file, n.position, "'\(qualified(key))' must not be negative")
+            return nil
+        }
+        if ScenarioLimits.amountProblem(m, what: "") != nil {
+            sink.error(file, n.position, "'\(qualified(key))' = \(lit) is over the limit of \(ScenarioLimits.maxAmount.formatted()) per amount")
             return nil
         }
         return m

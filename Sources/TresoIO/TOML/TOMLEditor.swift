@@ -100,7 +100,7 @@ public struct TOMLEditor: Sendable {
                 throw TOMLError(array.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is an array of tables (use replaceArrayOfTables)")
             case .value(let value)?:
                 if value.isInlineTable {
-                    throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is an inline table, which cannot be edited key by key; set the whole inline table instead")
+                    throw TOMLError(value.node.keyPosition, "`\(shown) = { … }` is an inline table: write it as a [\(shown)] section to \(verb) `\(dotted(path))`")
                 }
                 if valueParentIsMissing { return nil }
                 throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is a \(value.node.typeName), not a table")
