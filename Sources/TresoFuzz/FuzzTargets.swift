@@ -18,7 +18,24 @@ public enum FuzzTargets {
         FuzzTarget(name: "toml", run: toml),
         FuzzTarget(name: "scenario", run: scenario),
         FuzzTarget(name: "fec", run: fec),
+        FuzzTarget(name: "einvoice", run: einvoice),
+        FuzzTarget(name: "bank", run: bank),
     ]
+
+    /// The e-invoice reader (Factur-X / ZUGFeRD PDF, CII, UBL) on one file's bytes.
+    static func einvoice(_ bytes: UnsafeBufferPointer<UInt8>) {
+        switch EInvoiceReader.document(Array(bytes), file: "fuzz.xml") {
+        case .success(let d): _ = d.signedAmountDue
+        case .failure(let d): _ = d.description
+        }
+    }
+
+    /// The bank statement reader (camt.053, CFONB 120, OFX, MT940) and the add-up check.
+    static func bank(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let r = BankStatementReader.statements(Array(bytes), file: "fuzz.sta")
+        for s in r.statements { _ = s.discrepancy }
+        for d in r.diagnostics { _ = d.description }
+    }
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 

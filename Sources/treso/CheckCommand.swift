@@ -55,6 +55,14 @@ struct Check: ParsableCommand {
             if paid > 0 { summary += ", \(paid) paid skipped" }
             if disputed > 0 { summary += ", \(disputed) disputed excluded" }
             if loaded.rejectedCount > 0 { summary += ", \(loaded.rejectedCount) rejected rows" }
+            if let b = loaded.bank {
+                if b.einvoiceDocuments > 0 { summary += "; \(b.einvoiceDocuments) e-invoice(s)" }
+                if b.transactions > 0 { summary += "; \(b.transactions) bank line(s): \(b.matches.count) matched, \(b.unmatched.count) unmatched" }
+                if format == .text {
+                    for m in b.matches { print("match: \(m.kind.rawValue) \(m.invoiceID) ← \(m.transaction.bookingDate.iso) \(m.transaction.amount.decimalString): \(m.reason)") }
+                    for t in b.unmatched { print("unmatched: \(t.bookingDate.iso) \(t.amount.decimalString) \(t.label)") }
+                }
+            }
             if let src = loaded.openingBalanceSource { summary += "; opening balance \(s.openingBalance.decimalString) from \(src)" }
             for e in CheckReport.exposure(s) {
                 summary += "; \(e.currency) exposure: receivables \(e.receivables.decimalString), payables \(e.payables.decimalString), "

@@ -55,6 +55,11 @@ struct Open: ParsableCommand {
             var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, tomlFingerprint: loaded.tomlFingerprint,
                                  theme: chosenTheme, today: today())
             state.showRejectedRows(loaded.rejectedCount, path: scenario.path)
+            if let b = loaded.bank {
+                let paid = b.paid.values.reduce(0) { $0 + $1.count }
+                state.showBankStatements(balanceSource: loaded.openingBalanceLabel, paid: paid,
+                                         partlyPaid: b.matches.filter { $0.remaining > .zero }.count, path: scenario.path)
+            }
             var terminal = NcursesTerminal()
             do {
                 try terminal.start()

@@ -41,7 +41,8 @@ enum MainScreen {
         let t = s.theme
         let sc = s.scenario
         grid.fill(l.header, style: t[.header])
-        let left = " \(sc.name) │ \(sc.start.iso) → \(sc.end.iso) · \(sc.horizonDays) d │ \(sc.currency)"
+        var left = " \(sc.name) │ \(sc.start.iso) → \(sc.end.iso) · \(sc.horizonDays) d │ \(sc.currency)"
+        if let src = s.balanceSource { left += " │ balance: \(src)" }
         var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
         if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
         right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount)) " : " │ saved "

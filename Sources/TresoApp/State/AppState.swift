@@ -70,6 +70,8 @@ public struct AppState: Sendable, Equatable {
     public internal(set) var theme: Theme
     /// Today, passed in: the app never reads the clock.
     public let today: Day
+    /// Where the opening balance comes from when the scenario does not give it (a bank statement), shown in the header.
+    public internal(set) var balanceSource: String?
     /// Quit once the save in flight succeeds (`:wq`, or "save" in the quit prompt).
     var quitAfterSave = false
     /// A note to put in front of the next message (e.g. that a built-in plan was copied).

@@ -38,8 +38,29 @@ public enum CheckReport {
             ("exposure", .array(s.map { exposure($0).map(\.json) } ?? [])),
             ("diagnostics", .array(diags)),
         ]
+        if let b = loaded.bank { fields.insert(("bank", bankJSON(b)), at: 4) }
         if s == nil { fields.append(("usable", .bool(false))) }
         return JSON.object(fields).render() + "\n"
+    }
+
+    /// The contract's "bank" object (docs/bank-statements.md), plus the matches with their reasons.
+    static func bankJSON(_ b: BankSummary) -> JSON {
+        .object([
+            ("accounts", .array(b.accounts.map { a in
+                .object([("account", .string(a.account)), ("closing_balance", .money(a.closingBalance)),
+                         ("closing_date", .string(a.closingDate.iso)), ("currency", a.currency.map { .string($0) } ?? .null),
+                         ("file", .string(a.file))])
+            })),
+            ("transactions", .int(b.transactions)),
+            ("matched", .int(b.matches.count)),
+            ("unmatched", .int(b.unmatched.count)),
+            ("einvoices", .int(b.einvoiceDocuments)),
+            ("matches", .array(b.matches.map { m in
+                .object([("invoice", .string(m.invoiceID)), ("kind", .string(m.kind.rawValue)),
+                         ("date", .string(m.transaction.bookingDate.iso)), ("amount", .money(m.applied)),
+                         ("remaining", .money(m.remaining)), ("reason", .string(m.reason))])
+            })),
+        ])
     }
 
     /// Open amounts per foreign currency: in that currency and converted at the scenario's rate.

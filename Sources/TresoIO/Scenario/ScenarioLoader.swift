@@ -16,8 +16,12 @@ public struct LoadedScenario: Sendable {
     public var needs = ImportNeeds()
     /// Where the opening balance came from when the scenario does not give it (a FEC's 512 accounts).
     public var openingBalanceSource: String?
+    /// The same, short enough for the planner's header (`statement releve.xml 2026-02-27`).
+    public var openingBalanceLabel: String?
     /// What treso.toml held when it was read: a save checks that nobody changed it since.
     public var tomlFingerprint: FileFingerprint?
+    /// E-invoices and bank statements, when the scenario names them (docs/bank-statements.md).
+    public var bank: BankSummary?
 
     public var rejectedCount: Int { rejected.values.reduce(0) { $0 + $1.count } }
 
@@ -32,7 +36,7 @@ public enum ScenarioLoader {
     static let rootKeys = ["name", "currency", "start", "horizon_days", "opening_balance", "min_cash", "calendar",
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
-        + FinancingSection.rootKeys + ImportSection.rootKeys
+        + FinancingSection.rootKeys + ImportSection.rootKeys + StatementsSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
     /// (the CLI passes today; the engine never reads the clock).
@@ -78,7 +82,7 @@ public enum ScenarioLoader {
         if let n = root.node("currency"), currency.count != 3 || !currency.allSatisfy({ $0.isLetter && $0.isUppercase }) {
             sink.error(tomlPath, n.position, "'currency' must be an ISO 4217 code such as EUR")
         }
-        let start = root.day("start") ?? defaultStart
+        var start = root.day("start") ?? defaultStart
         let horizon = root.int("horizon_days", in: 1...3660) ?? 90
         var opening = root.money(ScenarioKeys.openingBalance) ?? .zero
         let minCash = root.money(ScenarioKeys.minCash) ?? .zero
@@ -201,6 +205,22 @@ public enum ScenarioLoader {
             if root.node(ScenarioKeys.openingBalance) == nil, let bank = r.bankBalance {
                 opening = bank
                 result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
+            }
+        }
+        let statementsSection = StatementsSection.read(root: root, file: tomlPath, sink: sink)
+        if !statementsSection.isEmpty {
+            let given = (opening: root.node(ScenarioKeys.openingBalance) != nil, start: root.node("start") != nil)
+            let b = loadStatements(statementsSection, folder: folder, options: imports.options, invoices: &invoices,
+                                   opening: &opening, start: &start, given: given, sink: sink)
+            result.bank = b.summary
+            if let src = b.balanceSource {
+                result.openingBalanceSource = src
+                let a = b.summary.accounts
+                if a.count == 1, let one = a.first {
+                    result.openingBalanceLabel = "statement \(lastPathComponent(one.file)) \(one.closingDate.iso)"
+                } else if let last = a.map(\.closingDate).max() {
+                    result.openingBalanceLabel = "\(a.count) accounts' statements, latest \(last.iso)"
+                }
             }
         }
         if imports.netCreditNotes {
