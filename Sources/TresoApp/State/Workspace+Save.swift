@@ -28,8 +28,7 @@ extension Workspace {
 
     /// The `[[plans]]` blocks of the user's plans, saved with these rules.
     func planBlocks(rules: [Int: [PlanRule]]) -> [String] {
-        let s = scenario
-        return (Workspace.builtinCount..<planCount).map { i in
+        (Workspace.builtinCount..<planCount).map { i in
             // Defaults are the scenario's what-if ([what_if] defaulted), written once, not per plan.
             ScenarioDocument.planBlock(name: plan(i).name, rules: rules[i] ?? [], defaulted: [])
         }

@@ -641,25 +641,8 @@ struct InvoiceCSVParser {
             }
         }
 
-        var ok = true
         let line32 = Int32(truncatingIfNeeded: rowLine)
-        let (idS, idE) = t.value(cId)
-        if idS == idE {
-            ok = false
-            fieldError(cId, "empty \(label(.id))")
-        } else if deferIDs {
-            let raw = t.spans[cId].escaped ? -(idE - idS) : idE - idS
-            pendingIDs.append(PendingID(entry: IDEntry(start: idS, rawLength: Int32(truncatingIfNeeded: raw), line: line32),
-                                        rowStart: rowStart, diagnosticIndex: diagnostics.count))
-        } else {
-            let first: Int32?
-            if t.spans[cId].escaped {
-                first = ids.insert(p, escapedFrom: idS, to: idE, line: line32)
-            } else {
-                first = ids.insert(p, from: idS, to: idE, line: line32)
-            }
-            if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
-        }
+        var ok = readID(line: line32)
         if status == .paid {
             paidSkipped += 1
             return true
@@ -668,53 +651,18 @@ struct InvoiceCSVParser {
         if cpS == cpE { ok = false; fieldError(cCounterparty, "empty \(label(.counterparty))") }
         let issue = date(cIssue, .issueDate)
         let due = date(cDue, .dueDate)
-        var expectedDate: Day? = nil
-        if cExpected >= 0 {
-            let (s, e) = t.value(cExpected)
-            if s < e {
-                expectedDate = date(cExpected, .expectedDate)
-                if expectedDate == nil { ok = false }
-            }
-        }
-        var discount: EarlyPaymentDiscount? = nil
-        if cDiscount >= 0 {
-            let (s, e) = t.value(cDiscount)
-            if s < e {
-                discount = parseDiscount(t.string(cDiscount))
-                if discount == nil {
-                    ok = false
-                    fieldError(cDiscount, "invalid \(label(.discount)) '\(t.shown(cDiscount))': expected percent/days such as 2/10")
-                }
-            }
-        }
+        let (expectedDate, discount) = readTiming(&ok)
         guard ok, let issue, let due else { return true }
         if due < issue {
             fieldError(cDue, "\(label(.dueDate)) \(due.iso) is before \(label(.issueDate)) \(issue.iso)", warning: true)
         }
-        var country: String? = nil
-        if cCountry >= 0 { let (s, e) = t.value(cCountry); if s < e { country = t.string(cCountry) } }
-        var note: String? = nil
-        if cNote >= 0 { let (s, e) = t.value(cNote); if s < e { note = t.string(cNote) } }
-        let counterparty: String
-        if t.spans[cCounterparty].escaped {
-            counterparty = t.unescapedBytes(cpS, cpE).withUnsafeBufferPointer { b in
-                guard let bp = b.baseAddress else { return "" }
-                return names.intern(bp, b.count)
-            }
-        } else {
-            counterparty = names.intern(p + cpS, cpE - cpS)
-        }
+        let country = cCountry >= 0 && t.hasValue(cCountry) ? t.string(cCountry) : nil
+        let note = cNote >= 0 && t.hasValue(cNote) ? t.string(cNote) : nil
+        let counterparty = internedCounterparty(cpS, cpE)
         let invoice = Invoice(id: t.string(cId), counterparty: counterparty, issueDate: issue, dueDate: due,
                               amount: Money(cents: cents), status: status, expectedDate: expectedDate, discount: discount,
                               country: country, note: note, line: line32)
-        if status == .disputed {
-            disputed.append(consume invoice)
-        } else if let out, outCount < outCapacity, overflow.isEmpty {
-            (out + outCount).initialize(to: consume invoice)
-            outCount += 1
-        } else {
-            overflow.append(consume invoice)
-        }
+        emit(invoice, disputed: status == .disputed)
         return true
     }
 
@@ -760,23 +708,7 @@ struct InvoiceCSVParser {
         }
 
         let line32 = Int32(truncatingIfNeeded: rowLine)
-        let (idS, idE) = t.value(cId)
-        if idS == idE {
-            ok = false
-            fieldError(cId, "empty \(label(.id))")
-        } else if deferIDs {
-            let raw = t.spans[cId].escaped ? -(idE - idS) : idE - idS
-            pendingIDs.append(PendingID(entry: IDEntry(start: idS, rawLength: Int32(truncatingIfNeeded: raw), line: line32),
-                                        rowStart: rowStart, diagnosticIndex: diagnostics.count))
-        } else {
-            let first: Int32?
-            if t.spans[cId].escaped {
-                first = ids.insert(p, escapedFrom: idS, to: idE, line: line32)
-            } else {
-                first = ids.insert(p, from: idS, to: idE, line: line32)
-            }
-            if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
-        }
+        if !readID(line: line32) { ok = false }
         if status == .paid {
             paidSkipped += 1
             return
@@ -843,25 +775,7 @@ struct InvoiceCSVParser {
         }
         if rowCurrency == nil, let sym = symbol, sym != currency { rowCurrency = sym }
 
-        var expectedDate: Day? = nil
-        if cExpected >= 0 {
-            let (s, e) = t.value(cExpected)
-            if s < e {
-                expectedDate = date(cExpected, .expectedDate)
-                if expectedDate == nil { ok = false }
-            }
-        }
-        var discount: EarlyPaymentDiscount? = nil
-        if cDiscount >= 0 {
-            let (s, e) = t.value(cDiscount)
-            if s < e {
-                discount = parseDiscount(t.string(cDiscount))
-                if discount == nil {
-                    ok = false
-                    fieldError(cDiscount, "invalid \(label(.discount)) '\(t.shown(cDiscount))': expected percent/days such as 2/10")
-                }
-            }
-        }
+        let (expectedDate, discount) = readTiming(&ok)
         var vat: Int64? = nil
         if cVAT >= 0, t.hasValue(cVAT) {
             var ignored: String? = nil
@@ -943,31 +857,86 @@ struct InvoiceCSVParser {
         if due < issue {
             fieldError(cDue, "\(label(.dueDate)) \(due.iso) is before \(label(.issueDate)) \(issue.iso)", warning: true)
         }
-        var country: String? = nil
-        if cCountry >= 0 { let (s, e) = t.value(cCountry); if s < e { country = t.string(cCountry) } }
-        var note: String? = nil
-        if cNote >= 0 { let (s, e) = t.value(cNote); if s < e { note = t.string(cNote) } }
+        let country = cCountry >= 0 && t.hasValue(cCountry) ? t.string(cCountry) : nil
+        let note = cNote >= 0 && t.hasValue(cNote) ? t.string(cNote) : nil
 
-        let counterparty: String
-        if t.spans[cCounterparty].escaped {
-            counterparty = t.unescapedBytes(cpS, cpE).withUnsafeBufferPointer { b in
-                guard let bp = b.baseAddress else { return "" }
-                return names.intern(bp, b.count)
-            }
-        } else {
-            counterparty = names.intern(p + cpS, cpE - cpS)
-        }
+        let counterparty = internedCounterparty(cpS, cpE)
         let invoice = Invoice(id: t.string(cId), counterparty: counterparty, issueDate: issue, dueDate: due,
                               amount: Money(cents: amount), status: status == .disputed ? .disputed : .open,
                               expectedDate: expectedDate, discount: discount,
                               country: country, note: note, line: line32, vatAmount: vatMoney, origin: origin)
-        if status == .disputed {
-            disputed.append(consume invoice)
+        emit(invoice, disputed: status == .disputed)
+    }
+
+    // MARK: Fields both row paths read the same way
+
+    /// The row's id: empty is an error (returns false), a repeat is a warning; ids are checked later when
+    /// the file is read on two threads.
+    @inline(__always)
+    mutating func readID(line line32: Int32) -> Bool {
+        let (idS, idE) = t.value(cId)
+        if idS == idE {
+            fieldError(cId, "empty \(label(.id))")
+            return false
+        }
+        if deferIDs {
+            let raw = t.spans[cId].escaped ? -(idE - idS) : idE - idS
+            pendingIDs.append(PendingID(entry: IDEntry(start: idS, rawLength: Int32(truncatingIfNeeded: raw), line: line32),
+                                        rowStart: rowStart, diagnosticIndex: diagnostics.count))
+            return true
+        }
+        let p = t.p
+        let first: Int32?
+        if t.spans[cId].escaped {
+            first = ids.insert(p, escapedFrom: idS, to: idE, line: line32)
+        } else {
+            first = ids.insert(p, from: idS, to: idE, line: line32)
+        }
+        if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
+        return true
+    }
+
+    /// The optional expected date and early-payment discount; a value that is not one clears `ok`.
+    @inline(__always)
+    mutating func readTiming(_ ok: inout Bool) -> (expected: Day?, discount: EarlyPaymentDiscount?) {
+        var expectedDate: Day? = nil
+        if cExpected >= 0, t.hasValue(cExpected) {
+            expectedDate = date(cExpected, .expectedDate)
+            if expectedDate == nil { ok = false }
+        }
+        var discount: EarlyPaymentDiscount? = nil
+        if cDiscount >= 0, t.hasValue(cDiscount) {
+            discount = parseDiscount(t.string(cDiscount))
+            if discount == nil {
+                ok = false
+                fieldError(cDiscount, "invalid \(label(.discount)) '\(t.shown(cDiscount))': expected percent/days such as 2/10")
+            }
+        }
+        return (expectedDate, discount)
+    }
+
+    /// The counterparty's name, interned: thousands of rows share a few hundred names.
+    @inline(__always)
+    mutating func internedCounterparty(_ cpS: Int, _ cpE: Int) -> String {
+        if t.spans[cCounterparty].escaped {
+            return t.unescapedBytes(cpS, cpE).withUnsafeBufferPointer { b in
+                guard let bp = b.baseAddress else { return "" }
+                return names.intern(bp, b.count)
+            }
+        }
+        return names.intern(t.p + cpS, cpE - cpS)
+    }
+
+    /// Stores a read invoice: disputed ones apart, the others in the preallocated buffer while it has room.
+    @inline(__always)
+    mutating func emit(_ invoice: consuming Invoice, disputed isDisputed: Bool) {
+        if isDisputed {
+            disputed.append(invoice)
         } else if let out, outCount < outCapacity, overflow.isEmpty {
-            (out + outCount).initialize(to: consume invoice)
+            (out + outCount).initialize(to: invoice)
             outCount += 1
         } else {
-            overflow.append(consume invoice)
+            overflow.append(invoice)
         }
     }
 
