@@ -14,12 +14,18 @@ let package = Package(
         // Pure domain: money, days, calendars, invoices, scenario, projection, financing, comparison.
         .target(name: "TresoCore"),
         // Files: CSV invoices, TOML scenarios, e-invoices, exports.
-        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit", "CZlib"]),
+        .target(name: "TresoIO", dependencies: ["TresoCore", "TerminalKit", "CZlib", "CXlsxWriter"]),
         // zlib's inflate, for the Flate-compressed streams of Factur-X / ZUGFeRD PDFs.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        // XLSX exports with numbers as numbers and dates as dates (Debian libxlsxwriter-dev).
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
         ),
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),

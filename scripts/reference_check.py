@@ -1238,7 +1238,14 @@ def run_json(args):
     p = subprocess.run(args, capture_output=True, text=True)
     if p.returncode != 0:
         return None, p.stderr.strip() or p.stdout.strip()
-    return json.loads(p.stdout), None
+    out = json.loads(p.stdout)
+    # treso writes cash out negative (docs/calculations.md § Signs); this reference keeps outflows as magnitudes.
+    for row in out.get("days", []) if isinstance(out, dict) else []:
+        for k in ("disbursements", "charges"):
+            if k in row:
+                v = row[k]
+                row[k] = v[1:] if v.startswith("-") else ("-" + v if v not in ("0.00", "0") else v)
+    return out, None
 
 
 class Checker:

@@ -209,7 +209,7 @@ extension AppState {
         let inv = workspace.engine.invoice(ref)
         let title = refs.count == 1 ? "\(k.verb) \(inv.id) (\(inv.amount.formatted())) with" : "\(k.verb) \(refs.count) invoices with"
         let first = options.firstIndex { $0.refusal == nil } ?? 0
-        mode = .picker(Picker(title: title, options: options, selected: first))
+        mode = .picker(Picker(title: title, options: withImpact(options, on: refs), selected: first))
     }
 
     /// Space: the next instrument that accepts the invoice under the cursor, applied to the selection.

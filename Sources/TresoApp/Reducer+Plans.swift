@@ -13,7 +13,8 @@ extension AppState {
         default: target = Day(flexible: arg)
         }
         guard let d = target else {
-            message = Message("goto DATE: 2027-01-15 or 15/01/2027, or today, start, end, lowest", isError: true)
+            message = Message(invalidDateReason(arg).map { $0 + "; goto DATE: 2027-01-15 or 15/01/2027, or today, start, end, lowest" }
+                              ?? "goto DATE: 2027-01-15 or 15/01/2027, or today, start, end, lowest", isError: true)
             return
         }
         guard d >= s.start, d <= s.end else {

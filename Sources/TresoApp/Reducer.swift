@@ -70,6 +70,7 @@ extension AppState {
         }
         refreshDayDetail()
         refreshDecidedCount()
+        refreshPeriods()
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
     }
@@ -87,6 +88,7 @@ extension AppState {
         case .normal, .filter, .command: break
         }
         let horizon = max(workspace.scenario.horizonDays, 1)
+        if periodView != .day && [.dayNext, .dayPrevious, .weekNext, .weekPrevious].contains(c) { runView(c); return [] }
         switch c {
         case .quit:
             if isDirty {
@@ -104,6 +106,8 @@ extension AppState {
             let all = Pane.allCases
             let i = all.firstIndex(of: focus) ?? 0
             focus = all[(i + (c == .focusNext ? 1 : all.count - 1)) % all.count]
+            // The period table takes the invoice tables' room: their panes are skipped until it closes.
+            if periodView != .day && focus.invoiceKind != nil { focus = c == .focusNext ? .chart : .comparison }
             if let k = focus.invoiceKind { expanded = k }
             if focus == .comparison { comparisonCursor = activePlan }
         case .nextPlan, .previousPlan:
@@ -134,6 +138,7 @@ extension AppState {
             let s = activeProjection.summary
             day = s.lowestBalanceDate - workspace.scenario.start
             message = Message("lowest balance of \"\(activePlanState.name)\": \(s.lowestBalance.formatted()) on \(s.lowestBalanceDate.iso)")
+        case .cyclePeriods, .nextBreach, .previousBreach: runView(c)
         case .rowDown, .rowUp, .pageDown, .pageUp, .firstRow, .lastRow: move(c)
         case .cycleDecision: cycleDecision()
         case .toggleFactoring: toggleInstrument(.factoring)
@@ -314,6 +319,7 @@ extension AppState {
     }
 
     mutating func editText(_ edit: TextEdit) -> [Effect] {
+        if let handled = editLine(edit) { return handled }
         switch mode {
         case .filter(let kind, var text, let previous):
             switch edit {
@@ -330,6 +336,8 @@ extension AppState {
                 withTable(kind) { $0.filter = previous }
                 refilterTable(kind)
                 return []
+            case .deleteWord: text = LineEditing.deletingWord(text)
+            case .historyPrevious, .historyNext: return []
             }
             mode = .filter(kind: kind, text: text, previous: previous)
             withTable(kind) { $0.filter = text }
@@ -343,10 +351,13 @@ extension AppState {
             case .clear: text = ""
             case .submit:
                 mode = .normal
+                commandHistory.record(text)
                 return runCommandLine(text)
             case .cancel:
                 mode = .normal
+                commandHistory.reset()
                 return []
+            case .deleteWord, .historyPrevious, .historyNext: return []
             }
             mode = .command(text: text)
         case .form(var f):
@@ -355,6 +366,8 @@ extension AppState {
             case .insert(let c): text.append(c)
             case .backspace: if !text.isEmpty { text.removeLast() }
             case .clear: text = ""
+            case .deleteWord: text = LineEditing.deletingWord(text)
+            case .historyPrevious, .historyNext: return []
             case .cancel:
                 f.editing = nil
                 mode = .form(f)

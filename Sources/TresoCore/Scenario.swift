@@ -14,11 +14,17 @@ public struct RecurringFlow: Sendable, Hashable {
     /// First and last scheduled dates considered (inclusive), if bounded.
     public var from: Day?
     public var until: Day?
+    /// The row of the period table it adds to ("Payroll", "VAT", "Rent"…); nil = its label.
+    public var category: String?
 
-    public init(label: String, amount: Money, every: Frequency, day: Int, month: Int = 1, from: Day? = nil, until: Day? = nil) {
+    public init(label: String, amount: Money, every: Frequency, day: Int, month: Int = 1, from: Day? = nil, until: Day? = nil,
+                category: String? = nil) {
         self.label = label; self.amount = amount; self.every = every; self.day = day; self.month = month
-        self.from = from; self.until = until
+        self.from = from; self.until = until; self.category = category
     }
+
+    /// The period-table row: the `category` key, or the label when there is none.
+    public var categoryName: String { category ?? label }
 
     /// Scheduled dates (before the business-day move) falling in `first...last`.
     public func scheduledDates(from first: Day, through last: Day) -> [Day] {

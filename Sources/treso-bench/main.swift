@@ -150,7 +150,7 @@ func load(_ dir: String) -> Scenario {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle|keypress DIR [N]") }
+guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle|keypress|keypress-periods DIR [N]") }
 let dir = args[2]
 switch args[1] {
 case "generate":
@@ -220,6 +220,26 @@ case "keypress":
         }
     }
     print("keypress invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+case "keypress-periods":
+    // The period view (issue 13): change a decision, open the week table (re-summed for the new plan), move a week,
+    // months, back to the chart, back to the receivables.
+    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
+    guard let s = loaded.scenario else { fail("load failed") }
+    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
+    _ = render(state)
+    let keys: [Key] = [.down, .char(" "), .char("t"), .right, .char("t"), .left, .char("t"), .backtab, .backtab]
+    var worst = 0.0, total = 0.0, n = 0
+    for round in 0..<20 {
+        for k in keys {
+            let t0 = now()
+            _ = handle(.key(k), state: &state)
+            let grid = render(state)
+            let dt = now() - t0
+            if grid.width == 0 { fail("empty frame") }
+            if round > 0 { worst = max(worst, dt); total += dt; n += 1 }
+        }
+    }
+    print("keypress-periods invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
 case "optimize":
     guard args.count >= 7, args[4] == "-" || Int64(args[4]) != nil, let seconds = Double(args[5]), let gap = Double(args[6]) else {
         fail("usage: treso-bench optimize DIR INSTRUMENTS LIMIT% SECONDS GAP%")

@@ -10,8 +10,8 @@ struct Project: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
 
-    @Option(help: "table, csv or json.")
-    var format: OutputFormat = .table
+    @Option(help: "table, csv, json or xlsx (with --output: numbers as numbers, dates as dates).")
+    var format: CommandFormat = .table
 
     @Option(help: "First day to print.")
     var from: Day?
@@ -24,6 +24,14 @@ struct Project: ParsableCommand {
 
     @Option(help: "Project this plan of the scenario (default: no decision, \"overdraft only\").")
     var plan: String?
+
+    @Option(help: "day (the daily table), week or month: the period table, categories by period (weeks run Monday to Sunday).")
+    var by: PeriodLength = .day
+
+    @Flag(help: "With --by week|month: one row per customer and per supplier instead of \"Customers\" and \"Suppliers\".")
+    var byCounterparty = false
+
+    @OptionGroup var out: OutputOptions
 
     func run() throws {
         try Self.exitOnFailure {
@@ -38,7 +46,8 @@ struct Project: ParsableCommand {
                     throw ExitWithCode(code: 1)
                 }
                 let moves = state.movements(on: day, projection: projection)
-                printReport(ProjectionExport.dayDetail(pos, movements: moves, format: format, currency: s.currency), format: format)
+                let text = try format.textOnly()
+                printReport(ProjectionExport.dayDetail(pos, movements: moves, format: text, currency: s.currency), format: text)
                 return
             }
             let lo = max(from ?? s.start, s.start), hi = min(to ?? s.end, s.end)
@@ -46,10 +55,28 @@ struct Project: ParsableCommand {
                 printError("error: --from/--to select no day of the projection (\(s.start.iso) … \(s.end.iso))")
                 throw ExitWithCode(code: 1)
             }
-            let slice = projection.days[(lo - s.start)...(hi - s.start)]
             let title = "\(s.name) [\(state.name)]: \(lo.iso) … \(hi.iso)"
-            printReport(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: format,
-                                          title: title, currency: s.currency), format: format)
+            if by != .day {
+                let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
+                switch format {
+                case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency), format: .table)
+                case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect), format: .csv)
+                case .json: try out.emit(PeriodExport.json(t), format: .json)
+                case .xlsx:
+                    let days = projection.days[(lo - s.start)...(hi - s.start)]
+                    try out.emitWorkbook([PeriodExport.sheet(t), ProjectionExport.sheet(days)])
+                }
+                return
+            }
+            let slice = projection.days[(lo - s.start)...(hi - s.start)]
+            switch format {
+            case .csv: try out.emit(ProjectionExport.sheet(slice).csv(out.dialect), format: .csv)
+            case .xlsx: try out.emitWorkbook([ProjectionExport.sheet(slice)])
+            case .table, .json:
+                let text = try format.textOnly()
+                try out.emit(ProjectionExport.render(slice, summary: projection.summary(from: lo, through: hi), format: text,
+                                                     title: title, currency: s.currency), format: text)
+            }
         }
     }
 }

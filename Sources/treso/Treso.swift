@@ -16,7 +16,7 @@ struct Treso: ParsableCommand {
         64 the command line is wrong.
         """,
         version: "0.1.0",
-        subcommands: [Open.self, Project.self, Compare.self, Optimize.self, Risk.self, Entries.self, Check.self, Init.self, Actual.self, Keys.self],
+        subcommands: [Open.self, Project.self, Compare.self, Optimize.self, Risk.self, Entries.self, Report.self, Check.self, Init.self, Actual.self, Keys.self],
         defaultSubcommand: Open.self
     )
 }

@@ -67,7 +67,8 @@ func run(_ commandLine: String) throws -> (String, String, Int32) {
         #expect(days?.count == 7)
         #expect(days?.first?["date"] as? String == "2026-12-28")
         #expect(days?.last?["closing"] as? String == "-10025.86")
-        #expect(days?[3]["charges"] as? String == "12.92")
+        #expect(days?[3]["charges"] as? String == "-12.92")   // signed like the table: cash out is negative
+        #expect(days?[1]["disbursements"] as? String == "-11000.00")
         #expect((days?[3]["flags"] as? [String]) == ["overdrawn", "over_limit", "below_buffer"])
         let summary = obj?["summary"] as? [String: Any]
         #expect(summary?["lowest_balance"] as? String == "-10025.86")

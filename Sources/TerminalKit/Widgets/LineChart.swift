@@ -12,13 +12,42 @@ public struct LineChart: Sendable {
         public var values: [Int64]
         public var glyph: Character
         public var style: Style
+        /// Points below the chart's `breach.below` take the breach glyph and style (and never sit on the limit's row).
+        public var marksBreaches: Bool
 
-        public init(name: String, values: [Int64], glyph: Character, style: Style = .plain) {
+        public init(name: String, values: [Int64], glyph: Character, style: Style = .plain, marksBreaches: Bool = false) {
             self.name = name
             self.values = values
             self.glyph = glyph
             self.style = style
+            self.marksBreaches = marksBreaches
         }
+    }
+
+    /// What counts as a breach and how it looks: its own glyph and style, so it shows without colour.
+    public struct Breach: Hashable, Sendable {
+        /// A value strictly below this is a breach (e.g. minus the overdraft limit).
+        public var below: Int64
+        public var glyph: Character
+        public var style: Style
+        public init(below: Int64, glyph: Character = "✗", style: Style = Style(attributes: [.bold, .reverse])) {
+            self.below = below; self.glyph = glyph; self.style = style
+        }
+    }
+
+    /// A caption under the plot at point `index` (e.g. the first day of a month).
+    public struct XTick: Hashable, Sendable {
+        public var index: Int
+        public var label: String
+        public init(index: Int, label: String) { self.index = index; self.label = label }
+    }
+
+    /// A text written on the plot, beside point `index` of the last series marking breaches (or top right).
+    public struct Note: Hashable, Sendable {
+        public var text: String
+        public var index: Int?
+        public var style: Style
+        public init(_ text: String, at index: Int? = nil, style: Style = .plain) { self.text = text; self.index = index; self.style = style }
     }
 
     public struct ReferenceLine: Hashable, Sendable {
@@ -54,6 +83,14 @@ public struct LineChart: Sendable {
     public var showsYAxis: Bool
     public var axisStyle: Style
     public var yLabel: @Sendable (Int64) -> String
+    public var breach: Breach?
+    /// Captions under the plot (a date axis); an empty list leaves the bottom row to the plot.
+    public var xTicks: [XTick] = []
+    public var note: Note?
+    /// Y labels on round values (1, 2 or 5 × 10ⁿ steps, zero included) instead of top / middle / bottom.
+    public var roundYLabels = false
+    /// Reference lines that would share a row are moved apart, so each keeps its own row and label.
+    public var separatesReferenceLines = true
 
     public init(series: [Series], referenceLines: [ReferenceLine] = [], cursor: Int? = nil,
                 cursorGlyph: Character = "│", cursorStyle: Style = Style(attributes: .reverse),
@@ -98,15 +135,21 @@ public struct LineChart: Sendable {
         public var axis: Rect
         /// Reference-line labels, right of the plot (empty when there is no room).
         public var labels: Rect
+        /// The date captions under the plot (empty without x ticks).
+        public var xAxis: Rect = .zero
     }
 
     /// The layout `render` uses; callers align x-axis captions (dates) with `layout(in:).plot`.
     public func layout(in area: Rect) -> Layout {
-        let area = area.limitedForDrawing()
+        var area = area.limitedForDrawing()
+        var xAxis = Rect.zero
+        if !xTicks.isEmpty && area.height >= 4 {
+            (area, xAxis) = area.splitBottom(1)
+        }
         var rest = area
         var axis = Rect(x: area.x, y: area.y, width: 0, height: area.height)
         if showsYAxis, let range = valueRange {
-            let widest = yLabelRows(height: area.height, range: range).map { displayWidth(yLabel($0.value)) }.max() ?? 0
+            let widest = labelRows(height: area.height, range: range).map { displayWidth(yLabel($0.value)) }.max() ?? 0
             let gutter = widest + 1
             if area.width >= gutter + 4 {
                 (axis, rest) = area.splitLeft(gutter)
@@ -117,7 +160,8 @@ public struct LineChart: Sendable {
         if labelWidth > 0 && rest.width - (labelWidth + 1) >= 8 {
             (rest, labels) = rest.splitRight(labelWidth + 1)
         }
-        return Layout(plot: rest, axis: axis, labels: labels)
+        if !xAxis.isEmpty { xAxis = Rect(x: rest.x, y: xAxis.y, width: rest.width + labels.width, height: 1) }
+        return Layout(plot: rest, axis: axis, labels: labels, xAxis: xAxis)
     }
 
     /// The point indices column `column` of a plot `columns` wide shows, out of `points` points.
@@ -152,21 +196,36 @@ public struct LineChart: Sendable {
         // Only columns and rows that can show up in the grid are visited, whatever the area's size.
         let visible = plot.intersection(grid.area)
 
+        // A breach must read as one: any point below the threshold sits at least a row under its line.
+        let breachExists = breach.map { b in series.contains { $0.values.contains { $0 < b.below } } } ?? false
+        let lineRows = referenceRows(height: plot.height, range: range, breachExists: breachExists)
+
         if !parts.axis.isEmpty {
-            let labelArea = Rect(x: parts.axis.x, y: area.y, width: parts.axis.width - 1, height: area.height)
+            let labelArea = Rect(x: parts.axis.x, y: parts.axis.y, width: parts.axis.width - 1, height: parts.axis.height)
             let axisX = parts.axis.maxX - 1
-            grid.fill(Rect(x: axisX, y: area.y, width: 1, height: area.height), style: axisStyle, symbol: "│")
-            for (row, value) in yLabelRows(height: area.height, range: range) {
-                let y = area.y + row
+            grid.fill(Rect(x: axisX, y: parts.axis.y, width: 1, height: parts.axis.height), style: axisStyle, symbol: "│")
+            // A label never contradicts a reference line moved to a row of its own: it is left out when a line sits
+            // on its row, or a line above it has a lower value (or one below a higher value).
+            func consistent(_ row: Int, _ value: Int64) -> Bool {
+                for (i, line) in referenceLines.enumerated() {
+                    guard let r = lineRows[i] else { continue }
+                    if r == row && line.value != value { return false }
+                    if r < row && line.value < value { return false }
+                    if r > row && line.value > value { return false }
+                }
+                return true
+            }
+            for (row, value) in labelRows(height: parts.axis.height, range: range) where consistent(row, value) {
+                let y = parts.axis.y + row
                 grid.put(pad(yLabel(value), toWidth: labelArea.width, alignment: .right), x: labelArea.x, y: y, style: axisStyle, clip: labelArea)
                 grid.put("┤", x: axisX, y: y, style: axisStyle)
             }
         }
 
         var labelsByRow: [Int: [String]] = [:]
-        for line in referenceLines {
-            guard range.contains(line.value) else { continue }
-            let y = plot.y + row(of: line.value, height: plot.height, range: range)
+        for (i, line) in referenceLines.enumerated() {
+            guard let r = lineRows[i] else { continue }
+            let y = plot.y + r
             grid.fill(Rect(x: plot.x, y: y, width: plot.width, height: 1), style: line.style, symbol: line.glyph)
             if !line.label.isEmpty { labelsByRow[y, default: []].append(line.label) }
         }
@@ -176,15 +235,53 @@ public struct LineChart: Sendable {
                 grid.put(truncate(text, toWidth: parts.labels.width), x: parts.labels.x, y: y, style: axisStyle, clip: parts.labels)
             }
         }
+        let breachFloor: Int? = breach.flatMap { b in
+            guard breachExists else { return nil }
+            let limitRow = referenceLines.indices.first { referenceLines[$0].value == b.below }.flatMap { lineRows[$0] }
+                ?? row(of: b.below, height: plot.height, range: range)
+            return Swift.min(limitRow + 1, Swift.max(0, plot.height - 1))
+        }
 
+        var noteAnchor: (x: Int, y: Int)?
         if points > 0 && !visible.isEmpty {
             for x in visible.x..<visible.maxX {
                 let bucket = Self.bucket(column: x - plot.x, columns: plot.width, points: points)
                 for s in series {
                     guard let value = aggregate(s.values, over: bucket) else { continue }
-                    let y = plot.y + row(of: value, height: plot.height, range: range)
-                    grid.put(String(s.glyph), x: x, y: y, style: s.style, clip: visible)
+                    var r = row(of: value, height: plot.height, range: range)
+                    if let b = breach, value < b.below, let floor = breachFloor { r = Swift.max(r, floor) }
+                    if s.marksBreaches, let b = breach, value < b.below {
+                        grid.put(String(b.glyph), x: x, y: plot.y + r, style: b.style, clip: visible)
+                    } else {
+                        grid.put(String(s.glyph), x: x, y: plot.y + r, style: s.style, clip: visible)
+                    }
+                    if s.marksBreaches, let i = note?.index, bucket.contains(i) { noteAnchor = (x, plot.y + r) }
                 }
+            }
+        }
+
+        if let note, !note.text.isEmpty, !visible.isEmpty {
+            let w = Swift.min(displayWidth(note.text), plot.width)
+            let text = truncate(note.text, toWidth: w)
+            var x = plot.maxX - w, y = plot.y
+            if let a = noteAnchor {
+                y = a.y
+                x = a.x + 2 + w <= plot.maxX ? a.x + 2 : Swift.max(plot.x, a.x - 1 - w)
+            }
+            grid.put(text, x: x, y: y, style: note.style, clip: visible)
+        }
+
+        if !parts.xAxis.isEmpty && points > 0 {
+            let ax = parts.xAxis
+            if !parts.axis.isEmpty { grid.put("└", x: parts.axis.maxX - 1, y: ax.y, style: axisStyle) }
+            var nextFree = ax.x
+            for tick in xTicks {
+                let cols = Self.columns(of: tick.index, columns: plot.width, points: points)
+                guard let c = cols.first else { continue }
+                let x = plot.x + c
+                guard x >= nextFree, x + displayWidth(tick.label) <= ax.maxX else { continue }
+                grid.put("╵" + tick.label, x: x, y: ax.y, style: axisStyle, clip: ax)
+                nextFree = x + 1 + displayWidth(tick.label) + 1
             }
         }
 
@@ -199,6 +296,73 @@ public struct LineChart: Sendable {
                 grid.setStyle(Rect(x: x, y: visible.y, width: 1, height: visible.height), patch: cursorStyle)
             }
         }
+    }
+
+    /// The row of each reference line inside the range (nil outside), moved apart when two would share a row:
+    /// the higher value keeps the upper row. With a breach, the lowest line leaves the bottom row to it.
+    func referenceRows(height: Int, range: ClosedRange<Int64>, breachExists: Bool) -> [Int?] {
+        var rows: [Int?] = referenceLines.map { range.contains($0.value) ? row(of: $0.value, height: height, range: range) : nil }
+        guard height > 1 else { return rows }
+        if separatesReferenceLines {
+            let order = rows.indices.filter { rows[$0] != nil }.sorted { referenceLines[$0].value > referenceLines[$1].value }
+            var last = -1
+            for i in order {
+                guard let r = rows[i] else { continue }
+                rows[i] = Swift.max(r, last + 1)
+                last = rows[i] ?? last
+            }
+            // Pushed past the bottom (or onto the row a breach needs below the lowest line): pull back up, keeping the order.
+            var bottom = breachExists && height > 2 ? height - 1 : height
+            for i in order.reversed() {
+                guard let r = rows[i] else { continue }
+                rows[i] = Swift.max(0, Swift.min(r, bottom - 1))
+                bottom = rows[i] ?? bottom
+            }
+        }
+        if breachExists, let b = breach, let i = referenceLines.indices.first(where: { referenceLines[$0].value == b.below }),
+           let r = rows[i], r >= height - 1 {
+            rows[i] = height - 2
+        }
+        return rows
+    }
+
+    /// The y labels: round values when `roundYLabels`, else top / middle / bottom.
+    func labelRows(height: Int, range: ClosedRange<Int64>) -> [(row: Int, value: Int64)] {
+        roundYLabels ? roundLabelRows(height: height, range: range) : yLabelRows(height: height, range: range)
+    }
+
+    /// Multiples of a 1-2-5 step inside the range, about one every three rows, never two on adjacent rows.
+    public func roundLabelRows(height: Int, range: ClosedRange<Int64>) -> [(row: Int, value: Int64)] {
+        guard height > 0 else { return [] }
+        let lo = range.lowerBound, hi = range.upperBound
+        guard lo < hi, height >= 3 else { return yLabelRows(height: height, range: range) }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow else { return yLabelRows(height: height, range: range) }
+        let wanted = Int64(Swift.max(2, height / 3))
+        var step: Int64 = 1
+        outer: while true {
+            for m: Int64 in [1, 2, 5] {
+                let (candidate, o) = step.multipliedReportingOverflow(by: m)
+                if o { break outer }
+                if span / candidate <= wanted { step = candidate; break outer }
+            }
+            let (next, o) = step.multipliedReportingOverflow(by: 10)
+            if o { break }
+            step = next
+        }
+        var out: [(row: Int, value: Int64)] = []
+        // First multiple of step at or above lo.
+        var v = lo >= 0 ? ((lo + step - 1) / step) * step : -((-lo) / step) * step
+        var guardCount = 0
+        while v <= hi && guardCount < 1000 {
+            let r = row(of: v, height: height, range: range)
+            if !out.contains(where: { abs($0.row - r) < 2 }) { out.append((row: r, value: v)) }
+            let (n, o) = v.addingReportingOverflow(step)
+            if o { break }
+            v = n
+            guardCount += 1
+        }
+        return out.isEmpty ? yLabelRows(height: height, range: range) : out
     }
 
     /// Row (0 at the top) where `value` is drawn in a plot `height` rows tall.

@@ -9,6 +9,10 @@ public enum TextEdit: Sendable, Equatable {
     case clear
     case submit
     case cancel
+    /// Ctrl-W: the word before the end, as a shell does.
+    case deleteWord
+    /// ↑ / ↓ on the command line: the previous / next line run in this session.
+    case historyPrevious, historyNext
 }
 
 /// Everything that can happen to the app. Keys become actions through the key table
@@ -96,6 +100,9 @@ extension AppState {
                 case .char(let c): return .text(.insert(c))
                 case .backspace, .delete, .ctrl("h"): return .text(.backspace)
                 case .ctrl("u"): return .text(.clear)
+                case .ctrl("w"): return .text(.deleteWord)
+                case .up: return .text(.historyPrevious)
+                case .down: return .text(.historyNext)
                 case .enter: return .text(.submit)
                 case .escape, .ctrl("c"), .ctrl("g"): return .text(.cancel)
                 default: return nil

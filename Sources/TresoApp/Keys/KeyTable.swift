@@ -54,6 +54,9 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case firstDay = "first-day"
     case lastDay = "last-day"
     case lowestDay = "lowest-day"
+    case cyclePeriods = "cycle-periods"
+    case nextBreach = "next-breach"
+    case previousBreach = "previous-breach"
     case rowDown = "down"
     case rowUp = "up"
     case pageDown = "page-down"
@@ -141,7 +144,7 @@ public enum KeyTable {
         KeyBinding(.selectRange, ["v"], invoices, "start or end a range selection from the cursor"),
         KeyBinding(.markAll, ["*"], invoices, "mark every row shown (after the filter)"),
         KeyBinding(.clearMarks, ["esc"], invoices, "clear marks and the range selection"),
-        KeyBinding(.filter, ["/"], invoices, "filter rows by id, counterparty or decision (Enter keeps, Esc cancels)", bar: "filter"),
+        KeyBinding(.filter, ["/"], invoices, "filter rows by id, counterparty or decision, accents and case ignored; >10000 or <=500 on the amount, >2026-12-15 or 2026-12-01..2026-12-31 on the expected settlement (Enter keeps, Esc cancels)", bar: "filter"),
         KeyBinding(.sortById, ["1"], invoices, "sort by id (again: reverse)"),
         KeyBinding(.sortByCounterparty, ["2"], invoices, "sort by counterparty (again: reverse)"),
         KeyBinding(.sortByDue, ["3"], invoices, "sort by due date (again: reverse)"),
@@ -157,6 +160,9 @@ public enum KeyTable {
         KeyBinding(.firstDay, ["home", "g"], [.chart], "first day"),
         KeyBinding(.lastDay, ["end", "G"], [.chart], "last day"),
         KeyBinding(.lowestDay, ["L"], panes, "the active plan's lowest balance", bar: "lowest"),
+        KeyBinding(.nextBreach, ["b"], panes, "next day the balance goes over the overdraft limit (the cash missing is shown)", bar: "breach"),
+        KeyBinding(.previousBreach, ["B"], panes, "previous day the balance goes over the overdraft limit"),
+        KeyBinding(.cyclePeriods, ["t"], panes, "period table by week, then by month, then back to the daily chart (13-week cash table)", bar: "weeks"),
         KeyBinding(.rowDown, ["down", "j"], [.chart], "scroll the day's movements down"),
         KeyBinding(.rowUp, ["up", "k"], [.chart], "scroll the day's movements up"),
         // Comparison

@@ -31,10 +31,37 @@ enum Format {
         return sign + String(m)
     }
 
+    /// Chart axis labels, exact for the round values the chart picks: `0`, `500`, `25k`, `12.5k`, `1.25M`, `-50k`.
+    static func axis(_ cents: Int64) -> String {
+        let units = cents / 100
+        let sign = units < 0 ? "-" : ""
+        let m = units.magnitude
+        func scaled(_ unit: UInt64, _ suffix: String) -> String {
+            var frac = m % unit, digits = ""
+            var u = unit
+            while frac != 0 && u > 1 && digits.count < 3 {
+                u /= 10
+                digits += String(frac / u)
+                frac %= u
+            }
+            while digits.hasSuffix("0") { digits.removeLast() }
+            return sign + String(m / unit) + (digits.isEmpty ? "" : "." + digits) + suffix
+        }
+        if m >= 1_000_000 { return scaled(1_000_000, "M") }
+        if m >= 1000 { return scaled(1000, "k") }
+        return sign + String(m)
+    }
+
     /// `15/12`
     static func dayMonth(_ d: Day) -> String {
         let c = d.components
         return (c.day < 10 ? "0" : "") + String(c.day) + "/" + (c.month < 10 ? "0" : "") + String(c.month)
+    }
+
+    /// `Dec 2026`
+    static func monthYear(_ d: Day) -> String {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return names[max(0, min(11, d.month - 1))] + " " + String(d.year)
     }
 
     /// `Tue 15/12/2026`

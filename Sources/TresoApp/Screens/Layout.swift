@@ -73,6 +73,12 @@ public struct MainLayout: Sendable, Equatable {
         (comparisonTitle, comparison) = rows[2].splitTop(1)
     }
 
+    /// The chart and invoice bands together, full width: where the period table goes.
+    public var periodArea: Rect {
+        let top = chartTitle.y, bottom = max(payables.maxY, payablesTitle.maxY, receivables.maxY)
+        return Rect(x: 0, y: top, width: header.width, height: max(0, bottom - top))
+    }
+
     public func tableBody(_ kind: InvoiceKind) -> Rect { kind == .receivable ? receivables : payables }
 
     /// Data rows an invoice table shows (its body less the column headings).

@@ -22,9 +22,13 @@ public func render(_ state: AppState, into grid: inout CellGrid) {
         return
     }
     MainScreen.header(state, l, into: &grid)
-    MainScreen.chart(state, l, into: &grid)
-    MainScreen.dayPanel(state, l, into: &grid)
-    for kind in InvoiceKind.allCases { MainScreen.invoices(kind, state, l, into: &grid) }
+    if let table = state.periodTable {
+        PeriodScreen.render(table, state, area: l.periodArea, into: &grid)
+    } else {
+        MainScreen.chart(state, l, into: &grid)
+        MainScreen.dayPanel(state, l, into: &grid)
+        for kind in InvoiceKind.allCases { MainScreen.invoices(kind, state, l, into: &grid) }
+    }
     MainScreen.comparison(state, l, into: &grid)
     MainScreen.bottomLine(state, l, into: &grid)
     Overlays.render(state, into: &grid)
@@ -75,16 +79,24 @@ enum MainScreen {
         let base = s.workspace.baseline.days.map { $0.closing.cents }
         var refs: [LineChart.ReferenceLine] = [LineChart.ReferenceLine(value: 0, glyph: "─", label: "0", style: t[.zeroLine])]
         if sc.minCash != .zero {
-            refs.append(LineChart.ReferenceLine(value: sc.minCash.cents, glyph: "┄", label: "buffer", style: t[.bufferLine]))
+            refs.append(LineChart.ReferenceLine(value: sc.minCash.cents, glyph: "┄", label: "buffer " + Format.axis(sc.minCash.cents), style: t[.bufferLine]))
         }
         if sc.overdraft.limit != .zero {
-            refs.append(LineChart.ReferenceLine(value: -sc.overdraft.limit.cents, glyph: "═", label: "limit", style: t[.limitLine]))
+            refs.append(LineChart.ReferenceLine(value: -sc.overdraft.limit.cents, glyph: "═", label: "limit " + Format.axis(-sc.overdraft.limit.cents), style: t[.limitLine]))
         }
         var series: [LineChart.Series] = []
         if s.activePlan != 0 { series.append(LineChart.Series(name: "overdraft only", values: base, glyph: "·", style: t[.chartBaseline])) }
-        series.append(LineChart.Series(name: plan, values: plan0, glyph: "●", style: t[.chartPlan]))
-        let chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
-                              aggregation: .min, axisStyle: t[.axis], yLabel: { Format.compact($0) })
+        series.append(LineChart.Series(name: plan, values: plan0, glyph: "●", style: t[.chartPlan], marksBreaches: true))
+        var chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
+                              aggregation: .min, axisStyle: t[.axis], yLabel: { Format.axis($0) })
+        chart.roundYLabels = true
+        chart.xTicks = ChartAnnotations.monthTicks(start: sc.start, days: plan0.count)
+        // Over the limit (with no overdraft: below zero) has its own glyph and role, and the cash missing is written on it.
+        chart.breach = LineChart.Breach(below: -sc.overdraft.limit.cents, glyph: "✗", style: t[.chartBreach])
+        if let worst = ChartAnnotations.worstBreach(s.activeProjection, limit: sc.overdraft.limit) {
+            chart.note = LineChart.Note("✗ " + Format.money(worst.missing) + " missing " + Format.dayMonth(worst.day),
+                                        at: worst.day - sc.start, style: t[.chartBreach])
+        }
         chart.render(into: &grid, area: l.chart)
     }
 
@@ -153,7 +165,10 @@ enum MainScreen {
         var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
         if table.count != all { text += "/\(all)" }
         text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"
-        if !table.marked.isEmpty { text += " · ✓ \(table.marked.count) marked" }
+        if !table.marked.isEmpty {
+            let m = s.markedTotal(kind)
+            text += " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+        }
         if table.anchor != nil { text += " · range from row \((table.anchor ?? 0) + 1)" }
         var right = "sort \(table.sortColumn.title.lowercased()) \(table.ascending ? "▲" : "▼")"
         if !table.filter.isEmpty { right = "filter \"\(table.filter)\" · " + right }
@@ -171,9 +186,14 @@ enum MainScreen {
         for p in positions { idWidth = max(idWidth, displayWidth(invoices[table.order[p]].id)) }
         idWidth = min(idWidth, 18)
         let decisionWidth = wide ? 20 : 14
-        let columns = [
+        // The issue date joins when the counterparty keeps at least 24 columns.
+        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + 13 + decisionWidth + 9) >= 0
+        var columns = [
             Table.Column("Id", width: .fixed(idWidth)),
             Table.Column(kind == .receivable ? "Customer" : "Supplier", width: .fill),
+        ]
+        if showsIssued { columns.append(Table.Column("Issued", width: .fixed(dateWidth))) }
+        columns += [
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
             Table.Column("Amount", width: .fixed(13), alignment: .right),
@@ -194,9 +214,10 @@ enum MainScreen {
             var decisionText = d == .none ? "—" : d.code
             if defaulted { decisionText += " ✗defaulted" }
             let expected = st.map { $0.overdue ? "overdue" : date($0.day) } ?? ""
-            rows.append(Table.Row([inv.id, inv.counterparty, date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
+            let issued: [String] = showsIssued ? [date(inv.issueDate)] : []
+            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
                                   style: t[.text],
-                                  cellStyles: [nil, nil, nil, st?.overdue == true ? t[.warning] : nil,
+                                  cellStyles: [nil, nil] + (showsIssued ? [t[.muted]] : []) + [nil, st?.overdue == true ? t[.warning] : nil,
                                                kind == .receivable ? t[.inflow] : t[.outflow],
                                                defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
             if table.marked.contains(i) || table.inRange(p) { marked.insert(p - first) }

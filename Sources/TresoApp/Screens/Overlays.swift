@@ -67,8 +67,8 @@ enum Overlays {
 
     static func picker(_ s: AppState, _ p: Picker, into grid: inout CellGrid) {
         let t = s.theme
-        let widest = p.options.map { displayWidth($0.decision.code) + displayWidth($0.refusal ?? "") + 14 }.max() ?? 20
-        let inner = box(p.title, width: max(44, min(widest, 100)), height: p.options.count + 4, theme: t, into: &grid)
+        let widest = p.options.map { displayWidth($0.decision.code) + displayWidth($0.refusal ?? $0.decision.label) + ($0.impact == nil ? 14 : 70) }.max() ?? 20
+        let inner = box(p.title, width: max(44, min(widest, 130)), height: p.options.count + 4, theme: t, into: &grid)
         guard !inner.isEmpty else { return }
         var y = inner.y
         for (i, o) in p.options.enumerated() where y < inner.maxY - 1 {
@@ -79,6 +79,12 @@ enum Overlays {
             var spans = [Span((selected ? "▸ " : "  ") + pad(o.decision.code, toWidth: 18), style: base.patched(by: t[.decision]))]
             if let r = o.refusal { spans.append(Span("✗ refused: " + r, style: base.patched(by: t[.warning]))) } else {
                 spans.append(Span("✓ " + o.decision.label, style: base))
+                if let m = o.impact {
+                    // What it would do, measured by the engine: cost change and lowest balance after.
+                    var text = "  cost " + Format.signed(m.costChange) + " · lowest " + Format.money(m.lowestBefore) + " → " + Format.money(m.lowestAfter)
+                    if m.refused > 0 { text += " (\(m.refused) refused)" }
+                    spans.append(Span(text, style: base.patched(by: m.lowestAfter < m.lowestBefore ? t[.warning] : t[.muted])))
+                }
             }
             grid.put(spans, x: row.x, y: y, clip: row)
             y += 1

@@ -59,6 +59,10 @@ public struct AppState: Sendable, Equatable {
     /// First movement shown in the day panel.
     public internal(set) var dayScroll = 0
     public internal(set) var comparisonCursor = 0
+    /// Command lines run in this session, for ↑ / ↓ on the command line.
+    var commandHistory = CommandHistory()
+    /// `.day`: the balance chart; `.week` / `.month`: the period table in its place (key `t`).
+    public internal(set) var periodView: PeriodLength = .day
     public internal(set) var mode: Mode = .normal
     public internal(set) var message: Message?
     public internal(set) var width: Int
@@ -147,8 +151,10 @@ public struct AppState: Sendable, Equatable {
         let plan = workspace.plan(activePlan)
         let invoices = workspace.scenario.invoices(kind)
         let text = cache.search[kind] ?? InvoiceSearchText([])
+        let settlements = kind == .receivable ? workspace.engine.receivableSettlements : workspace.engine.payableSettlements
         withTable(kind) { t in
-            t.refilter(invoices: invoices, search: text, decisions: { plan.decision(for: InvoiceRef(kind, $0)) }, full: full)
+            t.refilter(invoices: invoices, search: text, decisions: { plan.decision(for: InvoiceRef(kind, $0)) }, full: full,
+                       settlements: settlements)
         }
     }
 

@@ -24,6 +24,9 @@ struct ViewCache: Sendable, Equatable {
     /// How many invoices of each kind the active plan decides on (shown in the table titles).
     var decidedCount: [InvoiceKind: Int] = [:]
     var decidedKey = DayKey(revision: -1, plan: -1, day: 0)
+    /// The active plan's period table for `periodView` (`day` of the key: the period length's index).
+    var periods: PeriodTable?
+    var periodsKey = DayKey(revision: -1, plan: -1, day: -1)
 
     static func == (_: ViewCache, _: ViewCache) -> Bool { true }
 }

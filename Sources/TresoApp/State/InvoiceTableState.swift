@@ -16,7 +16,7 @@ public enum InvoiceColumn: Int, CaseIterable, Sendable, Hashable {
     }
 }
 
-/// The text the filter searches for each invoice (`id counterparty`, lowercased), as one flat byte
+/// The text the filter searches for each invoice (`id counterparty`, lowercased, accents folded), as one flat byte
 /// buffer: built once per scenario, scanned without allocating on every keystroke.
 public struct InvoiceSearchText: Sendable, Equatable {
     let bytes: [UInt8]
@@ -29,7 +29,7 @@ public struct InvoiceSearchText: Sendable, Equatable {
         bytes.reserveCapacity(invoices.count * 32)
         starts.reserveCapacity(invoices.count + 1)
         for inv in invoices {
-            bytes += (inv.id + " " + inv.counterparty).lowercased().utf8
+            bytes += foldForSearch(inv.id + " " + inv.counterparty).utf8
             starts.append(bytes.count)
         }
         self.bytes = bytes
@@ -140,27 +140,41 @@ public struct InvoiceTableState: Sendable, Equatable {
             permutations[sortColumn] = ascendingRows
         }
         sorted = ascending ? ascendingRows : ascendingRows.reversed()
-        refilter(invoices: invoices, search: search, decisions: decisions, full: true)
+        refilter(invoices: invoices, search: search, decisions: decisions, full: true, settlements: settlements)
     }
 
     /// Applies the filter to `sorted`. While the user types more of the same filter, only the rows
     /// already shown are scanned. Keeps the cursor on the same invoice when it is still shown.
-    mutating func refilter(invoices: [Invoice], search: InvoiceSearchText, decisions: (Int) -> Decision, full: Bool = false) {
+    mutating func refilter(invoices: [Invoice], search: InvoiceSearchText, decisions: (Int) -> Decision, full: Bool = false,
+                           settlements: [Settlement] = []) {
         let keep = selectedInvoice
-        let lowered = filter.lowercased()
-        let terms = lowered.split(separator: " ").map { Array($0.utf8) }
+        let lowered = foldForSearch(filter)
+        let terms = filter.split(separator: " ").map(FilterTerm.parse)
         if terms.isEmpty {
             order = sorted
         } else {
-            let narrowing = !full && !builtFilter.isEmpty && lowered.hasPrefix(builtFilter.lowercased())
+            // Typing more of a text filter only narrows it; a comparison (`<1` → `<10`) may widen it.
+            let narrowing = !full && !builtFilter.isEmpty && lowered.hasPrefix(foldForSearch(builtFilter)) && terms.allSatisfy(\.isText)
             let candidates = narrowing ? order : sorted
             var rows: [Int] = []
             rows.reserveCapacity(narrowing ? candidates.count : min(candidates.count, 4096))
             for i in candidates {
                 var ok = true
-                for t in terms where !search.contains(i, t) {
-                    // Not in the id or name: the decision code (`factor`, `none`…) may match.
-                    if !Array(decisions(i).code.utf8).containsSubsequence(t) { ok = false; break }
+                for term in terms {
+                    switch term {
+                    case .text(let t):
+                        // Not in the id or name: the decision code (`factor`, `none`…) may match.
+                        if !search.contains(i, t) && !Array(decisions(i).code.utf8).containsSubsequence(t) { ok = false }
+                    case .amount(let op, let m):
+                        if !op.holds(invoices[i].amount, m) { ok = false }
+                    case .settles(let op, let d):
+                        let day = settlements.indices.contains(i) ? settlements[i].day : invoices[i].dueDate
+                        if !op.holds(day, d) { ok = false }
+                    case .settlesWithin(let lo, let hi):
+                        let day = settlements.indices.contains(i) ? settlements[i].day : invoices[i].dueDate
+                        if day < lo || day > hi { ok = false }
+                    }
+                    if !ok { break }
                 }
                 if ok { rows.append(i) }
             }

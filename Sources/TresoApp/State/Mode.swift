@@ -73,6 +73,18 @@ public struct Message: Sendable, Equatable {
 public struct PickerOption: Sendable, Equatable {
     public var decision: Decision
     public var refusal: String?
+    /// What choosing it would do to the active plan, measured by the engine when the picker opens.
+    public var impact: PickerImpact? = nil
+}
+
+/// The cost and lowest balance of the active plan if the option were applied to the selection.
+public struct PickerImpact: Sendable, Equatable {
+    /// Change of the plan's total cost (financing + bank charges) over the horizon.
+    public var costChange: Money
+    public var lowestBefore: Money
+    public var lowestAfter: Money
+    /// How many of the selected invoices the option would not apply to.
+    public var refused: Int
 }
 
 public struct Picker: Sendable, Equatable {

@@ -39,6 +39,7 @@ chart-baseline = { fg = "bright-black" }
 zero-line      = { fg = "white" }
 buffer-line    = { fg = "yellow" }
 limit-line     = { fg = "red" }
+chart-breach   = { fg = "bright-white", bg = "red", bold = true }
 cursor         = { fg = "yellow", bold = true }
 axis           = { fg = "bright-black" }
 decision       = { fg = "magenta", bold = true }
@@ -73,6 +74,7 @@ chart-baseline = { fg = "bright-black" }
 zero-line      = { fg = "black" }
 buffer-line    = { fg = "94" }
 limit-line     = { fg = "red" }
+chart-breach   = { fg = "bright-white", bg = "red", bold = true }
 cursor         = { fg = "magenta", bold = true }
 axis           = { fg = "bright-black" }
 decision       = { fg = "magenta", bold = true }
@@ -107,6 +109,7 @@ chart-baseline = { fg = "white" }
 zero-line      = { fg = "bright-white" }
 buffer-line    = { fg = "bright-yellow", bold = true }
 limit-line     = { fg = "bright-red", bold = true }
+chart-breach   = { fg = "bright-white", bg = "red", bold = true }
 cursor         = { fg = "bright-yellow", bold = true, reverse = true }
 axis           = { fg = "bright-white" }
 decision       = { fg = "bright-magenta", bold = true }
@@ -142,6 +145,7 @@ chart-baseline = { fg = "244" }
 zero-line      = { fg = "white" }
 buffer-line    = { fg = "220" }
 limit-line     = { fg = "208", bold = true }
+chart-breach   = { fg = "black", bg = "208", bold = true }
 cursor         = { fg = "220", bold = true }
 axis           = { fg = "244" }
 decision       = { fg = "175", bold = true }
@@ -176,6 +180,7 @@ chart-baseline = { dim = true }
 zero-line      = { fg = "default" }
 buffer-line    = { dim = true }
 limit-line     = { bold = true }
+chart-breach   = { bold = true, reverse = true }
 cursor         = { bold = true }
 axis           = { dim = true }
 decision       = { bold = true }

@@ -28,6 +28,7 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
     case zeroLine = "zero-line"
     case bufferLine = "buffer-line"
     case limitLine = "limit-line"
+    case chartBreach = "chart-breach"
     case cursor
     case axis
     case decision
@@ -61,6 +62,7 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
         case .zeroLine: return "zero line (─)"
         case .bufferLine: return "minimum-cash line (┄)"
         case .limitLine: return "overdraft-limit line (═)"
+        case .chartBreach: return "a day over the overdraft limit on the chart (✗) and the cash missing"
         case .cursor: return "the day cursor (│)"
         case .axis: return "chart axis and labels"
         case .decision: return "an invoice's financing decision"

@@ -61,25 +61,29 @@ public enum ProjectionExport {
             t.add(["Bank charges (interest + commission + over-limit penalty)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted()
                    + " + " + s.overdraftCommission.formatted() + " + " + s.overdraftPenalty.formatted() + ")"])
         }
-        t.add(["Closing balance at the horizon", s.finalBalance.formatted()])
+        // Says which day it is: the horizon's end, or the `--to` day of a slice.
+        t.add([s.lastDay.map { "Closing balance on " + $0.iso } ?? "Closing balance", s.finalBalance.formatted()])
         return t.render()
     }
 
-    public static func csv(_ days: ArraySlice<DailyPosition>) -> String {
-        var out = csvLine(["date", "opening", "receipts", "disbursements", "financing", "charges", "closing", "flags"])
+    public static func csv(_ days: ArraySlice<DailyPosition>) -> String { sheet(days).csv() }
+
+    /// The daily table as a sheet (CSV in either dialect, XLSX).
+    public static func sheet(_ days: ArraySlice<DailyPosition>) -> Sheet {
+        var s = Sheet(name: "Projection", headers: ["date", "opening", "receipts", "disbursements", "financing", "charges", "closing", "flags"])
         for d in days {
-            out += csvLine([d.day.iso, d.opening.decimalString, d.receipts.decimalString, d.disbursements.decimalString,
-                            d.financing.decimalString, d.charges.decimalString, d.closing.decimalString,
-                            d.flags.names.joined(separator: "|")])
+            // Signed like the table (docs/calculations.md § Signs): + cash in, − cash out.
+            s.rows.append([.day(d.day), .money(d.opening), .money(d.receipts), .money(-d.disbursements), .money(d.financing),
+                           .money(-d.charges), .money(d.closing), .text(d.flags.names.joined(separator: "|"))])
         }
-        return out
+        return s
     }
 
     public static func json(_ days: ArraySlice<DailyPosition>, summary s: ProjectionSummary) -> String {
         let rows: [JSON] = days.map { d in
             .object([("date", .day(d.day)), ("opening", .money(d.opening)), ("receipts", .money(d.receipts)),
-                     ("disbursements", .money(d.disbursements)), ("financing", .money(d.financing)),
-                     ("charges", .money(d.charges)), ("closing", .money(d.closing)),
+                     ("disbursements", .money(-d.disbursements)), ("financing", .money(d.financing)),
+                     ("charges", .money(-d.charges)), ("closing", .money(d.closing)),
                      ("flags", .array(d.flags.names.map { .string($0) }))])
         }
         let summary: JSON = .object([

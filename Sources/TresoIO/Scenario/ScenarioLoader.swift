@@ -121,7 +121,7 @@ public enum ScenarioLoader {
         }
         for (i, (t, node)) in recurringTables.prefix(ScenarioLimits.maxRecurringFlows).enumerated() {
             let r = root.sub(t, "recurring[\(i + 1)]")
-            r.rejectUnknown(["label", "amount", "every", "day", "month", "from", "until"])
+            r.rejectUnknown(["label", "amount", "every", "day", "month", "from", "until", "category"])
             let label = r.string("label")
             if label == nil && t["label"] == nil { sink.error(tomlPath, node.position, "recurring flow \(i + 1) has no 'label'") }
             let amount = r.money("amount")
@@ -140,9 +140,11 @@ public enum ScenarioLoader {
             let day = r.int("day", in: every == .week ? 1...7 : 1...31) ?? 1
             let month = r.int("month", in: 1...12) ?? 1
             let from = r.day("from"), until = r.day("until")
+            let category = r.string("category").flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
             if let f = from, let u = until, u < f, let n = t["until"] { sink.error(tomlPath, n.position, "'until' is before 'from'") }
             if let label, let amount {
-                recurring.append(RecurringFlow(label: label, amount: amount, every: every, day: day, month: month, from: from, until: until))
+                recurring.append(RecurringFlow(label: label, amount: amount, every: every, day: day, month: month, from: from, until: until,
+                                               category: category))
                 recurringPositions.append(t["amount"]?.position ?? node.position)
             }
         }

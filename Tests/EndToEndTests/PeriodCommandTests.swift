@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `treso project --by week|month`: the JSON contract of issue 13 and the French Excel dialect.
+@Suite struct PeriodCommandTests {
+    static func cents(_ s: Any?) -> Int64? {
+        guard let t = s as? String else { return nil }
+        let neg = t.hasPrefix("-")
+        let parts = t.drop { $0 == "-" }.split(separator: ".")
+        guard parts.count == 2, let u = Int64(parts[0]), let f = Int64(parts[1]) else { return nil }
+        return (neg ? -1 : 1) * (u * 100 + f)
+    }
+
+    @Test(arguments: ["week", "month"]) func categoriesAddUpToClosingMinusOpening(_ by: String) throws {
+        let (out, err, code) = try run("treso project examples/demo --start 2026-11-30 --by \(by) --format json")
+        #expect(code == 0, "\(err)")
+        let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let periods = try #require(obj?["periods"] as? [[String: Any]])
+        #expect(periods.count == (by == "week" ? 26 : 7))
+        if by == "week" {
+            #expect(periods[0]["start"] as? String == "2026-11-30")
+            #expect(periods[0]["end"] as? String == "2026-12-06")
+        }
+        for p in periods {
+            let cats = try #require(p["categories"] as? [String: Any])
+            let sum = cats.values.compactMap(Self.cents).reduce(0, +)
+            let open = try #require(Self.cents(p["opening"])), close = try #require(Self.cents(p["closing"]))
+            #expect(sum == close - open, "\(p["start"] ?? "")")
+            #expect(Self.cents(p["lowest"]).map { $0 <= max(open, close) } == true)
+            #expect(p["lowest_date"] is String)
+        }
+        let first = try #require(periods.first?["categories"] as? [String: Any])
+        #expect(Set(first.keys).isSuperset(of: ["Customers", "Suppliers", "Payroll", "Rent", "VAT"]))
+    }
+
+    @Test func frenchDialectOpensInExcel() throws {
+        let (out, _, code) = try run("treso project examples/cases/0-overdraft --format csv --dialect fr")
+        #expect(code == 0)
+        #expect(out.hasPrefix("\u{FEFF}date;opening;receipts;"))
+        #expect(out.contains("\r\n"))
+        #expect(out.contains("28/12/2026;1000,00;"))
+        #expect(out.contains("-10025,86"))
+        let (weeks, _, _) = try run("treso project examples/cases/0-overdraft --by week --format csv --dialect fr")
+        #expect(weeks.hasPrefix("\u{FEFF}row;2026-12-28\r\nstart;28/12/2026\r\nend;03/01/2027\r\n"))
+        #expect(weeks.contains("\r\nSuppliers;-11000,00\r\nBank charges;-25,86\r\nclosing;-10025,86\r\n"))
+    }
+
+    @Test func outputGoesToTheFileAsked() throws {
+        let dir = NSTemporaryDirectory() + "treso-period-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (out, _, code) = try run("treso project examples/cases/0-overdraft --by month --format json --output \(dir)/p.json")
+        #expect(code == 0 && out.isEmpty)
+        #expect(readText(dir + "/p.json")?.contains("\"by\": \"month\"") == true)
+    }
+}
+
+/// `--format xlsx --output FILE`: a real workbook (libxlsxwriter) whose amounts are numbers and dates are dates.
+@Suite struct XLSXExportTests {
+    @Test func projectWritesNumbersAsNumbersAndDatesAsDates() throws {
+        let dir = NSTemporaryDirectory() + "treso-xlsx-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (_, err, code) = try run("treso project examples/demo --by week --format xlsx --output \(dir)/p.xlsx")
+        #expect(code == 0, "\(err)")
+        // Read the sheet XML with Python's zipfile (always present with the Debian toolchain image).
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import zipfile,re,sys
+            z = zipfile.ZipFile(sys.argv[1])
+            x = z.read('xl/worksheets/sheet2.xml').decode()
+            print(re.findall(r'<row r="2".*?</row>', x)[0])
+            print('sheets', len([n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]))
+            """, dir + "/p.xlsx"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // 2026-12-01 is Excel serial 46357 (a date cell, no t="s"); the opening 82 000.00 a number.
+        #expect(text.contains("<c r=\"A2\" s=\"2\"><v>46357</v></c>"))
+        #expect(text.contains("<c r=\"B2\" s=\"3\"><v>82000</v></c>"))
+        #expect(text.contains("sheets 2"))
+        let (_, missing, code2) = try run("treso project examples/demo --format xlsx")
+        #expect(code2 == 64 && missing.contains("--format xlsx needs --output"))
+    }
+}
