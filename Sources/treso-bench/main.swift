@@ -151,6 +151,27 @@ func load(_ dir: String) -> Scenario {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else { fail("usage: treso-bench generate|load-project|compare|toggle|keypress|keypress-periods DIR [N]") }
+/// Keypress → redrawn frame through the real handler and renderer at 120×40: `keys` replayed `rounds` times,
+/// the first round a warm-up. Prints the mean and the worst.
+func timeKeys(_ name: String, _ keys: [Key], rounds: Int, dir: String) {
+    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
+    guard let s = loaded.scenario else { fail("load failed") }
+    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
+    _ = render(state)
+    var worst = 0.0, total = 0.0, n = 0
+    for round in 0..<rounds {
+        for k in keys {
+            let t0 = now()
+            _ = handle(.key(k), state: &state)
+            let grid = render(state)
+            let dt = now() - t0
+            if grid.width == 0 { fail("empty frame") }
+            if round > 0 { worst = max(worst, dt); total += dt; n += 1 }
+        }
+    }
+    print("\(name) invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+}
+
 let dir = args[2]
 switch args[1] {
 case "generate":
@@ -202,44 +223,12 @@ case "risk":
     let t1 = now()
     print("risk invoices=\(s.receivables.count + s.payables.count) plans=\(r.plans.count) paths=\(paths) risk_s=\(fmt(t1 - t0, 3)) peak_mb=\(Int(peakRSSMegabytes())) p_over_limit=\(r.plans.first.map { PlanRisk.probabilityText($0.overLimitPaths, of: $0.paths) } ?? "-")")
 case "keypress":
-    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
-    guard let s = loaded.scenario else { fail("load failed") }
-    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
-    _ = render(state)
     // A CFO's loop: move down, cycle the decision (re-project + re-compare), look at the chart, move on.
-    let keys: [Key] = [.down, .char(" "), .down, .char(" "), .char(" "), .right, .left, .down]
-    var worst = 0.0, total = 0.0, n = 0
-    for round in 0..<40 {
-        for k in keys {
-            let t0 = now()
-            _ = handle(.key(k), state: &state)
-            let grid = render(state)
-            let dt = now() - t0
-            if grid.width == 0 { fail("empty frame") }
-            if round > 0 { worst = max(worst, dt); total += dt; n += 1 }
-        }
-    }
-    print("keypress invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+    timeKeys("keypress", [.down, .char(" "), .down, .char(" "), .char(" "), .right, .left, .down], rounds: 40, dir: dir)
 case "keypress-periods":
     // The period view (issue 13): change a decision, open the week table (re-summed for the new plan), move a week,
     // months, back to the chart, back to the receivables.
-    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
-    guard let s = loaded.scenario else { fail("load failed") }
-    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
-    _ = render(state)
-    let keys: [Key] = [.down, .char(" "), .char("t"), .right, .char("t"), .left, .char("t"), .backtab, .backtab]
-    var worst = 0.0, total = 0.0, n = 0
-    for round in 0..<20 {
-        for k in keys {
-            let t0 = now()
-            _ = handle(.key(k), state: &state)
-            let grid = render(state)
-            let dt = now() - t0
-            if grid.width == 0 { fail("empty frame") }
-            if round > 0 { worst = max(worst, dt); total += dt; n += 1 }
-        }
-    }
-    print("keypress-periods invoices=\(s.receivables.count + s.payables.count) mean_ms=\(fmt(total / Double(n) * 1000, 3)) worst_ms=\(fmt(worst * 1000, 3))")
+    timeKeys("keypress-periods", [.down, .char(" "), .char("t"), .right, .char("t"), .left, .char("t"), .backtab, .backtab], rounds: 20, dir: dir)
 case "optimize":
     guard args.count >= 7, args[4] == "-" || Int64(args[4]) != nil, let seconds = Double(args[5]), let gap = Double(args[6]) else {
         fail("usage: treso-bench optimize DIR INSTRUMENTS LIMIT% SECONDS GAP%")
