@@ -84,6 +84,8 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case sortByDecision = "sort-by-decision"
     case showInvoiceDay = "show-invoice-day"
     case activatePlan = "activate-plan"
+    case optimize
+    case stopOptimizing = "stop-optimizing"
     case choose
     case cancel
     case confirmSave = "save-and-quit"
@@ -175,6 +177,8 @@ public enum KeyTable {
         KeyBinding(.newPlan, ["N"], [.global], "new empty plan (:plan new NAME)"),
         KeyBinding(.duplicatePlan, ["D"], [.global], "duplicate the active plan (:plan dup NAME)"),
         KeyBinding(.renamePlan, ["R"], [.global], "rename the active plan (:plan rename NAME)"),
+        KeyBinding(.optimize, ["o"], [.global], "optimize: propose the cheapest plan that keeps the overdraft limit as a new plan (as treso optimize; runs in the background, u undoes)", bar: "optimize"),
+        KeyBinding(.stopOptimizing, ["esc"], [.global], "while o runs: stop it, keeping the best plan found so far"),
         KeyBinding(.editTerms, ["e"], [.global], "edit opening balance, buffer, overdraft and contract rates", bar: "terms"),
         KeyBinding(.undo, ["u"], [.global], "undo (no limit within the session)", bar: "undo"),
         KeyBinding(.redo, ["ctrl-r", "U"], [.global], "redo"),
