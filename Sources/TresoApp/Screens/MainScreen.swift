@@ -76,8 +76,6 @@ enum MainScreen {
         let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
         if let r = risk, figures != nil {
             legend += "  ░ 5–95 % of \(r.paths) late-payment paths"
-        } else if s.jobs.riskEnabled {
-            legend += "  ░ simulating…"
         }
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
@@ -276,11 +274,13 @@ enum MainScreen {
         let area = l.comparison
         guard !area.isEmpty else { return }
         // Required columns first; optional ones join while the plan names keep 20 columns.
-        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 9 + 12) - 7
+        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 12) - 6
         func fits(_ w: Int) -> Bool {
             if budget >= w + 1 { budget -= w + 1; return true }
             return false
         }
+        // Issue 14's P(breach) first: the share of simulated late-payment paths that go over the limit.
+        let riskWidth = fits(9) ? 9 : (fits(6) ? 6 : 0)
         let showOn = fits(5), showEBE = fits(10), showBuffer = fits(7)
         var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(11), alignment: .right)]
         if showEBE { columns.append(Table.Column("EBE part", width: .fixed(10), alignment: .right)) }
@@ -290,8 +290,8 @@ enum MainScreen {
         columns.append(Table.Column("OD days", width: .fixed(7), alignment: .right))
         if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
         columns.append(Table.Column("Breach", width: .fixed(8), alignment: .right))
-        // Issue 14: the share of simulated late-payment paths that go over the limit; "…" while the simulation runs.
-        columns.append(Table.Column("P(breach)", width: .fixed(9), alignment: .right))
+        // "…" while the simulation runs.
+        if riskWidth > 0 { columns.append(Table.Column(riskWidth == 9 ? "P(breach)" : "P(br)", width: .fixed(riskWidth), alignment: .right)) }
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows
@@ -311,9 +311,11 @@ enum MainScreen {
             var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
-            let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
-            cells.append(risk.map { Format.probability($0.overLimitPaths, of: $0.paths) } ?? (s.jobs.riskEnabled ? "…" : "—"))
-            styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
+            if riskWidth > 0 {
+                let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
+                cells.append(risk.map { Format.probability($0.overLimitPaths, of: $0.paths) } ?? (s.jobs.riskEnabled ? "…" : "—"))
+                styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
+            }
             let verdict: String
             switch r.verdict {
             case .best: verdict = "★ best"
