@@ -75,7 +75,7 @@ enum MainScreen {
         let risk = s.currentRisk
         let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
         if let r = risk, figures != nil {
-            legend += "  ░ 5–95 % of \(r.paths) late-payment paths"
+            legend += "  ░ 5–95 % of \(r.paths) paths"
         }
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
