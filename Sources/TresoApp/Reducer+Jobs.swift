@@ -38,7 +38,7 @@ extension AppState {
 
     mutating func optimizeTick(_ generation: Int, seconds: Double) {
         guard var run = jobs.optimizing, run.generation == generation else { return }
-        run.progress.seconds = seconds
+        run.progress.seconds = max(run.progress.seconds, seconds)
         jobs.optimizing = run
     }
 
@@ -128,7 +128,7 @@ extension AppState {
         guard let run = jobs.optimizing else { return nil }
         if run.stopping { return "stopping the optimization… (keeping the best plan found so far)" }
         let p = run.progress
-        var text = "optimizing \"\(run.planName)\" (keep the limit) · " + Self.seconds(p.seconds)
+        var text = "optimizing \"\(run.planName)\" (keep the limit) · " + (p.phase.map { $0 + " · " } ?? "") + Self.seconds(p.seconds)
         if let b = p.bestCost { text += " · best " + b.formatted() }
         if let l = p.bound { text += " · bound " + l.formatted() }
         if let g = p.gapTenThousandths { text += " · gap " + Self.percent(g) }

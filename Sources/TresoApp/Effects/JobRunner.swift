@@ -11,13 +11,14 @@ import TresoOptimize
 
 /// What a running job can see of its runner: whether it was cancelled, and a way to report progress.
 public final class JobControl: Sendable {
-    private let cancelled = Atomic<Bool>(false)
+    /// Set by `JobRunner.cancel`; the optimizer watches it (its solver process is stopped, the best plan kept).
+    public let token = CancellationToken()
     let report: @Sendable (Action) -> Void
 
     init(report: @escaping @Sendable (Action) -> Void) { self.report = report }
 
-    public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { token.isCancelled }
+    func cancel() { token.cancel() }
     /// Posts an action into the event loop (a progress report); dropped once the job is cancelled.
     public func post(_ action: Action) { if !isCancelled { report(action) } }
 }
@@ -35,18 +36,23 @@ public struct JobWorkers: Sendable {
         self.optimize = optimize; self.optimizeStopsPromptly = optimizeStopsPromptly; self.risk = risk
     }
 
-    /// `treso optimize`'s optimizer on `solver`, then what each chosen decision buys.
+    /// `treso optimize`'s optimizer on `solver`, reporting the solver's progress and stopping on cancel with the
+    /// best plan found so far; then what each chosen decision buys.
     public static func standard(solver: @escaping @Sendable () -> any MILPSolver) -> JobWorkers {
-        JobWorkers(optimize: { job, _ in
+        JobWorkers(optimize: { job, control in
             do {
-                let plan = try PlanOptimizer(engine: job.engine, solver: solver()).optimize(job.request)
-                return .found(plan, benefits: DecisionBenefit.measure(plan, references: job.references), stopped: false)
+                let plan = try PlanOptimizer(engine: job.engine, solver: solver()).optimize(job.request, progress: { p in
+                    control.post(.optimizeProgress(generation: job.generation, OptimizeProgress(p)))
+                }, cancel: control.token)
+                return .found(plan, benefits: DecisionBenefit.measure(plan, references: job.references), stopped: control.isCancelled)
+            } catch OptimizeError.cancelled {
+                return .stoppedEmpty
             } catch let e as OptimizeError {
                 return .failed(e.description)
             } catch {
                 return .failed("\(error)")
             }
-        }, optimizeStopsPromptly: false)
+        }, optimizeStopsPromptly: true)
     }
 
     /// The planner's risk figures: `RiskSimulation` over every plan, on one thread (the job already runs off the loop).

@@ -57,19 +57,26 @@ public struct RiskJob: Sendable, Equatable {
 /// How far a running optimization is: what the status line shows while it runs.
 public struct OptimizeProgress: Sendable, Equatable {
     public var seconds: Double
+    /// What the solver is looking for now (`OptimizerProgress.Phase`), when it says.
+    public var phase: String?
     /// The best plan's cost so far, and the solver's proven lower bound, when the solver reports them.
     public var bestCost: Money?
     public var bound: Money?
 
-    public init(seconds: Double, bestCost: Money? = nil, bound: Money? = nil) {
-        self.seconds = seconds; self.bestCost = bestCost; self.bound = bound
+    public init(seconds: Double, phase: String? = nil, bestCost: Money? = nil, bound: Money? = nil) {
+        self.seconds = seconds; self.phase = phase; self.bestCost = bestCost; self.bound = bound
     }
 
-    /// (best − bound) / best, in ten-thousandths, when both are known.
+    public init(_ p: OptimizerProgress) {
+        self.init(seconds: p.elapsed, phase: p.phase.rawValue, bestCost: p.bestCost, bound: p.bound)
+    }
+
+    /// (best − bound) / |best| in ten-thousandths, rounded half away from zero as `treso optimize` reports it.
     public var gapTenThousandths: Int64? {
-        guard let b = bestCost, let l = bound, b.cents > 0 else { return nil }
-        let num = max(0, Int128(b.cents) - Int128(l.cents)) * 10_000
-        return Int64(clamping: (num + Int128(b.cents) - 1) / Int128(b.cents))
+        guard let b = bestCost, let l = bound else { return nil }
+        let diff = Int128(b.cents) - Int128(l.cents)
+        if diff <= 0 { return 0 }
+        return Int64(clamping: divideRoundingHalfAwayFromZero(diff * 10_000, max(Int128(b.cents.magnitude), 1)))
     }
 }
 
