@@ -94,7 +94,9 @@ extension AppState {
         if let short = plan.shortfall {
             text += " · no plan keeps the limit: \(short.formatted()) more needed" + (plan.shortfallDay.map { " on \($0.iso)" } ?? "")
         }
-        let buys = benefits.prefix(3).map { b in invoiceID(b.ref) + " " + b.decision.code + ": " + Self.buys(b) }
+        // Those that keep days within the limit first, the dearest first: what the plan pays for.
+        let ranked = benefits.sorted { ($0.coveredDays.count, $0.marginalCost.cents) > ($1.coveredDays.count, $1.marginalCost.cents) }
+        let buys = ranked.prefix(3).map { b in invoiceID(b.ref) + " " + b.decision.code + ": " + Self.buys(b) }
         if !buys.isEmpty { text += " · " + buys.joined(separator: "; ") + (benefits.count > 3 ? "; …" : "") }
         message = Message(text + " · u undoes")
     }

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import TresoApp
 import TresoCore
+import TresoIO
 import TresoOptimize
 #if canImport(Glibc)
 import Glibc
@@ -127,6 +128,12 @@ import Glibc
             }
         }
         #expect(s.benefit(of: plan.chosen[0].ref) == benefits[0])
+        // Shown in the day panel when the decision's invoice is selected.
+        let ref = plan.chosen[0].ref
+        s.focus = ref.kind == .receivable ? .receivables : .payables
+        s.withTable(ref.kind) { t in if let p = t.order.firstIndex(of: ref.index) { t.moveCursor(to: p) } }
+        s.settle()
+        #expect(s.screen.contains("◆ " + s.invoiceID(ref) + " " + plan.chosen[0].decision.code + ": "), "\(s.screen)")
 
         // One undo takes the plan away.
         s.press("u")
@@ -192,7 +199,8 @@ import Glibc
         #expect(band > 50 && plan > 50, "band \(band), line \(plan)")
         // The figure is `treso risk --paths 500`'s: the overdraft-only plan goes over the limit on most paths.
         let row = try #require(s.screen.split(separator: "\n").first { $0.contains("overdraft only") && $0.contains("614.56") })
-        #expect(row.contains(Format.probability(s.currentRisk?.plans[0].overLimitPaths ?? -1, of: 500)))
+        #expect(row.contains(RiskExport.percent(s.currentRisk?.plans[0].overLimitPaths ?? -1, 500)))
+        #expect(row.contains("95.40 %"), "treso risk examples/demo --paths 500: 0.9540")
     }
 
     @Test func probabilitiesAreNeverRoundedToCertainty() {

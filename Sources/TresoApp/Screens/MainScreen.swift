@@ -1,5 +1,6 @@
 import TerminalKit
 import TresoCore
+import TresoIO
 
 /// Draws the whole screen for `state` into a new grid of the state's size.
 public func render(_ state: AppState) -> CellGrid {
@@ -313,7 +314,9 @@ enum MainScreen {
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
             if riskWidth > 0 {
                 let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
-                cells.append(risk.map { Format.probability($0.overLimitPaths, of: $0.paths) } ?? (s.jobs.riskEnabled ? "…" : "—"))
+                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%").
+                let text = risk.map { riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths) }
+                cells.append(text ?? (s.jobs.riskEnabled ? "…" : "—"))
                 styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
             }
             let verdict: String
