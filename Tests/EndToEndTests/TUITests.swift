@@ -267,8 +267,8 @@ struct TUITests {
         let shown = Self.grouped(cost)
         let row = Self.row(done, plan: "★ optimal") + Self.row(done, plan: "optimal")
         #expect(row.contains(" " + shown + " "), "\(row) vs \(cost)")
-        #expect(done.contains("plan \"optimal\" added"))
-        #expect(done.contains("cost " + shown + " · bound "))
+        #expect(done.contains("plan \"optimal\" added"), "\(done)")
+        #expect(done.contains("cost " + shown + " · bound "), "\(json)")
         // Undoable like any change.
         try s.keys("u")
         try s.waitFor("plan 3/5")
