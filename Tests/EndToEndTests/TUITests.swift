@@ -262,7 +262,10 @@ struct TUITests {
         try s.launch(1)
         try s.waitFor("Plans compared")
         try s.keys("o")
-        let done = try s.waitFor("plan 6/6: optimal", timeout: 60)
+        // Waits for the whole frame (header and bottom line): a capture can fall in the middle of a redraw.
+        let done = try s.wait(for: "the optimal plan and its message", timeout: 60) {
+            $0.contains("plan 6/6: optimal") && $0.contains("plan \"optimal\" added")
+        }
         // The new plan's row shows the optimizer's cost (thousands grouped by a space, as on screen), and so does the message.
         let shown = Self.grouped(cost)
         let row = Self.row(done, plan: "★ optimal") + Self.row(done, plan: "optimal")
