@@ -255,6 +255,29 @@ import Glibc
         #expect(end == [.optimizeEnded(generation: job.generation, .stoppedEmpty)])
     }
 
+    /// Quitting stops the optimization before the planner exits, so that its solver process does not outlive it.
+    @Test func quittingStopsTheOptimization() throws {
+        var s = try Fixture.demo()
+        let job = try #require(Self.optimizeJob(s.send(.command(.optimize))))
+        let runner = JobRunner(workers: JobWorkers(optimize: { _, control in
+            while !control.isCancelled { usleep(1_000) }
+            return .stoppedEmpty
+        }, optimizeStopsPromptly: true))
+        runner.start(.optimize(job))
+        #expect(runner.isBusy)
+        runner.stopAll()
+        #expect(!runner.isOptimizing)
+        // A session that quits while o runs ends with it stopped too.
+        var t = HeadlessTerminal(width: 100, height: 30, events: [.key(.char("o")), .key(.char("q"))])
+        var fresh = try Fixture.demo()
+        let loopRunner = JobRunner(workers: JobWorkers(optimize: { _, control in
+            while !control.isCancelled { usleep(1_000) }
+            return .stoppedEmpty
+        }, optimizeStopsPromptly: true))
+        #expect(run(&fresh, terminal: &t, jobs: loopRunner) == .quit)
+        #expect(!loopRunner.isOptimizing)
+    }
+
     @Test func anUninterruptibleSolveIsAbandonedAtOnce() throws {
         var s = try Fixture.demo()
         let job = try #require(Self.optimizeJob(s.send(.command(.optimize))))

@@ -18,6 +18,13 @@ public let jobPollMilliseconds = 50
 @discardableResult
 public func run<T: TerminalBackend>(_ state: inout AppState, terminal: inout T,
                                     effects: (Effect) -> Action? = runEffect, jobs: JobRunner? = nil) -> SessionEnd {
+    let end = loop(&state, terminal: &terminal, effects: effects, jobs: jobs)
+    jobs?.stopAll()
+    return end
+}
+
+private func loop<T: TerminalBackend>(_ state: inout AppState, terminal: inout T,
+                                      effects: (Effect) -> Action?, jobs: JobRunner?) -> SessionEnd {
     let (w, h) = terminal.size
     guard perform(reduce(&state, .resize(width: w, height: h)), state: &state, effects: effects, jobs: jobs) else { return .quit }
     var grid = CellGrid(width: w, height: h)

@@ -119,6 +119,9 @@ public final class JobRunner: Sendable {
         slots.withLock { !$0.inbox.isEmpty || !$0.running.isEmpty || !$0.waiting.isEmpty }
     }
 
+    /// An optimization is running (not yet stopped).
+    public var isOptimizing: Bool { slots.withLock { $0.running[.optimize] != nil } }
+
     public func start(_ job: Job) {
         let startNow: Bool = slots.withLock { s in
             if s.running[job.kind] != nil { s.waiting[job.kind] = job; return false }
@@ -154,6 +157,14 @@ public final class JobRunner: Sendable {
             }
             return out
         }
+    }
+
+    /// Quitting: every job is cancelled, and the optimization (whose solver runs in a process of its own) is given up
+    /// to `seconds` to stop, so that no solver outlives the planner. A simulation is simply left to die with the process.
+    public func stopAll(seconds limit: Double = 2) {
+        for kind in JobKind.allCases { cancel(kind) }
+        let start = ContinuousClock.now
+        while isOptimizing && seconds(ContinuousClock.now - start) < limit { usleep(2_000) }
     }
 
     /// Blocks until no job runs or waits (tests, and a headless session whose keys ran out), at most `seconds`.
