@@ -31,7 +31,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .latePenalties: return "Pénalités et intérêts de retard"
         case .discountsReceived: return "Escomptes obtenus"
         case .creditLosses: return "Pertes sur créances irrécouvrables"
-        case .collectedVAT: return "TVA collectée (régularisation, créance irrécouvrable)"
+        case .collectedVAT: return "TVA collectée"
         case .priceIncreases: return "Achats (hausse de prix pour délai)"
         case .vatDue: return "TVA à décaisser"
         case .vatCredit: return "Crédit de TVA à reporter"

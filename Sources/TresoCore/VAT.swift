@@ -244,6 +244,12 @@ extension PlanState {
         return any ? extra : []
     }
 
+    /// The plan's own deductible VAT by VAT period (fees' VAT), for display; empty without any.
+    public func vatReturnsDeductibleExtra() -> [Money] {
+        guard let v = engine.vat else { return [] }
+        return planDeductibleVAT(v).map { Money(cents: $0) }
+    }
+
     /// The plan's VAT returns: the base schedule with the plan's fees' VAT deducted (same as the engine's without fees).
     public func vatReturns() -> [VATReturn] {
         guard let v = engine.vat else { return [] }

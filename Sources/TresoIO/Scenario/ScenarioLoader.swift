@@ -245,11 +245,12 @@ public enum ScenarioLoader {
         scenario.defaulted = defaulted
         scenario.risk = risk
         let errorsBefore = sink.items.filter { $0.severity == .error }.count
-        financing.apply(to: &scenario, file: tomlPath, sink: sink)
-        // Forecast invoices are built once the real ones are known (they consume the forecast), after every import.
+        // Forecast invoices are built once the real ones are known (they consume the forecast), after every import,
+        // and before the plans are checked (a plan may name a forecast invoice).
         scenario.forecasts = forecast.lines
         scenario.vat = forecast.vat
         if !forecast.lines.isEmpty { scenario = scenario.withForecastInvoices() }
+        financing.apply(to: &scenario, file: tomlPath, sink: sink)
         if let v = ScenarioLimits.firstViolation(in: scenario) {
             let origin = TOMLPosition(line: 0, column: 0)
             func at(_ key: String) -> TOMLPosition { root.node(key)?.position ?? origin }
