@@ -209,8 +209,8 @@ class Scenario:
     default_vat_rate: str | None = None
     od_penalty: str | None = None
     od_usury: str | None = None
-    forecasts: list = field(default_factory=list)  # [[forecast]] dicts (calculations.md §16)
-    vat: dict | None = None  # [vat] (calculations.md §17)
+    forecasts: list = field(default_factory=list)  # [[forecast]] dicts (calculations.md §18)
+    vat: dict | None = None  # [vat] (calculations.md §19)
 
 
 # --------------------------------------------------------------------------------- TOML / CSV writers
@@ -721,7 +721,7 @@ class Reference:
         if sc.forecasts:
             self.add_forecast_invoices()
 
-    # -- §16, written from the docs: one forecast invoice per period that remains after consumption
+    # -- §18, written from the docs: one forecast invoice per period that remains after consumption
     def add_forecast_invoices(self):
         sc = self.sc
 
@@ -802,7 +802,7 @@ class Reference:
                 sc.payables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
                                            "open", None, None, vat))
 
-    # -- §17, written from the docs
+    # -- §19, written from the docs
     def vat_key(self, d):
         regime = self.sc.vat.get("regime", "monthly")
         if regime == "monthly":
