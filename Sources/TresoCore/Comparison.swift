@@ -60,9 +60,11 @@ public struct PlanResult: Sendable {
     /// + price increases + discounts given up, over the window.
     public var totalCost: Money { financing.total + bankCharges }
     /// Of which operating charges (reduce EBE): factoring commissions and fees of the operating class, price increases.
-    public var operatingCost: Money { financing.operating + financing.priceIncrease }
+    public var operatingCost: Money { financing.operating + financing.priceIncrease + window.summary.commitmentFees }
     /// Of which financial charges (below EBE): interest, fees, bank charges, penalties, discounts given up.
-    public var financialCost: Money { financing.financial + financing.penalties + financing.lostDiscounts + bankCharges }
+    public var financialCost: Money {
+        financing.financial + financing.penalties + financing.lostDiscounts + bankCharges - window.summary.commitmentFees
+    }
     /// Of which unrecovered losses on defaulted receivables (excl. VAT, net of insurance).
     public var creditLosses: Money { financing.creditLosses }
     /// The balance at the end of the window: the common closing position every plan is compared at.
@@ -73,6 +75,7 @@ public struct PlanResult: Sendable {
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
         financing.financedAmountDays + Int128(window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays })
+            + Int128(window.summary.creditLineDrawnDays)
     }
     /// The effective annual rate as a percentage with `decimals` decimals, rounded once from the exact
     /// ratio cost × 365 / Σ(amount × days) (not from the already-rounded `effectiveAnnualRate`).
@@ -102,7 +105,8 @@ public struct PlanResult: Sendable {
     public var overdraftAllInRate: Rate? {
         let debitDays = window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays }
         guard debitDays > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
+        let charges = window.summary.overdraftCharges
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(charges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
     }
 }
 
@@ -166,7 +170,7 @@ public struct PlanComparison: Sendable {
             let (horizon, window) = st.projections(through: windowEnd)
             var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
-            r.assumptions = PlanComparison.assumptions(of: st)
+            r.assumptions = PlanComparison.assumptions(of: st) + PlanComparison.creditAssumptions(of: st, window: window)
             r.flowsBeyondWindow = st.flowsBeyondWindowLimit
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
@@ -209,6 +213,23 @@ public struct PlanComparison: Sendable {
             let rate = st.engine.scenario.defaultVATRate.percentString
             let n = st.derivedVATCount
             out.append("assumes VAT at \(rate) % on \(n) invoice\(n == 1 ? "" : "s") that do\(n == 1 ? "es" : "") not give it (default_vat_rate)")
+        }
+        return out
+    }
+
+    /// What a plan's short-term credit assumes: LCRs accepted and honoured, a credit line still drawn when the window ends.
+    static func creditAssumptions(of st: PlanState, window: Projection) -> [String] {
+        var out: [String] = []
+        if st.acceptedBillCount > 0 {
+            let n = st.acceptedBillCount
+            out.append("assumes \(n) customer\(n == 1 ? "" : "s") accept\(n == 1 ? "s" : "") an LCR paid at maturity (escompte)")
+        }
+        var drawn: [String: Int64] = [:]
+        for m in window.creditLineMovements where m.detail == .creditLineDrawing || m.detail == .creditLineRepayment {
+            drawn[m.reference, default: 0] += m.amount.cents
+        }
+        for (line, amount) in drawn.sorted(by: { $0.key < $1.key }) where amount > 0 {
+            out.append("credit line \(line) still drawn \(Money(cents: amount).formatted()) at the window's end (interest counted to that day)")
         }
         return out
     }

@@ -145,11 +145,16 @@ public struct Instruments: Sendable, Hashable {
     public var supplierFinancing: [SupplierFinancingProgram] = []
     public var splitPayment: [SplitPaymentProgram] = []
     public var negotiation = NegotiationTerms()
+    /// Credit lines, Dailly and escompte programs.
+    public var credit = ShortTermCredit()
     public init() {}
 
     /// Every decision an invoice of `kind` can take, in the order the planner cycles through them ("none" first).
     public func decisions(for kind: InvoiceKind) -> [Decision] {
-        if kind == .receivable { return [.none] + factoring.map { .factor($0.name) } }
+        if kind == .receivable {
+            return [.none] + factoring.map { .factor($0.name) } + credit.dailly.map { .dailly($0.name) }
+                + credit.billDiscount.map { .discount($0.name) }
+        }
         return [.none] + reverseFactoring.map { .reverseFactor($0.name) } + supplierFinancing.map { .supplierFinancing($0.name) }
             + splitPayment.map { .splitPayment($0.name) } + [.negotiate]
     }

@@ -95,13 +95,13 @@ public struct PlanOptimizer: Sendable {
     public static func instrumentNames(_ s: Scenario) -> [String] {
         let i = s.instruments
         return i.factoring.map(\.name) + i.reverseFactoring.map(\.name) + i.supplierFinancing.map(\.name)
-            + i.splitPayment.map(\.name) + ["negotiate"]
+            + i.splitPayment.map(\.name) + i.credit.dailly.map(\.name) + i.credit.billDiscount.map(\.name) + ["negotiate"]
     }
 
     static func instrument(of d: Decision) -> String? {
         switch d {
         case .none, .payLate: return nil
-        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n): return n
+        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n), .dailly(let n), .discount(let n): return n
         case .negotiate: return "negotiate"
         }
     }
@@ -503,7 +503,8 @@ struct ModelBuilder {
             feeContracts.append(FeeContract(contract: c, floor: floor, baseCommission: commissions, usedByBase: used))
         }
         let i = s.instruments
-        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) }
+        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) } + i.credit.dailly.map { .dailly($0.name) }
+            + i.credit.billDiscount.map { .discount($0.name) }
         let payableChoices: [Decision] = i.reverseFactoring.map { .reverseFactor($0.name) } + i.supplierFinancing.map { .supplierFinancing($0.name) }
             + i.splitPayment.map { .splitPayment($0.name) } + [.negotiate]
         for kind in InvoiceKind.allCases {

@@ -3,6 +3,7 @@ import TresoCore
 /// The financing part of treso.toml: named instruments and stored plans. Schema: docs/scenario-format.md.
 struct FinancingSection {
     static let rootKeys = ["factoring", "reverse_factoring", "supplier_financing", "split_payment", "negotiation", "plans"]
+        + CreditSection.rootKeys
 
     var instruments = Instruments()
     /// Plans with, per rule, the line it was written on.
@@ -145,10 +146,11 @@ struct FinancingSection {
             }
             out.instruments.negotiation = n
         }
+        out.instruments.credit = CreditSection.read(root: root, sink: sink)
         var seenNames: Set<String> = []
         for (pi, (t, node)) in root.arrayOfTables(ScenarioKeys.plans).enumerated() {
             let r = root.sub(t, "plans[\(pi + 1)]")
-            r.rejectUnknown(["name", "decisions", "defaulted"])
+            r.rejectUnknown(["name", "decisions", "defaulted", "drawings"])
             guard let name = r.string("name") else {
                 if t["name"] == nil { sink.error(file, node.position, "plan \(pi + 1) has no 'name'") }
                 continue
@@ -158,6 +160,7 @@ struct FinancingSection {
             }
             seenNames.insert(name)
             var plan = Plan(name: name)
+            plan.drawings = CreditSection.drawings(of: r, name: name, credit: out.instruments.credit, sink: sink)
             if let n = r.node("defaulted") {
                 // A default is an event of the scenario, not a choice of one plan: it applies to every plan.
                 if let a = n.arrayValue {
@@ -181,7 +184,7 @@ struct FinancingSection {
                     let head = actionText.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
                     sink.error(file, rt["action"]?.position ?? rnode.position, head == "late" || head == "pay-late"
                                ? "\"\(actionText)\": late:DAYS pays 1 to 365 days after the due date (a whole number of days)"
-                               : "unknown action \"\(actionText)\": use none, factor:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
+                               : "unknown action \"\(actionText)\": use none, factor:NAME, dailly:NAME, escompte:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
                     continue
                 }
                 if let problem = out.instruments.unknownInstrument(in: decision) {
@@ -277,6 +280,8 @@ extension Instruments {
         case .reverseFactor(let n): return reverseProgram(n) == nil ? msg("reverse-factoring program", n, reverseFactoring.map(\.name)) : nil
         case .supplierFinancing(let n): return supplierProgram(n) == nil ? msg("supplier-financing program", n, supplierFinancing.map(\.name)) : nil
         case .splitPayment(let n): return splitProgram(n) == nil ? msg("split-payment partner", n, splitPayment.map(\.name)) : nil
+        case .dailly(let n): return credit.daillyProgram(n) == nil ? msg("Dailly program", n, credit.dailly.map(\.name)) : nil
+        case .discount(let n): return credit.billDiscountProgram(n) == nil ? msg("escompte program", n, credit.billDiscount.map(\.name)) : nil
         case .none, .negotiate, .payLate: return nil
         }
     }
