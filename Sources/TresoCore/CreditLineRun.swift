@@ -93,6 +93,17 @@ struct CreditLineRun {
                 feeTotal += fee.cents
                 charge += interest.cents + fee.cents
                 drawnDays[k] = 0; unusedDays[k] = 0
+                // An automatic line also covers its own charges on a business day (drawn at the day's end: no interest today).
+                if let floor = u.autoFloor, i >= u.openDays.count || u.openDays[i] {
+                    let bal = balance + flow - charge
+                    let room = u.line.limit.cents - drawn[k]
+                    if bal < floor && room > 0 {
+                        let top = min(max(floor - bal, u.line.minimumDrawing.cents), room)
+                        record(top, .creditLineDrawing)
+                        drawn[k] += top
+                        flow += top
+                    }
+                }
             }
         }
         var total: Int64 = 0

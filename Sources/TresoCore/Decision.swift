@@ -112,7 +112,7 @@ public struct Plan: Sendable, Hashable {
     /// How the plan draws on credit lines (none by default: a plan without drawings never uses a line).
     public var drawings: [CreditDrawing] = []
 
-    public init(name: String, rules: [PlanRule] = [], defaulted: [String] = []) {
-        self.name = name; self.rules = rules; self.defaulted = defaulted
+    public init(name: String, rules: [PlanRule] = [], defaulted: [String] = [], drawings: [CreditDrawing] = []) {
+        self.name = name; self.rules = rules; self.defaulted = defaulted; self.drawings = drawings
     }
 }
