@@ -35,10 +35,10 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .creditLosses: return "Pertes sur créances irrécouvrables"
         case .collectedVAT: return "TVA collectée (régularisation, créance irrécouvrable)"
         case .priceIncreases: return "Achats (hausse de prix pour délai)"
-        case .bankCredit: return "Concours bancaires courants (Dailly, ligne de crédit)"
+        case .bankCredit: return "Concours bancaires courants"
         case .billsReceivable: return "Clients — effets à recevoir (LCR)"
         case .billsAtDiscount: return "Effets à l'escompte"
-        case .bankServices: return "Services bancaires (frais par créance, par effet, commission d'engagement)"
+        case .bankServices: return "Services bancaires et assimilés"
         }
     }
 
