@@ -317,6 +317,7 @@ public struct PlanState: Sendable {
     public func project(through: Day? = nil) -> Projection {
         let s = engine.scenario
         let last = min(through ?? s.end, engine.windowLimit)
+        if !s.accounts.isEmpty { return accountProjections(through: last).consolidated }
         return Projection.run(ledger: finalLedger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                               days: max(last - s.start + 1, 1), lines: lineUses)
     }
@@ -325,6 +326,10 @@ public struct PlanState: Sendable {
     /// every keypress); the same projection twice when the window is the horizon.
     public func projections(through windowEnd: Day) -> (horizon: Projection, window: Projection) {
         let s = engine.scenario
+        if !s.accounts.isEmpty {
+            let horizon = accountProjections(through: s.end).consolidated
+            return (horizon, windowEnd <= s.end ? horizon : accountProjections(through: windowEnd).consolidated)
+        }
         let ledger = finalLedger
         func run(_ last: Day) -> Projection {
             Projection.run(ledger: ledger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,

@@ -107,6 +107,8 @@ public struct Scenario: Sendable {
     public var paymentHistory: [String: [Int]] = [:]
     /// VAT rate used to derive the amount excluding VAT of an invoice that does not give its VAT.
     public var defaultVATRate: Rate = Rate(percentHundredths: 2000)
+    /// Several bank accounts (`[accounts.NAME]`, §17); empty = one implicit account with `openingBalance` and `overdraft`.
+    public var accounts = AccountSettings()
     /// Source files, for locating problems in messages ("receivables.csv").
     public var receivablesFile: String
     public var payablesFile: String

@@ -25,6 +25,9 @@ enum LineCommands {
         LineCommand(name: "draw", aliases: [], usage: ["draw LINE AMOUNT FROM TO", "draw LINE auto [FLOOR]", "draw clear [LINE]"],
                     help: "credit line: draw AMOUNT from FROM to TO, or automatically to keep FLOOR (default min_cash); clear removes the drawings")
                     { s, rest in s.draw(rest); return [] },
+        LineCommand(name: "account", aliases: ["acct"], usage: ["account NAME|all"],
+                    help: "with [accounts]: show one bank account in the chart and the day table, or all of them consolidated")
+                    { s, rest in s.showAccount(rest); return [] },
         LineCommand(name: "export", aliases: [], usage: ["export csv|json FILE"],
                     help: "write the active plan's daily projection (csv, json or table); FILE is relative to the scenario folder") { s, rest in s.export(rest) },
         LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
@@ -131,6 +134,25 @@ extension AppState {
                                  prefix: prefix, activeBefore: activeBefore)
         if let r = refusals.first { message = Message(r.reason, isError: true); return }
         message = Message(impact(before: before0, verb: after.last.map { first.lowercased() == "clear" ? "drawings cleared" : $0.label } ?? "drawings cleared"))
+    }
+
+    mutating func showAccount(_ rest: String) {
+        let names = workspace.scenario.accounts.accounts.map(\.name)
+        guard !names.isEmpty else { message = Message("the scenario has one account: add [accounts.NAME] tables to treso.toml", isError: true); return }
+        let name = rest.trimmingSpaces()
+        if name.isEmpty || name.lowercased() == "all" {
+            shownAccount = nil
+            cache.account = nil
+            cache.accountKey = DayKey(revision: -1, plan: -1, day: -1)
+            cache.dayDetail.key = DayKey(revision: -1, plan: -1, day: -1)
+            message = Message("showing every account consolidated")
+            return
+        }
+        guard let k = names.firstIndex(of: name) else {
+            message = Message("no account named \"\(name)\" (accounts: " + names.joined(separator: ", ") + ")", isError: true); return
+        }
+        shownAccount = k
+        message = Message("showing account \(name): the chart and the day's balance (the movements listed and the comparison stay consolidated)")
     }
 
     mutating func export(_ rest: String) -> [Effect] {

@@ -70,7 +70,8 @@ enum MainScreen {
         let t = s.theme
         let sc = s.scenario
         let focused = s.focus == .chart && s.mode == .normal
-        let plan = s.activePlanState.name
+        let accounts = sc.accounts.accounts
+        let plan = s.activePlanState.name + (s.shownAccount.flatMap { accounts.indices.contains($0) ? ", account " + accounts[$0].name : nil } ?? "")
         let legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
