@@ -61,3 +61,24 @@ import TestSupport
         #expect(saved.contains("{ line = \"bank\", auto = true, floor = 5000.00 },"))
     }
 }
+
+/// `:account NAME` shows one bank account in the chart; `:account all` goes back to the consolidated view.
+@Suite struct AccountViewTests {
+    @Test func accountCommandSwitchesTheProjectionShown() throws {
+        var s = try Fixture.demo(width: 120, height: 40, path: Fixture.root + "/examples/accounts")
+        let consolidated = s.activeProjection
+        s.send(.run("account second"))
+        #expect(s.shownAccount == 1)
+        let second = s.activePlanState.accountProjections().accounts[1]
+        #expect(s.activeProjection.days == second.days)
+        #expect(s.screen.contains("account second"))
+        #expect(s.dayDetail.position == second.days[s.day])
+        s.send(.run("account nope"))
+        #expect(s.message?.text.contains("no account named \"nope\" (accounts: main, second, factor)") == true)
+        s.send(.run("account all"))
+        #expect(s.shownAccount == nil && s.activeProjection.days == consolidated.days)
+        var one = try Fixture.demo()
+        one.send(.run("account main"))
+        #expect(one.message?.isError == true && one.shownAccount == nil)
+    }
+}
