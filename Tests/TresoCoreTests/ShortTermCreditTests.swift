@@ -167,6 +167,10 @@ import TestSupport
                 #expect(d.closing >= s.minCash, "seed \(seed) \(d.day.iso): below the floor with room left")
             }
         }
+        // The period table's rows still add up to the change in cash (drawings are financing, charges bank charges).
+        for period in plan.periodTable(.week, projection: p).periods {
+            #expect(period.amounts.reduce(.zero, +) == period.closing - period.opening, "seed \(seed) \(period.start.iso)")
+        }
         // The line's charges are in the plan's cost, and the same figures come out of every entry.
         #expect(p.summary.bankCharges == p.summary.overdraftCharges + p.summary.creditLineInterest + p.summary.commitmentFees)
         #expect(plan.journalEntries(projection: p).allSatisfy { $0.isBalanced })
