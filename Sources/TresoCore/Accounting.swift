@@ -18,6 +18,8 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case billsReceivable = "413"
     case billsAtDiscount = "5114"
     case bankServices = "627"
+    case vatDue = "44551"
+    case vatCredit = "44567"
 
     public var name: String {
         switch self {
@@ -33,12 +35,14 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .latePenalties: return "Pénalités et intérêts de retard"
         case .discountsReceived: return "Escomptes obtenus"
         case .creditLosses: return "Pertes sur créances irrécouvrables"
-        case .collectedVAT: return "TVA collectée (régularisation, créance irrécouvrable)"
+        case .collectedVAT: return "TVA collectée"
         case .priceIncreases: return "Achats (hausse de prix pour délai)"
         case .bankCredit: return "Concours bancaires courants"
         case .billsReceivable: return "Clients — effets à recevoir (LCR)"
         case .billsAtDiscount: return "Effets à l'escompte"
         case .bankServices: return "Services bancaires et assimilés"
+        case .vatDue: return "TVA à décaisser"
+        case .vatCredit: return "Crédit de TVA à reporter"
         }
     }
 
@@ -175,13 +179,14 @@ extension PlanState {
                 continue // a payment on another date is not a financing operation; its penalties are above
             }
         }
-        for m in planMovements() {
+        for m in planMovements() where m.source != .vatReturn {
             let isVAT = m.detail == .minimumFeeVAT
             let financial = engine.scenario.instruments.factoringContract(m.instrument)?.feeClass == .financial
             entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : (financial ? .financingInterest : .factoringCommissions), -m.amount, .zero),
                                                 (.bank, .zero, -m.amount)])
         }
         creditLineEntries(projection, entry: entry)
+        vatEntries(entry)
         for c in projection.overdraftCharges where c.total != .zero {
             entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",
                   [(.bankInterest, c.total, .zero), (.bank, .zero, c.total)])
@@ -191,7 +196,7 @@ extension PlanState {
 }
 
 extension PlanState {
-    /// Dailly (§17) and escompte (§18) entries of one effect. Dailly is a bank loan secured by the receivable (519),
+    /// Dailly and escompte (§18) entries of one effect. Dailly is a bank loan secured by the receivable (519),
     /// which stays in 411 until the customer pays; a discounted LCR leaves 411 for 413, then 5114, credited by the bank.
     func shortTermCreditEntries(_ e: FinancingEffect, _ inv: Invoice, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
         let id = inv.id
@@ -227,7 +232,7 @@ extension PlanState {
         }
     }
 
-    /// Credit line drawings, repayments, interest and commitment fees of a projection (§16).
+    /// Credit line drawings, repayments, interest and commitment fees of a projection (§18).
     func creditLineEntries(_ projection: Projection, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
         for m in projection.creditLineMovements {
             switch m.detail {
@@ -236,6 +241,34 @@ extension PlanState {
             case .creditLineInterest: entry(m.day, m.reference, m.label, [(.financingInterest, -m.amount, .zero), (.bank, .zero, -m.amount)])
             case .commitmentFee: entry(m.day, m.reference, m.label, [(.bankServices, -m.amount, .zero), (.bank, .zero, -m.amount)])
             default: break
+            }
+        }
+    }
+
+    /// The VAT returns of the plan as entries: each return settles collected (44571) against deductible (44566, the
+    /// plan's fees' VAT included) into VAT to pay (44551) or a credit to carry (44567); payments and instalments
+    /// debit 44551 against the bank (512). Nothing without `[vat]`.
+    func vatEntries(_ entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
+        guard let v = engine.vat else { return }
+        let extra = planDeductibleVAT(v)
+        for r in vatReturns() {
+            let label = MovementDetail.vatPayment(kind: r.kind, from: r.first, to: r.last).text(instrument: v.settings.formName)
+            if r.kind == .return, v.periods.indices.contains(r.period) {
+                let p = v.periods[r.period]
+                let deductible = p.deductible + Money(cents: r.period < extra.count ? extra[r.period] : 0)
+                let net = p.collected - deductible
+                entry(r.scheduled, "VAT", label + ": declaration", [(.collectedVAT, p.collected, .zero), (.deductibleVAT, .zero, deductible),
+                                                                    (.vatDue, net.isNegative ? -net : .zero, net.isNegative ? .zero : net),
+                                                                    (.vatCredit, .zero, .zero)].map { a in
+                    // A credit for the period goes to 44567 (to carry forward), not to 44551.
+                    a.0 == .vatDue && net.isNegative ? (.vatCredit, -net, .zero) : a
+                })
+                if r.creditUsed != .zero {
+                    entry(r.scheduled, "VAT", label + ": credit carried forward used", [(.vatDue, r.creditUsed, .zero), (.vatCredit, .zero, r.creditUsed)])
+                }
+            }
+            if r.payment != .zero {
+                entry(r.day, "VAT", label + ": payment", [(.vatDue, r.payment, .zero), (.bank, .zero, r.payment)])
             }
         }
     }

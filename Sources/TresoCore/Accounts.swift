@@ -1,4 +1,4 @@
-/// Several bank accounts (docs/calculations.md §17): each with its own opening balance and overdraft, the flows routed
+/// Several bank accounts (docs/calculations.md §19): each with its own opening balance and overdraft, the flows routed
 /// to one of them by rules, optional sweeps between them; the projection per account and consolidated. A scenario
 /// without `[accounts]` has one implicit account and never comes here.
 public struct BankAccount: Sendable, Hashable {
@@ -103,7 +103,7 @@ extension PlanState {
         return out
     }
 
-    /// The projection of every account (in the scenario's order) and the consolidated one, through `last` (§17).
+    /// The projection of every account (in the scenario's order) and the consolidated one, through `last` (§19).
     public func accountProjections(through last: Day? = nil) -> (consolidated: Projection, accounts: [Projection]) {
         let s = engine.scenario
         let end = min(last ?? s.end, engine.windowLimit)

@@ -25,6 +25,8 @@ public enum MovementSource: Sendable, Hashable {
     case invoice(InvoiceRef)
     case recurring(Int)
     case bank
+    /// A VAT payment computed from the invoices (`[vat]`), or a plan's change to it.
+    case vatReturn
 }
 
 /// What a movement is, kept as data so that building a plan of a million movements formats no text;
@@ -47,15 +49,19 @@ public enum MovementDetail: Sendable, Hashable {
     case priceIncrease(days: Int)
     /// Bank charges of one overdraft period (`from`…`to`, the posting day).
     case overdraftInterest(from: Day, to: Day), highestOverdraftCommission(from: Day, to: Day), overdraftPenalty(from: Day, to: Day)
-    /// Dailly (§17): the advance, its interest, the rest of the collection kept, the advance repaid after a default.
+    /// Dailly (§18): the advance, its interest, the rest of the collection kept, the advance repaid after a default.
     case daillyAdvance, daillyInterest(days: Int), daillyBalance, daillyRepaidAfterDefault
     /// Escompte (§18): the bill's amount, the discount interest, an unpaid bill debited back.
     case billDiscounted, discountInterest(days: Int), billReturnedUnpaid
     /// A bank fee per invoice or bill (Dailly, escompte).
     case creditFee
-    /// Credit line (§16): a drawing, a repayment, and the period's interest and commitment fee.
+    /// Credit line (§18): a drawing, a repayment, and the period's interest and commitment fee.
     case creditLineDrawing, creditLineRepayment
     case creditLineInterest(from: Day, to: Day), commitmentFee(from: Day, to: Day)
+    /// A VAT payment (`instrument` names the form, CA3 or CA12) for the period `from`…`to`.
+    case vatPayment(kind: VATReturn.Kind, from: Day, to: Day)
+    /// Less VAT to pay because a plan's fees carry deductible VAT (period `from`…`to`).
+    case vatRecovered(from: Day, to: Day)
 
     /// An ordinary settlement (a collection or a payment), not something an instrument added.
     public var isOrdinarySettlement: Bool {
@@ -109,6 +115,13 @@ public enum MovementDetail: Sendable, Hashable {
         case .creditLineRepayment: return "credit line repayment" + by
         case .creditLineInterest(let a, let b): return "credit line interest " + a.iso + "…" + b.iso + by
         case .commitmentFee(let a, let b): return "commitment fee " + a.iso + "…" + b.iso + by
+        case .vatPayment(let kind, let a, let b):
+            switch kind {
+            case .opening: return "VAT owed at the start ([vat] opening)"
+            case .instalment: return "VAT instalment \(a.year) (" + instrument + ")"
+            case .return: return "VAT return " + a.iso + "…" + b.iso + " (" + instrument + ")"
+            }
+        case .vatRecovered(let a, let b): return "fees' VAT deducted in the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
         }
     }
 }
