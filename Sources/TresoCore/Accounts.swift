@@ -97,6 +97,10 @@ extension PlanState {
             let flow = s.recurring[o.flow]
             out[router.account(of: flow)].add(flow.amount, on: o.day, as: flow.amount.isNegative ? .disbursement : .receipt)
         }
+        // Computed VAT returns (§17) are paid from the account of the category "VAT", else the default.
+        for r in engine.vat?.returns ?? [] where r.payment != .zero {
+            out[router.byCategory["vat"] ?? router.defaultIndex].add(-r.payment, on: r.day, as: .disbursement)
+        }
         for m in planMovements() {
             out[router.account(ofInstrument: m.instrument, otherwise: router.defaultIndex)].add(m.amount, on: m.day, as: m.category)
         }
