@@ -56,4 +56,26 @@ import TresoCore
         #expect(has("needs amount, from and to (or auto = true); missing: from, to"))
         #expect(has("no Dailly program named \"other\" (defined: d)"))
     }
+
+    /// The demo (forecast lines, computed VAT returns, late payables) split over two accounts still adds up, day by day.
+    @Test func theDemoSplitOverAccountsAddsUp() throws {
+        let l = ScenarioLoader.load(path: packageRoot() + "/examples/demo", defaultStart: .ymd(2026, 12, 1))
+        var s = try #require(l.scenario)
+        var a = BankAccount(name: "main"); a.isDefault = true
+        var b = BankAccount(name: "second"); b.counterparties = Array(Set(s.receivables.map(\.counterparty))).sorted().prefix(5).map { $0 }
+        b.categories = ["VAT"]; b.instruments = s.instruments.factoring.map(\.name)
+        s.accounts.accounts = [a, b]
+        let e = ForecastEngine(scenario: s)
+        for plan in PlanComparison.plansToCompare(s.plans) {
+            let st = PlanState(engine: e, plan: plan)
+            let parts = st.accountLedgers(), whole = st.finalLedger
+            var same = true
+            for i in 0..<whole.count {
+                let r = parts.reduce(Int64(0)) { $0 + $1.receipts[i] }, d = parts.reduce(Int64(0)) { $0 + $1.disbursements[i] }
+                let f = parts.reduce(Int64(0)) { $0 + $1.financing[i] }
+                if r != whole.receipts[i] || d != whole.disbursements[i] || f != whole.financing[i] { same = false }
+            }
+            #expect(same, "\(plan.name)")
+        }
+    }
 }
