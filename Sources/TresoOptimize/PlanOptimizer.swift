@@ -365,6 +365,9 @@ struct ModelBuilder {
         return eps >= 1e-6 ? (eps, true) : (1e-6, false)
     }
 
+    /// Knapsack rows of the instruments' caps in the model.
+    var capRowCount = 0
+
     /// Whether charges are whole cents rounded like the engine (integer variables), or continuous.
     var exactRounding = true
 
@@ -381,7 +384,7 @@ struct ModelBuilder {
         let ledger = base.ledger
         let n = max(min(through - s.start + 1, ledger.count), 1)
         model = LinearModel()
-        optionColumns = []; contractColumns = []; limitRows = []
+        optionColumns = []; contractColumns = []; limitRows = []; capRowCount = 0
         roundedCharges = 0; unresolvedRoundings = 0
 
         // Rows --------------------------------------------------------------------------------
@@ -488,6 +491,27 @@ struct ModelBuilder {
         candidateInvoices = count.count
         for (ref, k) in count.sorted(by: { $0.key < $1.key }) where k > 1 { choiceRow[ref] = model.addRow(lower: -.infinity, upper: 1) }
 
+        // Instruments' caps (per customer/supplier, programme): Σ invoice amount · x ≤ the cap less what the fixed
+        // plan already finances under it — a knapsack row each, only where the options could exceed it.
+        var capEntries = [[(row: Int, value: Double)]](repeating: [], count: options.count)
+        if s.instruments.hasCaps {
+            var members: [CapKey: (limit: Money, total: Int64, options: [Int])] = [:]
+            for (j, o) in options.enumerated() {
+                let inv = engine.invoice(o.ref)
+                for (key, limit) in s.instruments.caps(of: o.decision, counterparty: inv.counterparty) {
+                    members[key, default: (limit, 0, [])].total += inv.amount.cents
+                    members[key]?.options.append(j)
+                }
+            }
+            for (key, m) in members.sorted(by: { $0.key < $1.key }) {
+                let room = max(0, m.limit.cents - (base.capUsage[key]?.cents ?? 0))
+                if m.total <= room { continue }
+                let row = model.addRow(lower: -.infinity, upper: Double(room))
+                for j in m.options { capEntries[j].append((row, Double(engine.invoice(options[j].ref).amount.cents))) }
+                capRowCount += 1
+            }
+        }
+
         // Global contracts' annual minimum fee (PlanState.minimumFeeTopUps): top-up T ≥ floor·used − commissions.
         let feeDay = ledger.offset(max(s.start, engine.calendar.preceding(s.end)))
         var feeRows: [Int] = [], vatRows: [Int] = [], linkRows: [Int] = []
@@ -555,6 +579,7 @@ struct ModelBuilder {
         for (j, o) in options.enumerated() {
             var e: [(row: Int, value: Double)] = o.deltas.filter { $0.day < n }.map { (balance[$0.day], -Double($0.cents)) }
             if let r = choiceRow[o.ref] { e.append((r, 1)) }
+            e += capEntries[j]
             if let link = linkCover[j] { e.append((link[0], -1)) }
             if let k = o.feeContract {
                 e.append((feeRows[k], Double(o.commission)))

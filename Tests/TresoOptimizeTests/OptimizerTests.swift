@@ -7,7 +7,9 @@ import TestSupport
 
 /// A small random scenario whose every plan can be enumerated: 2–4 receivables, 2–4 payables, the five
 /// kinds of instrument, an overdraft that is sometimes too small for any plan.
-func smallScenario(seed: UInt64) -> Scenario {
+/// With `caps`, the factoring contract and the reverse-factoring program carry per-counterparty and programme caps
+/// around one to two invoices' worth, so that they bind.
+func smallScenario(seed: UInt64, caps: Bool = false) -> Scenario {
     var rng = SeededRandom(seed: seed)
     let start = Day.ymd(2026, 11, 1) + Int.random(in: 0...60, using: &rng)
     let horizon = Int.random(in: 45...120, using: &rng)
@@ -52,6 +54,20 @@ func smallScenario(seed: UInt64) -> Scenario {
     s.instruments.reverseFactoring = Bool.random(using: &rng) ? [scf] : []
     s.instruments.supplierFinancing = Bool.random(using: &rng) ? [platform] : []
     s.instruments.splitPayment = Bool.random(using: &rng) ? [bnpl] : []
+    if caps {
+        // Between the largest invoice (no invoice is refused alone) and all of them (the cap can bind).
+        func cap(_ list: [Invoice]) -> Money? {
+            let amounts = list.map(\.amount.cents)
+            guard let top = amounts.max(), Int.random(in: 0..<4, using: &rng) > 0 else { return nil }
+            return Money(cents: Int64.random(in: top...max(top, amounts.reduce(0, +) - 1), using: &rng))
+        }
+        for i in s.instruments.factoring.indices {
+            s.instruments.factoring[i].maxPerCustomer = cap(receivables); s.instruments.factoring[i].programmeLimit = cap(receivables)
+        }
+        for i in s.instruments.reverseFactoring.indices {
+            s.instruments.reverseFactoring[i].maxPerSupplier = cap(payables); s.instruments.reverseFactoring[i].programmeLimit = cap(payables)
+        }
+    }
     return s
 }
 
@@ -62,6 +78,8 @@ struct Enumeration {
     var cheapestFeasible: Money?
     var smallestExcess: Int64 = .max
     var cheapestAtSmallestExcess: Money?
+    /// The cheapest plan within the floor and the law if the instruments' caps did not exist.
+    var cheapestIgnoringCaps: Money?
 
     init(engine: ForecastEngine, keep: OptimizeRequest.Keep) {
         var choices: [(InvoiceRef, [Decision])] = []
@@ -81,10 +99,14 @@ struct Enumeration {
             let r = asCompared(state)
             let excess = r.window.days.map { floor - $0.closing.cents }.max() ?? 0
             let cost = r.totalCost
-            if excess <= 0, r.legalBreaches == 0, cheapestFeasible.map({ cost < $0 }) ?? true { cheapestFeasible = cost }
-            let e = max(excess, 0)
-            if e < smallestExcess { smallestExcess = e; cheapestAtSmallestExcess = cost }
-            else if e == smallestExcess, cost < cheapestAtSmallestExcess! { cheapestAtSmallestExcess = cost }
+            if excess <= 0, r.legalBreaches == 0, cheapestIgnoringCaps.map({ cost < $0 }) ?? true { cheapestIgnoringCaps = cost }
+            // A plan over an instrument's cap is not one the optimizer may return, even to say by how much the floor is missed.
+            if r.capBreaches.isEmpty {
+                if excess <= 0, r.legalBreaches == 0, cheapestFeasible.map({ cost < $0 }) ?? true { cheapestFeasible = cost }
+                let e = max(excess, 0)
+                if e < smallestExcess { smallestExcess = e; cheapestAtSmallestExcess = cost }
+                else if e == smallestExcess, cost < cheapestAtSmallestExcess! { cheapestAtSmallestExcess = cost }
+            }
             // Next combination (mixed radix), changing only the digits that move.
             var k = 0
             while k < digits.count {
@@ -140,6 +162,40 @@ func asCompared(_ state: PlanState) -> PlanResult {
         }
         #expect(checked >= 10)
         #expect(infeasible >= 1 && infeasible < checked, "the generator should give both cases")
+    }
+
+    /// With per-customer/supplier and programme caps: no enumerated plan within the caps is cheaper, the plan
+    /// returned exceeds no cap, and lifting the caps never makes the optimum dearer.
+    @Test func noEnumeratedPlanWithinTheCapsIsCheaper() throws {
+        var checked = 0, binding = 0
+        for seed in UInt64(1)...12 {
+            let s = smallScenario(seed: seed &* 104_729, caps: true)
+            let engine = ForecastEngine(scenario: s)
+            let all = Enumeration(engine: engine, keep: .limit)
+            if all.plans > 4096 { continue }
+            checked += 1
+            let o = try PlanOptimizer(engine: engine, solver: solver).optimize(OptimizeRequest())
+            #expect(o.totalCost == asCompared(o.state).totalCost)
+            #expect(o.result.capBreaches.isEmpty, "seed \(seed): \(o.result.capBreaches.map { $0.text() })")
+            if let best = all.cheapestFeasible {
+                #expect(o.status == .optimal, "seed \(seed)")
+                #expect(o.totalCost == best, "seed \(seed): optimize \(o.totalCost) vs enumeration \(best)")
+                if let free = all.cheapestIgnoringCaps, free < best { binding += 1 }
+            } else {
+                #expect(o.status == .infeasible, "seed \(seed)")
+                #expect(o.shortfall?.cents == all.smallestExcess, "seed \(seed)")
+                #expect(o.totalCost == all.cheapestAtSmallestExcess, "seed \(seed)")
+            }
+            var lifted = s
+            for i in lifted.instruments.factoring.indices { lifted.instruments.factoring[i].maxPerCustomer = nil; lifted.instruments.factoring[i].programmeLimit = nil }
+            for i in lifted.instruments.reverseFactoring.indices {
+                lifted.instruments.reverseFactoring[i].maxPerSupplier = nil; lifted.instruments.reverseFactoring[i].programmeLimit = nil
+            }
+            let free = try PlanOptimizer(engine: ForecastEngine(scenario: lifted), solver: solver).optimize(OptimizeRequest())
+            if o.status != .infeasible { #expect(free.status != .infeasible && free.totalCost <= o.totalCost, "seed \(seed)") }
+        }
+        #expect(checked >= 10)
+        #expect(binding >= 1, "the caps should bind in some scenario")
     }
 
     /// Adding an instrument or raising the limit never makes the optimum dearer.
