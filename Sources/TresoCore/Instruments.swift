@@ -75,15 +75,17 @@ public struct ReverseFactoringProgram: Sendable, Hashable {
 /// A cap on what one instrument finances over a plan: in all (`counterparty` nil) or for one counterparty.
 /// The amount counted is each financed invoice's amount, VAT included, once, whatever its dates.
 public struct FinancingCap: Sendable, Hashable, Comparable {
+    /// Receivable: a factoring contract (per customer); payable: a reverse-factoring program (per supplier).
+    public var kind: InvoiceKind
     public var instrument: String
     /// The customer or supplier (as written on its first invoice counted), nil for the programme limit.
     public var counterparty: String?
     public var limit: Money
-    public init(instrument: String, counterparty: String?, limit: Money) {
-        self.instrument = instrument; self.counterparty = counterparty; self.limit = limit
+    public init(kind: InvoiceKind, instrument: String, counterparty: String?, limit: Money) {
+        self.kind = kind; self.instrument = instrument; self.counterparty = counterparty; self.limit = limit
     }
     public static func < (a: FinancingCap, b: FinancingCap) -> Bool {
-        (a.instrument, a.counterparty ?? "") < (b.instrument, b.counterparty ?? "")
+        (a.kind == .receivable ? 0 : 1, a.instrument, a.counterparty ?? "") < (b.kind == .receivable ? 0 : 1, b.instrument, b.counterparty ?? "")
     }
 }
 
@@ -91,11 +93,12 @@ public struct FinancingCap: Sendable, Hashable, Comparable {
 public struct CapBreach: Sendable, Hashable {
     public var cap: FinancingCap
     public var financed: Money
-    /// In words, e.g. `contract "bank": 130000.00 financed for customer "Durand SA", over its per-customer limit of 100000.00`.
+    /// In words, e.g. `contract "bank": 130000.00 financed for "Durand SA", over its per-customer limit of 100000.00`.
     public func text(amount: (Money) -> String = { $0.formatted() }) -> String {
         let whose = cap.counterparty.map { " for \"\($0)\"" } ?? " in all"
-        let which = cap.counterparty == nil ? "programme limit" : "per-counterparty limit"
-        return "\"\(cap.instrument)\": \(amount(financed)) financed\(whose), over its \(which) of \(amount(cap.limit))"
+        let which = cap.counterparty == nil ? "programme limit" : (cap.kind == .receivable ? "per-customer limit" : "per-supplier limit")
+        let what = cap.kind == .receivable ? "contract" : "program"
+        return "\(what) \"\(cap.instrument)\": \(amount(financed)) financed\(whose), over its \(which) of \(amount(cap.limit))"
     }
 }
 

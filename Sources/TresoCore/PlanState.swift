@@ -199,7 +199,7 @@ public struct PlanState: Sendable {
                 name = effects.keys.filter { $0.kind == key.kind && s.invoices($0.kind)[$0.index].counterparty.lowercased() == who }
                     .min().map { s.invoices($0.kind)[$0.index].counterparty } ?? who
             }
-            out.append(CapBreach(cap: FinancingCap(instrument: key.instrument, counterparty: name, limit: l), financed: used))
+            out.append(CapBreach(cap: FinancingCap(kind: key.kind, instrument: key.instrument, counterparty: name, limit: l), financed: used))
         }
         return out.sorted { $0.cap < $1.cap }
     }

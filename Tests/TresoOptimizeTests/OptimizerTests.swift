@@ -266,3 +266,42 @@ func asCompared(_ state: PlanState) -> PlanResult {
         }
     }
 }
+
+/// Worked case 11 (docs/calculations.md § 5): a factoring contract's per-customer and programme caps.
+@Suite struct FinancingCapTests {
+    func case11() throws -> Scenario {
+        try #require(ScenarioLoader.load(path: packageRoot() + "/examples/cases/11-financing-caps", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+    }
+
+    @Test func aPlanOverACapIsExcludedAndNamed() throws {
+        let s = try case11()
+        #expect(s.instruments.factoringContract("bank")?.maxPerCustomer == Money(cents: 4_000_000))
+        #expect(s.instruments.factoringContract("bank")?.programmeLimit == Money(cents: 6_000_000))
+        let c = PlanComparison(engine: ForecastEngine(scenario: s), plans: s.plans)
+        let all = try #require(c.results.first { $0.name == "factor everything" })
+        #expect(all.capBreaches.map(\.financed) == [Money(cents: 8_500_000), Money(cents: 6_000_000)])
+        #expect(all.capBreaches.map { $0.cap.counterparty } == [nil, "Client A"])
+        #expect(all.verdict == .excluded(daysOverLimit: 0, legalBreaches: 0, flowsBeyondWindow: 0, capBreaches: 2))
+        #expect(all.warnings.contains("financing limit exceeded: contract \"bank\": 60 000.00 financed for \"Client A\", over its per-customer limit of 40 000.00"))
+        let two = try #require(c.results.first { $0.name == "factor A-1 and B-1" })
+        #expect(two.capBreaches.isEmpty && two.verdict == .best)
+    }
+
+    @Test func anInvoiceAloneAboveACapIsRefused() throws {
+        var s = try case11()
+        s.instruments.factoring[0].maxPerCustomer = Money(cents: 2_800_000)
+        let engine = ForecastEngine(scenario: s)
+        guard case .failure(let r) = engine.effect(of: .factor("bank"), on: InvoiceRef(.receivable, 0)) else {
+            Issue.record("30 000.00 factored under a 28 000.00 per-customer cap"); return
+        }
+        #expect(r.reason == "A-1: 30 000.00 alone exceeds the 28 000.00 per-customer limit of contract \"bank\"")
+    }
+
+    @Test func theOptimizerStaysWithinTheCaps() throws {
+        let s = try case11()
+        let o = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: CbcSolver()).optimize(OptimizeRequest())
+        #expect(o.status == .optimal && o.result.capBreaches.isEmpty)
+        #expect(Set(o.chosen.filter { $0.decision == .factor("bank") }.map { s.receivables[$0.ref.index].id }) == ["A-1", "B-1"])
+        #expect(o.totalCost == Money(cents: 63_484))
+    }
+}
