@@ -1,6 +1,6 @@
 /// A sale or purchase expected but not yet invoiced (`[[forecast]]`): an amount excluding VAT per period,
 /// turned into one forecast invoice per period, issued on the period's last day (or on a dated amount's date).
-/// Real invoices issued in the same period for the same key consume it: see docs/calculations.md §14.
+/// Real invoices issued in the same period for the same key consume it: see docs/calculations.md §18.
 public struct ForecastLine: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case sales, purchases

@@ -74,7 +74,7 @@ public final class InvoiceOrigin: Sendable, Hashable {
     public let rate: Rate?
     /// The due date was not in the source: issue date + payment terms (`dueTerms` says which).
     public let dueTerms: String?
-    /// Not a real invoice: a `[[forecast]]` line's remaining amount for one period (docs/calculations.md §14).
+    /// Not a real invoice: a `[[forecast]]` line's remaining amount for one period (docs/calculations.md §18).
     public let forecast: ForecastTag?
 
     public init(invoicedAmount: Money? = nil, currency: String? = nil, currencyAmount: Money? = nil, rate: Rate? = nil,

@@ -1,4 +1,4 @@
-/// How VAT returns are filed and paid (`[vat]`): docs/calculations.md §15.
+/// How VAT returns are filed and paid (`[vat]`): docs/calculations.md §19.
 public struct VATSettings: Sendable, Hashable {
     public enum Regime: String, Sendable, Hashable, CaseIterable {
         /// CA3 every month, paid on `day` of the following month.

@@ -76,7 +76,7 @@ import TestSupport
         }
     }
 
-    /// examples/cases/11-forecast-vat, built in code: docs/calculations.md §16–17.
+    /// examples/cases/11-forecast-vat, built in code: docs/calculations.md §18–19.
     static func case11() -> Scenario {
         var s = Scenario(start: .ymd(2027, 1, 1), horizonDays: 90, openingBalance: Money(cents: 1_000_000), calendar: .none,
                          receivables: [Invoice(id: "F-101", counterparty: "Acme", issueDate: .ymd(2027, 1, 10), dueDate: .ymd(2027, 2, 9),

@@ -1,7 +1,7 @@
 import TresoCore
 
 /// The forecast lines against the invoices that consume them, and the computed VAT returns, as text tables
-/// (printed under `treso project --by week|month`). docs/calculations.md §16 and §17.
+/// (printed under `treso project --by week|month`). docs/calculations.md §18 and §19.
 public enum ForecastVATExport {
     /// One row per forecast period: forecast, invoiced, remaining (excl. VAT), and the forecast invoice it became.
     public static func forecastTable(_ s: Scenario, from: Day? = nil, through: Day? = nil) -> String {
