@@ -196,7 +196,7 @@ extension PlanState {
 }
 
 extension PlanState {
-    /// Dailly and escompte (§18) entries of one effect. Dailly is a bank loan secured by the receivable (519),
+    /// Dailly and escompte (§16) entries of one effect. Dailly is a bank loan secured by the receivable (519),
     /// which stays in 411 until the customer pays; a discounted LCR leaves 411 for 413, then 5114, credited by the bank.
     func shortTermCreditEntries(_ e: FinancingEffect, _ inv: Invoice, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
         let id = inv.id
@@ -232,7 +232,7 @@ extension PlanState {
         }
     }
 
-    /// Credit line drawings, repayments, interest and commitment fees of a projection (§18).
+    /// Credit line drawings, repayments, interest and commitment fees of a projection (§16).
     func creditLineEntries(_ projection: Projection, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
         for m in projection.creditLineMovements {
             switch m.detail {

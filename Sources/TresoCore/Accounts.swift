@@ -1,4 +1,4 @@
-/// Several bank accounts (docs/calculations.md §19): each with its own opening balance and overdraft, the flows routed
+/// Several bank accounts (docs/calculations.md §17): each with its own opening balance and overdraft, the flows routed
 /// to one of them by rules, optional sweeps between them; the projection per account and consolidated. A scenario
 /// without `[accounts]` has one implicit account and never comes here.
 public struct BankAccount: Sendable, Hashable {
@@ -97,7 +97,7 @@ extension PlanState {
             let flow = s.recurring[o.flow]
             out[router.account(of: flow)].add(flow.amount, on: o.day, as: flow.amount.isNegative ? .disbursement : .receipt)
         }
-        // Computed VAT returns (§17) are paid from the account of the category "VAT", else the default.
+        // Computed VAT returns (§19) are paid from the account of the category "VAT", else the default.
         for r in engine.vat?.returns ?? [] where r.payment != .zero {
             out[router.byCategory["vat"] ?? router.defaultIndex].add(-r.payment, on: r.day, as: .disbursement)
         }
@@ -107,7 +107,7 @@ extension PlanState {
         return out
     }
 
-    /// The projection of every account (in the scenario's order) and the consolidated one, through `last` (§19).
+    /// The projection of every account (in the scenario's order) and the consolidated one, through `last` (§17).
     public func accountProjections(through last: Day? = nil) -> (consolidated: Projection, accounts: [Projection]) {
         let s = engine.scenario
         let end = min(last ?? s.end, engine.windowLimit)

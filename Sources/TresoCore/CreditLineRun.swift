@@ -22,7 +22,7 @@ public struct CreditLineUse: Sendable, Hashable {
     public func hash(into h: inout Hasher) { h.combine(line); h.combine(autoFloor); h.combine(scheduled.count) }
 }
 
-/// The credit lines' day-by-day state inside `Projection.run` (docs/calculations.md §18): drawings and repayments
+/// The credit lines' day-by-day state inside `Projection.run` (docs/calculations.md §16): drawings and repayments
 /// of the day, then the drawn balance counted for interest and the unused part for the commitment fee; both
 /// charged on the month's last day (and on the run's last day), each rounded once.
 struct CreditLineRun {

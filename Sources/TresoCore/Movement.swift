@@ -49,13 +49,13 @@ public enum MovementDetail: Sendable, Hashable {
     case priceIncrease(days: Int)
     /// Bank charges of one overdraft period (`from`…`to`, the posting day).
     case overdraftInterest(from: Day, to: Day), highestOverdraftCommission(from: Day, to: Day), overdraftPenalty(from: Day, to: Day)
-    /// Dailly (§18): the advance, its interest, the rest of the collection kept, the advance repaid after a default.
+    /// Dailly (§16): the advance, its interest, the rest of the collection kept, the advance repaid after a default.
     case daillyAdvance, daillyInterest(days: Int), daillyBalance, daillyRepaidAfterDefault
-    /// Escompte (§18): the bill's amount, the discount interest, an unpaid bill debited back.
+    /// Escompte (§16): the bill's amount, the discount interest, an unpaid bill debited back.
     case billDiscounted, discountInterest(days: Int), billReturnedUnpaid
     /// A bank fee per invoice or bill (Dailly, escompte).
     case creditFee
-    /// Credit line (§18): a drawing, a repayment, and the period's interest and commitment fee.
+    /// Credit line (§16): a drawing, a repayment, and the period's interest and commitment fee.
     case creditLineDrawing, creditLineRepayment
     case creditLineInterest(from: Day, to: Day), commitmentFee(from: Day, to: Day)
     /// A VAT payment (`instrument` names the form, CA3 or CA12) for the period `from`…`to`.

@@ -26,7 +26,7 @@ public struct PlanState: Sendable {
     private var beyondHorizon: [Int32] = []
     /// The plan's effects with a flow after the window limit (end + 400 days): no comparison window reaches it.
     public private(set) var flowsBeyondWindowLimit = 0
-    /// How the plan draws on credit lines (§18), and the same resolved for the projection, one use per line.
+    /// How the plan draws on credit lines (§16), and the same resolved for the projection, one use per line.
     public private(set) var drawings: [CreditDrawing] = []
     public private(set) var lineUses: [CreditLineUse] = []
     /// The latest repayment day of a fixed drawing (nil without one), and how many repay after the window limit.
@@ -189,7 +189,7 @@ public struct PlanState: Sendable {
         beyondHorizon[i] += Int32(n)
     }
 
-    /// Replaces the plan's credit-line drawings (§18). A drawing the line cannot take is refused with its reason
+    /// Replaces the plan's credit-line drawings (§16). A drawing the line cannot take is refused with its reason
     /// and left out: an unknown line, a fixed drawing starting before the start, below the line's minimum drawing,
     /// or taking the amount drawn above the limit. Returns the refusals.
     @discardableResult

@@ -53,7 +53,7 @@ public struct ProjectionSummary: Sendable, Hashable {
     public var overdraftPenalty: Money = .zero
     /// Last day of the projection.
     public var lastDay: Day? = nil
-    /// Credit lines (§18), included in `bankCharges`: interest on the drawn balance and the commitment fee.
+    /// Credit lines (§16), included in `bankCharges`: interest on the drawn balance and the commitment fee.
     public var creditLineInterest: Money = .zero
     public var commitmentFees: Money = .zero
     /// Σ daily drawn balance (cents × days) of the credit lines, and the largest amount drawn at once.
@@ -163,7 +163,7 @@ extension Projection {
     /// Runs the balance over the ledger, posting overdraft charges monthly.
     /// See docs/calculations.md § Overdraft for the exact rule and a worked example.
     /// `days` limits the run to the ledger's first days (the horizon, or a comparison window); nil = the whole ledger.
-    /// `lines`: the credit lines the plan draws on (§18), run day by day with the balance they depend on.
+    /// `lines`: the credit lines the plan draws on (§16), run day by day with the balance they depend on.
     public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int? = nil,
                            lines: [CreditLineUse] = []) -> Projection {
         let n = min(max(count ?? ledger.count, 0), ledger.count)

@@ -1,4 +1,4 @@
-/// Short-term bank credit as instruments a plan decides on (docs/calculations.md §18): a confirmed credit
+/// Short-term bank credit as instruments a plan decides on (docs/calculations.md §16): a confirmed credit
 /// line drawn by the plan, Dailly assignment of receivables, and trade-bill discounting (escompte of LCR).
 
 /// A confirmed credit line or cash loan [ligne de crédit confirmée, crédit de trésorerie]: drawn and repaid by
@@ -103,7 +103,7 @@ public struct ShortTermCredit: Sendable, Hashable {
     public var isEmpty: Bool { creditLines.isEmpty && dailly.isEmpty && billDiscount.isEmpty }
 }
 
-/// Dailly and escompte (§18) on one receivable.
+/// Dailly and escompte (§16) on one receivable.
 extension ForecastEngine {
     func daillyEffect(_ ref: InvoiceRef, program name: String, defaulted: Bool) -> Result<FinancingEffect, Refusal> {
         let inv = invoice(ref)

@@ -98,7 +98,7 @@ extension AppState {
         toggle(.decision(.payLate(n)))
     }
 
-    /// `:draw`: adds (or clears) credit-line drawings of the active plan, as one undoable change (§18).
+    /// `:draw`: adds (or clears) credit-line drawings of the active plan, as one undoable change (§16).
     mutating func draw(_ rest: String) {
         let usage = "draw LINE AMOUNT FROM TO, draw LINE auto [FLOOR] or draw clear [LINE]"
         let words = rest.split(separator: " ").map(String.init)
