@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,7 @@ private:
 extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, const int *index, const double *values,
                                              const double *colLower, const double *colUpper, const double *objective,
                                              const double *rowLower, const double *rowUpper, const unsigned char *isInteger,
-                                             const double *start, double seconds, double relativeGap, int large, int log,
+                                             const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses,
                                              treso_cbc_report report, void *context, double *solution) {
     treso_cbc_outcome out = {3, INFINITY, -INFINITY};
     OsiClpSolverInterface lp;
@@ -84,6 +85,8 @@ extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, co
     CbcModel model(lp);
     CbcSolverUsefulData data;
     CbcMain0(model, data);
+    data.noPrinting_ = log == 0;
+    data.useSignalHandler_ = false;   // the parent stops this process by killing it
     Reporter reporter(report, context, n);
     model.passInEventHandler(&reporter);
     if (start != nullptr) {
@@ -95,6 +98,12 @@ extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, co
     std::vector<std::string> args = {"treso-cbc", "-log", log ? "1" : "0", "-slog", "0", "-sec", std::to_string(std::max(0.01, seconds))};
     if (relativeGap > 0) { args.push_back("-ratio"); args.push_back(std::to_string(relativeGap)); }
     if (large) { args.push_back("-cuts"); args.push_back("off"); args.push_back("-preprocess"); args.push_back("off"); }
+    if (pumpPasses > 0) { args.push_back("-passF"); args.push_back(std::to_string(pumpPasses)); }
+    // Benchmarks and experiments (docs/decisions.md): more CBC options, space-separated, e.g. "-passF 30".
+    if (const char *extra = getenv("TRESO_CBC_EXTRA")) {
+        std::string e(extra), word;
+        for (char ch : e + " ") { if (ch == ' ') { if (!word.empty()) args.push_back(word); word.clear(); } else word += ch; }
+    }
     args.push_back("-solve");
     args.push_back("-quit");
     std::vector<const char *> argv;

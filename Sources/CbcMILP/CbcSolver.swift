@@ -1,4 +1,7 @@
 import CCbc
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import TresoOptimize
 
@@ -40,7 +43,7 @@ public struct CbcSolver: MILPSolver {
         switch isolation {
         case .childProcess(let path): return path
         case .inProcess: return nil
-        case .automatic: return Self.defaultChildExecutable()
+        case .automatic: return getenv("TRESO_SOLVER_IN_PROCESS") != nil ? nil : Self.defaultChildExecutable()
         }
     }
 
@@ -94,6 +97,7 @@ public struct CbcSolver: MILPSolver {
         Cbc_setMaximumSeconds(model, max(0.01, options.timeLimit))
         if options.large {
             Cbc_setParameter(model, "cuts", "off")
+            if let p = options.pumpPasses { Cbc_setParameter(model, "passF", String(p)) }
             Cbc_setParameter(model, "preprocess", "off")
         }
         if options.relativeGap > 0 { Cbc_setAllowableFractionGap(model, options.relativeGap) }

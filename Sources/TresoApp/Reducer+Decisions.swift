@@ -12,7 +12,7 @@ enum InstrumentKey: Sendable {
 
     func matches(_ d: Decision) -> Bool {
         switch (self, d) {
-        case (.factoring, .factor), (.reverse, .reverseFactor), (.supplier, .supplierFinancing), (.split, .splitPayment),
+        case (.factoring, .factor), (.factoring, .dailly), (.factoring, .discount), (.reverse, .reverseFactor), (.supplier, .supplierFinancing), (.split, .splitPayment),
              (.negotiate, .negotiate): return true
         default: return false
         }
@@ -20,7 +20,7 @@ enum InstrumentKey: Sendable {
 
     var noun: String {
         switch self {
-        case .factoring: return "factoring contract ([factoring.NAME])"
+        case .factoring: return "factoring contract ([factoring.NAME]), Dailly ([dailly.NAME]) or escompte ([escompte.NAME])"
         case .reverse: return "reverse-factoring program ([reverse_factoring.NAME])"
         case .supplier: return "supplier-financing program ([supplier_financing.NAME])"
         case .split: return "split-payment partner ([split_payment.NAME])"

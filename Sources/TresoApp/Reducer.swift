@@ -73,6 +73,7 @@ extension AppState {
                 t.offset = Table.scrollOffset(selected: t.cursor, offset: t.offset, rowCount: t.count, visibleRows: visible)
             }
         }
+        refreshAccountView()
         refreshDayDetail()
         refreshDecidedCount()
         refreshPeriods()

@@ -14,6 +14,10 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case creditLosses = "654"
     case collectedVAT = "44571"
     case priceIncreases = "607"
+    case bankCredit = "519"
+    case billsReceivable = "413"
+    case billsAtDiscount = "5114"
+    case bankServices = "627"
     case vatDue = "44551"
     case vatCredit = "44567"
 
@@ -33,6 +37,10 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .creditLosses: return "Pertes sur créances irrécouvrables"
         case .collectedVAT: return "TVA collectée"
         case .priceIncreases: return "Achats (hausse de prix pour délai)"
+        case .bankCredit: return "Concours bancaires courants"
+        case .billsReceivable: return "Clients — effets à recevoir (LCR)"
+        case .billsAtDiscount: return "Effets à l'escompte"
+        case .bankServices: return "Services bancaires et assimilés"
         case .vatDue: return "TVA à décaisser"
         case .vatCredit: return "Crédit de TVA à reporter"
         }
@@ -40,7 +48,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
 
     /// Operating charges that reduce EBE (factoring commissions, purchases); the rest sits below it
     /// (654, the credit losses, is below EBE in the French intermediate balances).
-    public var reducesEBE: Bool { self == .factoringCommissions || self == .priceIncreases }
+    public var reducesEBE: Bool { self == .factoringCommissions || self == .priceIncreases || self == .bankServices }
 }
 
 public struct JournalLine: Sendable, Hashable {
@@ -158,6 +166,12 @@ extension PlanState {
                     default: break
                     }
                 }
+            case .dailly, .discount:
+                shortTermCreditEntries(e, inv, entry: entry)
+                if e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero {
+                    let d = e.movements.first { $0.detail == .daillyRepaidAfterDefault || $0.detail == .billReturnedUnpaid }?.day
+                    writeOff(e, d ?? engine.settlement(ref).day, id)
+                }
             case .payLate, .negotiate, .none:
                 if e.decision == .none, e.cost.creditLosses != .zero || e.cost.badDebtVATRelief != .zero {
                     writeOff(e, engine.settlement(ref).day, id)
@@ -171,6 +185,7 @@ extension PlanState {
             entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : (financial ? .financingInterest : .factoringCommissions), -m.amount, .zero),
                                                 (.bank, .zero, -m.amount)])
         }
+        creditLineEntries(projection, entry: entry)
         vatEntries(entry)
         for c in projection.overdraftCharges where c.total != .zero {
             entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",
@@ -181,6 +196,55 @@ extension PlanState {
 }
 
 extension PlanState {
+    /// Dailly and escompte (§16) entries of one effect. Dailly is a bank loan secured by the receivable (519),
+    /// which stays in 411 until the customer pays; a discounted LCR leaves 411 for 413, then 5114, credited by the bank.
+    func shortTermCreditEntries(_ e: FinancingEffect, _ inv: Invoice, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
+        let id = inv.id
+        func total(_ match: (MovementDetail) -> Bool) -> (Day, Money)? {
+            let ms = e.movements.filter { match($0.detail) }
+            guard let first = ms.first else { return nil }
+            return (first.day, ms.reduce(Money.zero) { $0 + $1.amount })
+        }
+        let fee = -(total { $0 == .creditFee }?.1 ?? .zero)
+        switch e.decision {
+        case .dailly:
+            guard let (fday, advance) = total({ $0 == .daillyAdvance }) else { return }
+            let interest = -(total { if case .daillyInterest = $0 { return true }; return false }?.1 ?? .zero)
+            entry(fday, id, "Dailly advance, net of fee and interest",
+                  [(.bank, advance - fee - interest, .zero), (.bankServices, fee, .zero), (.financingInterest, interest, .zero), (.bankCredit, .zero, advance)])
+            if let (d, rest) = total({ $0 == .daillyBalance }) {
+                entry(d, id, "customer paid: the Dailly advance is settled", [(.bank, rest, .zero), (.bankCredit, advance, .zero), (.customers, .zero, inv.amount)])
+            }
+            if let (d, repaid) = total({ $0 == .daillyRepaidAfterDefault }) {
+                entry(d, id, "Dailly advance repaid after default", [(.bankCredit, -repaid, .zero), (.bank, .zero, -repaid)])
+            }
+        case .discount:
+            guard let (fday, amount) = total({ $0 == .billDiscounted }) else { return }
+            let interest = -(total { if case .discountInterest = $0 { return true }; return false }?.1 ?? .zero)
+            entry(fday, id, "LCR accepted by the customer", [(.billsReceivable, amount, .zero), (.customers, .zero, amount)])
+            entry(fday, id, "LCR remitted for discount", [(.billsAtDiscount, amount, .zero), (.billsReceivable, .zero, amount)])
+            entry(fday, id, "LCR discounted, net of interest and fee",
+                  [(.bank, amount - interest - fee, .zero), (.financingInterest, interest, .zero), (.bankServices, fee, .zero), (.billsAtDiscount, .zero, amount)])
+            if let (d, back) = total({ $0 == .billReturnedUnpaid }) {
+                entry(d, id, "unpaid LCR debited back: the receivable returns", [(.customers, -back, .zero), (.bank, .zero, -back)])
+            }
+        default: return
+        }
+    }
+
+    /// Credit line drawings, repayments, interest and commitment fees of a projection (§16).
+    func creditLineEntries(_ projection: Projection, entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
+        for m in projection.creditLineMovements {
+            switch m.detail {
+            case .creditLineDrawing: entry(m.day, m.reference, m.label, [(.bank, m.amount, .zero), (.bankCredit, .zero, m.amount)])
+            case .creditLineRepayment: entry(m.day, m.reference, m.label, [(.bankCredit, -m.amount, .zero), (.bank, .zero, -m.amount)])
+            case .creditLineInterest: entry(m.day, m.reference, m.label, [(.financingInterest, -m.amount, .zero), (.bank, .zero, -m.amount)])
+            case .commitmentFee: entry(m.day, m.reference, m.label, [(.bankServices, -m.amount, .zero), (.bank, .zero, -m.amount)])
+            default: break
+            }
+        }
+    }
+
     /// The VAT returns of the plan as entries: each return settles collected (44571) against deductible (44566, the
     /// plan's fees' VAT included) into VAT to pay (44551) or a credit to carry (44567); payments and instalments
     /// debit 44551 against the bank (512). Nothing without `[vat]`.

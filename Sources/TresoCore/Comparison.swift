@@ -4,18 +4,20 @@ public enum Verdict: Sendable, Hashable {
     case best
     /// Within the limit and the law, costing `extra` more than ★ (or nothing to compare with).
     case admissible(extra: Money?)
-    /// Breaks the overdraft limit and/or the law, or moves cash beyond the longest window: never ★.
-    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int)
+    /// Breaks the overdraft limit and/or the law, exceeds an instrument's cap, or moves cash beyond the longest
+    /// window: never ★.
+    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int, capBreaches: Int = 0)
 
     public var text: String {
         switch self {
         case .best: return "★ cheapest within the limit and the law"
         case .admissible(let extra?): return "within the limit and the law, +" + extra.formatted() + " vs ★"
         case .admissible(nil): return "within the limit and the law"
-        case .excluded(let d, let l, let f):
+        case .excluded(let d, let l, let f, let c):
             var parts: [String] = []
             if d > 0 { parts.append("\(d) day\(d == 1 ? "" : "s") over the overdraft limit") }
             if l > 0 { parts.append("\(l) legal breach\(l == 1 ? "" : "es")") }
+            if c > 0 { parts.append("\(c) financing limit\(c == 1 ? "" : "s") exceeded") }
             if f > 0 { parts.append("\(f) decision\(f == 1 ? "" : "s") moving cash beyond the window") }
             return "▲ excluded: " + parts.joined(separator: ", ")
         }
@@ -26,7 +28,8 @@ public enum Verdict: Sendable, Hashable {
         switch self {
         case .best: return "★ best"
         case .admissible: return "ok"
-        case .excluded(let d, let l, _): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : "▲ beyond"))
+        case .excluded(let d, let l, _, let c):
+            return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : (c > 0 ? "▲ over cap" : "▲ beyond")))
         }
     }
 }
@@ -46,6 +49,8 @@ public struct PlanResult: Sendable {
     public var legalBreaches: Int
     /// Decisions moving cash beyond the longest window (400 days past the horizon): their cost cannot be measured.
     public var flowsBeyondWindow: Int = 0
+    /// Instruments' caps (per customer/supplier, programme) the plan exceeds: excluded like a legal breach.
+    public var capBreaches: [CapBreach] = []
     /// What the figures assume rather than know, in words.
     public var assumptions: [String] = []
     /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
@@ -60,19 +65,24 @@ public struct PlanResult: Sendable {
     /// + price increases + discounts given up, over the window.
     public var totalCost: Money { financing.total + bankCharges }
     /// Of which operating charges (reduce EBE): factoring commissions and fees of the operating class, price increases.
-    public var operatingCost: Money { financing.operating + financing.priceIncrease }
+    public var operatingCost: Money { financing.operating + financing.priceIncrease + window.summary.commitmentFees }
     /// Of which financial charges (below EBE): interest, fees, bank charges, penalties, discounts given up.
-    public var financialCost: Money { financing.financial + financing.penalties + financing.lostDiscounts + bankCharges }
+    public var financialCost: Money {
+        financing.financial + financing.penalties + financing.lostDiscounts + bankCharges - window.summary.commitmentFees
+    }
     /// Of which unrecovered losses on defaulted receivables (excl. VAT, net of insurance).
     public var creditLosses: Money { financing.creditLosses }
     /// The balance at the end of the window: the common closing position every plan is compared at.
     public var closingPosition: Money { window.summary.finalBalance }
     /// Within the overdraft limit over the window, within the law, and wholly measured: a candidate for ★.
-    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 }
+    public var isAdmissible: Bool {
+        window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 && capBreaches.isEmpty
+    }
 
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
         financing.financedAmountDays + Int128(window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays })
+            + Int128(window.summary.creditLineDrawnDays)
     }
     /// The effective annual rate as a percentage with `decimals` decimals, rounded once from the exact
     /// ratio cost × 365 / Σ(amount × days) (not from the already-rounded `effectiveAnnualRate`).
@@ -102,7 +112,8 @@ public struct PlanResult: Sendable {
     public var overdraftAllInRate: Rate? {
         let debitDays = window.overdraftCharges.reduce(Int64(0)) { $0 + $1.debitDays }
         guard debitDays > 0 else { return nil }
-        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(bankCharges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
+        let charges = window.summary.overdraftCharges
+        return Rate(nanos: Int64(clamping: divideRoundingHalfAwayFromZero(Int128(charges.cents) * Int128(DayCount.calendarYear) * Int128(Rate.scale), Int128(debitDays))))
     }
 }
 
@@ -166,8 +177,10 @@ public struct PlanComparison: Sendable {
             let (horizon, window) = st.projections(through: windowEnd)
             var r = PlanResult(name: st.name, projection: horizon, window: window, financing: st.financingCost,
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
-            r.assumptions = PlanComparison.assumptions(of: st)
+            r.assumptions = PlanComparison.assumptions(of: st) + PlanComparison.creditAssumptions(of: st, window: window)
             r.flowsBeyondWindow = st.flowsBeyondWindowLimit
+            r.capBreaches = st.capBreaches
+            for b in r.capBreaches { r.warnings.append("financing limit exceeded: " + b.text()) }
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
                                   + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not measured, so never ★")
@@ -192,7 +205,7 @@ public struct PlanComparison: Sendable {
                 results[i].verdict = .admissible(extra: bestIndex.map { r.totalCost - results[$0].totalCost })
             } else {
                 results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches,
-                                               flowsBeyondWindow: r.flowsBeyondWindow)
+                                               flowsBeyondWindow: r.flowsBeyondWindow, capBreaches: r.capBreaches.count)
             }
         }
     }
@@ -221,6 +234,23 @@ public struct PlanComparison: Sendable {
                 out.append("finances \(n) forecast receivable\(n == 1 ? "" : "s") (\(total.formatted()) incl. VAT, not yet invoiced): assumes "
                            + "\(n == 1 ? "it is" : "they are") issued as forecast, on the forecast's terms")
             }
+        }
+        return out
+    }
+
+    /// What a plan's short-term credit assumes: LCRs accepted and honoured, a credit line still drawn when the window ends.
+    static func creditAssumptions(of st: PlanState, window: Projection) -> [String] {
+        var out: [String] = []
+        if st.acceptedBillCount > 0 {
+            let n = st.acceptedBillCount
+            out.append("assumes \(n) customer\(n == 1 ? "" : "s") accept\(n == 1 ? "s" : "") an LCR paid at maturity (escompte)")
+        }
+        var drawn: [String: Int64] = [:]
+        for m in window.creditLineMovements where m.detail == .creditLineDrawing || m.detail == .creditLineRepayment {
+            drawn[m.reference, default: 0] += m.amount.cents
+        }
+        for (line, amount) in drawn.sorted(by: { $0.key < $1.key }) where amount > 0 {
+            out.append("credit line \(line) still drawn \(Money(cents: amount).formatted()) at the window's end (interest counted to that day)")
         }
         return out
     }

@@ -13,6 +13,10 @@ public enum Decision: Sendable, Hashable {
     case negotiate
     /// Pay N days after the due date without agreement: late interest and the fixed indemnity apply.
     case payLate(Int)
+    /// Assign the receivable to the bank under the named Dailly program (cession de créances professionnelles).
+    case dailly(String)
+    /// Discount the receivable as an LCR (trade bill) under the named program (escompte).
+    case discount(String)
 
     /// The text form used in scenario files and on screen: `factor:bank`, `reverse:scf`, `negotiate`, `late:15`.
     public var code: String {
@@ -24,6 +28,8 @@ public enum Decision: Sendable, Hashable {
         case .splitPayment(let n): return "split:" + n
         case .negotiate: return "negotiate"
         case .payLate(let d): return "late:" + String(d)
+        case .dailly(let n): return "dailly:" + n
+        case .discount(let n): return "escompte:" + n
         }
     }
 
@@ -38,6 +44,8 @@ public enum Decision: Sendable, Hashable {
         case "supplier", "supplier-financing", "finance": guard !arg.isEmpty else { return nil }; self = .supplierFinancing(arg)
         case "split", "split-payment": guard !arg.isEmpty else { return nil }; self = .splitPayment(arg)
         case "negotiate", "negocier", "négocier": self = .negotiate
+        case "dailly", "cession": guard !arg.isEmpty else { return nil }; self = .dailly(arg)
+        case "escompte", "discount", "lcr": guard !arg.isEmpty else { return nil }; self = .discount(arg)
         case "late", "pay-late":
             guard let d = Int(arg), d >= 1, d <= 365 else { return nil }
             self = .payLate(d)
@@ -55,6 +63,8 @@ public enum Decision: Sendable, Hashable {
         case .splitPayment(let n): return "split payment (\(n))"
         case .negotiate: return "negotiate terms"
         case .payLate(let d): return "pay \(d) d late"
+        case .dailly(let n): return "Dailly (\(n))"
+        case .discount(let n): return "escompte LCR (\(n))"
         }
     }
 
@@ -62,7 +72,7 @@ public enum Decision: Sendable, Hashable {
     public var appliesTo: InvoiceKind? {
         switch self {
         case .none: return nil
-        case .factor: return .receivable
+        case .factor, .dailly, .discount: return .receivable
         default: return .payable
         }
     }
@@ -99,8 +109,10 @@ public struct Plan: Sendable, Hashable {
     public var rules: [PlanRule]
     /// Receivables the customer never pays (what-if), by invoice id.
     public var defaulted: [String]
+    /// How the plan draws on credit lines (none by default: a plan without drawings never uses a line).
+    public var drawings: [CreditDrawing] = []
 
-    public init(name: String, rules: [PlanRule] = [], defaulted: [String] = []) {
-        self.name = name; self.rules = rules; self.defaulted = defaulted
+    public init(name: String, rules: [PlanRule] = [], defaulted: [String] = [], drawings: [CreditDrawing] = []) {
+        self.name = name; self.rules = rules; self.defaulted = defaulted; self.drawings = drawings
     }
 }

@@ -192,7 +192,8 @@ public struct ForecastEngine: Sendable {
 
     /// The projection with no financing decision ("overdraft only"), over the horizon.
     public func project() -> Projection {
-        Projection.run(ledger: baseLedger, opening: scenario.openingBalance, minCash: scenario.minCash, overdraft: scenario.overdraft,
+        if !scenario.accounts.isEmpty { return PlanState(engine: self).project() }
+        return Projection.run(ledger: baseLedger, opening: scenario.openingBalance, minCash: scenario.minCash, overdraft: scenario.overdraft,
                        days: horizonCount)
     }
 

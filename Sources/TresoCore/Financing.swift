@@ -64,6 +64,8 @@ public struct EffectAssumptions: OptionSet, Sendable, Hashable {
     public static let supplierAcceptance = EffectAssumptions(rawValue: 1)
     /// The amount excluding VAT was derived from the scenario's default VAT rate.
     public static let derivedVAT = EffectAssumptions(rawValue: 2)
+    /// A discounted receivable is assumed to be paid by an LCR the customer accepted, honoured at maturity.
+    public static let billAccepted = EffectAssumptions(rawValue: 4)
 }
 
 /// What a decision does to the cash of one invoice: it replaces the invoice's ordinary settlement
@@ -110,6 +112,17 @@ public struct FinancingEffect: Sendable, Hashable {
     }
 }
 
+extension Decision {
+    /// What a receivable decision is called in a refusal: "factoring", "Dailly", "escompte".
+    var financingNoun: String {
+        switch self {
+        case .dailly: return "Dailly"
+        case .discount: return "escompte"
+        default: return "factoring"
+        }
+    }
+}
+
 /// Why a decision cannot apply to an invoice, as data; `reason` says it in words a user can act on.
 public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
     public enum Why: Sendable, Hashable {
@@ -125,12 +138,16 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case aboveMaximum(amount: Money, maximum: Money, instrument: String, name: String)
         case belowMinimum(amount: Money, minimum: Money, instrument: String, name: String)
         case excludedCustomer(customer: String, contract: String)
+        /// The invoice alone is above a cap of the instrument (per customer/supplier, or the programme's).
+        case aboveCap(amount: Money, limit: Money, perCounterparty: Bool, instrument: String, name: String)
         case nothingToFinance(collection: Day, funding: Day)
         case supplierRefuses(supplier: String)
         case supplierUnlisted(supplier: String)
         case unknownInvoice(id: String, kind: InvoiceKind)
         case notAReceivableToDefault(id: String)
         case onlyReceivablesDefault
+        /// A credit-line drawing the line cannot take (unknown line, above the limit, below the minimum drawing…).
+        case creditDrawing(String)
     }
     public var ref: InvoiceRef
     public var decision: Decision
@@ -153,21 +170,25 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case .alreadyPaid: return head + "already paid"
         case .disputed: return head + "disputed invoices are never eligible"
         case .creditNote: return head + "a credit note is never factored or financed"
-        case .overdue(let e, let s): return head + "overdue (expected \(e.iso), before the start \(s.iso)): not eligible for factoring"
+        case .overdue(let e, let s): return head + "overdue (expected \(e.iso), before the start \(s.iso)): not eligible for \(decision.financingNoun)"
         case .pastDue(let d, _):
             return head + (decision.appliesTo == .receivable
-                           ? "past its due date \(d.iso): factors do not finance past-due invoices"
+                           ? "past its due date \(d.iso): " + (decision.financingNoun == "factoring" ? "factors do not finance past-due invoices"
+                                                                : "\(decision.financingNoun) never finances past-due invoices")
                            : "already due (\(d.iso)): a term is never extended retroactively")
         case .noInstrument(let k, let n): return head + "no \(k) named \"\(n)\""
         case .aboveMaximum(let a, let m, let i, let n): return head + "\(amount(a)) exceeds the \(amount(m)) maximum of \(i) \"\(n)\""
         case .belowMinimum(let a, let m, let i, let n): return head + "\(amount(a)) is below the \(amount(m)) minimum of \(i) \"\(n)\""
         case .excludedCustomer(let c, let n): return head + "customer \"\(c)\" is excluded from contract \"\(n)\""
+        case .aboveCap(let a, let l, let per, let i, let n):
+            return head + "\(amount(a)) alone exceeds the \(amount(l)) \(per ? (i == "contract" ? "per-customer" : "per-supplier") : "programme") limit of \(i) \"\(n)\""
         case .nothingToFinance(let c, let f): return head + "expected collection \(c.iso) is not after the funding date \(f.iso): nothing to finance"
         case .supplierRefuses(let s): return head + "supplier \"\(s)\" refuses longer terms ([negotiation.suppliers])"
         case .supplierUnlisted(let s): return head + "supplier \"\(s)\" is not listed as accepting longer terms (unlisted = \"refuse\")"
         case .unknownInvoice(let id, let k): return "\(id): no open \(k.rawValue) with this id"
         case .notAReceivableToDefault(let id): return "\(id): no open receivable with this id to mark as defaulted"
         case .onlyReceivablesDefault: return "only a receivable can default"
+        case .creditDrawing(let why): return why
         }
     }
     public var description: String { reason }
@@ -199,6 +220,8 @@ extension ForecastEngine {
         case .splitPayment(let name): return splitPaymentEffect(ref, partner: name).map { Optional($0) }
         case .negotiate: return negotiationEffect(ref).map { $0 }
         case .payLate(let days): return latePaymentEffect(ref, days: days).map { Optional($0) }
+        case .dailly(let name): return daillyEffect(ref, program: name, defaulted: isDefaulted).map { Optional($0) }
+        case .discount(let name): return billDiscountEffect(ref, program: name, defaulted: isDefaulted).map { Optional($0) }
         }
     }
 

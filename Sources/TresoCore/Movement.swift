@@ -49,6 +49,15 @@ public enum MovementDetail: Sendable, Hashable {
     case priceIncrease(days: Int)
     /// Bank charges of one overdraft period (`from`…`to`, the posting day).
     case overdraftInterest(from: Day, to: Day), highestOverdraftCommission(from: Day, to: Day), overdraftPenalty(from: Day, to: Day)
+    /// Dailly (§16): the advance, its interest, the rest of the collection kept, the advance repaid after a default.
+    case daillyAdvance, daillyInterest(days: Int), daillyBalance, daillyRepaidAfterDefault
+    /// Escompte (§16): the bill's amount, the discount interest, an unpaid bill debited back.
+    case billDiscounted, discountInterest(days: Int), billReturnedUnpaid
+    /// A bank fee per invoice or bill (Dailly, escompte).
+    case creditFee
+    /// Credit line (§16): a drawing, a repayment, and the period's interest and commitment fee.
+    case creditLineDrawing, creditLineRepayment
+    case creditLineInterest(from: Day, to: Day), commitmentFee(from: Day, to: Day)
     /// A VAT payment (`instrument` names the form, CA3 or CA12) for the period `from`…`to`.
     case vatPayment(kind: VATReturn.Kind, from: Day, to: Day)
     /// Less VAT to pay because a plan's fees carry deductible VAT (period `from`…`to`).
@@ -94,6 +103,18 @@ public enum MovementDetail: Sendable, Hashable {
         case .overdraftInterest(let a, let b): return "overdraft interest " + a.iso + "…" + b.iso
         case .highestOverdraftCommission(let a, let b): return "highest-overdraft commission " + a.iso + "…" + b.iso
         case .overdraftPenalty(let a, let b): return "overdraft penalty over the limit " + a.iso + "…" + b.iso
+        case .daillyAdvance: return "Dailly advance" + by
+        case .daillyInterest(let d): return "Dailly interest \(d) d" + by
+        case .daillyBalance: return "collection less the Dailly advance" + by
+        case .daillyRepaidAfterDefault: return "Dailly advance repaid after default" + by
+        case .billDiscounted: return "LCR discounted" + by
+        case .discountInterest(let d): return "discount interest \(d) d" + by
+        case .billReturnedUnpaid: return "unpaid LCR debited back" + by
+        case .creditFee: return "bank fee" + by
+        case .creditLineDrawing: return "credit line drawing" + by
+        case .creditLineRepayment: return "credit line repayment" + by
+        case .creditLineInterest(let a, let b): return "credit line interest " + a.iso + "…" + b.iso + by
+        case .commitmentFee(let a, let b): return "commitment fee " + a.iso + "…" + b.iso + by
         case .vatPayment(let kind, let a, let b):
             switch kind {
             case .opening: return "VAT owed at the start ([vat] opening)"

@@ -216,6 +216,8 @@ extension PlanState {
         if engine.vat != nil { for m in engine.vatMovements() { add(m.amount.cents, category(of: m), on: m.day) } }
         for m in planMovements() { add(m.amount.cents, category(of: m), on: m.day) }
         for c in projection.overdraftCharges { add(-c.total.cents, slot(.bankCharges), on: c.postedOn) }
+        // Credit-line drawings and repayments are financing, their interest and commitment fees bank charges (§16).
+        for m in projection.creditLineMovements { add(m.amount.cents, category(of: m), on: m.day) }
 
         // Rows in a stable order; a row empty over the whole range is dropped (except the two invoice rows).
         var order = categories.indices.filter { c in

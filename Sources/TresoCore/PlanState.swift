@@ -26,6 +26,16 @@ public struct PlanState: Sendable {
     private var beyondHorizon: [Int32] = []
     /// The plan's effects with a flow after the window limit (end + 400 days): no comparison window reaches it.
     public private(set) var flowsBeyondWindowLimit = 0
+    /// How the plan draws on credit lines (§16), and the same resolved for the projection, one use per line.
+    public private(set) var drawings: [CreditDrawing] = []
+    public private(set) var lineUses: [CreditLineUse] = []
+    /// The latest repayment day of a fixed drawing (nil without one), and how many repay after the window limit.
+    private var latestRepayment: Day? = nil
+    private var drawingsBeyondWindowLimit = 0
+    /// Receivables discounted as LCRs: each assumes the customer accepted a bill honoured at maturity.
+    public private(set) var acceptedBillCount = 0
+    /// Amount financed against each capped instrument (and counterparty), VAT included: see `capBreaches`.
+    public private(set) var capUsage: [CapKey: Money] = [:]
 
     /// A plan with no decision ("overdraft only").
     public init(engine: ForecastEngine, name: String = "overdraft only") {
@@ -83,6 +93,7 @@ public struct PlanState: Sendable {
                 for i in list.indices where explicit.isEmpty || !explicit.contains(InvoiceRef(rule.kind, i)) { wanted[rule.kind]?[i] = rule.decision }
             }
         }
+        if !plan.drawings.isEmpty { refusals += setDrawings(plan.drawings) }
         let receivableIds = idIndex[.receivable] ?? [:]
         // A plan can still add defaults of its own (API); scenario files put them in [what_if], for every plan.
         for id in plan.defaulted {
@@ -152,7 +163,15 @@ public struct PlanState: Sendable {
         effectsCost = sign > 0 ? effectsCost + e.cost : effectsCost - e.cost
         let n = Int(sign)
         if e.legalBreach { legalBreaches += n }
+        if own, e.decision != .none, engine.scenario.instruments.hasCaps {
+            let inv = engine.invoice(e.ref)
+            for (key, _) in engine.scenario.instruments.caps(of: e.decision, counterparty: inv.counterparty) {
+                let used = (capUsage[key] ?? .zero) + (sign > 0 ? inv.amount : -inv.amount)
+                capUsage[key] = used == .zero ? nil : used
+            }
+        }
         if e.assumptions.contains(.derivedVAT) { derivedVATCount += n }
+        if e.assumptions.contains(.billAccepted) { acceptedBillCount += n }
         if e.assumptions.contains(.supplierAcceptance) {
             let who = engine.invoice(e.ref).counterparty
             let c = (assumedSuppliers[who] ?? 0) + n
@@ -170,16 +189,111 @@ public struct PlanState: Sendable {
         beyondHorizon[i] += Int32(n)
     }
 
+    /// Replaces the plan's credit-line drawings (§16). A drawing the line cannot take is refused with its reason
+    /// and left out: an unknown line, a fixed drawing starting before the start, below the line's minimum drawing,
+    /// or taking the amount drawn above the limit. Returns the refusals.
+    @discardableResult
+    public mutating func setDrawings(_ wanted: [CreditDrawing]) -> [Refusal] {
+        let s = engine.scenario
+        var refused: [Refusal] = []
+        func refuse(_ why: String) { refused.append(Refusal(ref: InvoiceRef(.receivable, -1), decision: .none, invoiceId: "", why: .creditDrawing(why))) }
+        var kept: [CreditDrawing] = []
+        var fixed: [String: [(from: Day, to: Day, amount: Int64)]] = [:]
+        for d in wanted {
+            guard let line = s.instruments.credit.creditLine(d.line) else { refuse("no credit line named \"\(d.line)\""); continue }
+            if case .fixed(let amount, let from, let to) = d.mode {
+                let f = engine.calendar.following(from), t = engine.calendar.following(to)
+                if from < s.start { refuse("\(d.label): starts before the start \(s.start.iso)"); continue }
+                if t <= f { refuse("\(d.label): repaid on or before the day it is drawn"); continue }
+                if amount <= .zero { refuse("\(d.label): nothing to draw"); continue }
+                if amount < line.minimumDrawing {
+                    refuse("\(d.label): below the line's minimum drawing \(line.minimumDrawing.formatted())"); continue
+                }
+                // The most drawn at once while this drawing is out: peaks sit at the starts of overlapping drawings.
+                let others = fixed[d.line] ?? []
+                var peak: Int64 = amount.cents
+                for start in [f] + others.map(\.from) where start >= f && start < t {
+                    let out = others.reduce(Int64(0)) { $0 + ($1.from <= start && start < $1.to ? $1.amount : 0) }
+                    peak = max(peak, out + amount.cents)
+                }
+                if peak > line.limit.cents {
+                    refuse("\(d.label): \(Money(cents: peak).formatted()) drawn at once exceeds the line's limit \(line.limit.formatted())"); continue
+                }
+                fixed[d.line, default: []].append((f, t, amount.cents))
+            }
+            kept.append(d)
+        }
+        drawings = kept
+        var uses: [CreditLineUse] = []
+        var open: [Bool] = []
+        if kept.contains(where: { if case .auto = $0.mode { return true }; return false }) {
+            open = (0..<ledger.count).map { engine.calendar.isBusinessDay(s.start + $0) }
+        }
+        var latest: Day? = nil
+        var beyond = 0
+        for line in s.instruments.credit.creditLines {
+            let mine = kept.filter { $0.line == line.name }
+            guard !mine.isEmpty else { continue }
+            var scheduled: [(offset: Int, amount: Int64)] = []
+            var floor: Int64? = nil
+            for d in mine {
+                switch d.mode {
+                case .fixed(let amount, let from, let to):
+                    let f = engine.calendar.following(from), t = engine.calendar.following(to)
+                    scheduled.append((f - s.start, amount.cents))
+                    scheduled.append((t - s.start, -amount.cents))
+                    latest = max(latest ?? t, t)
+                    if t > engine.windowLimit { beyond += 1 }
+                case .auto(let f):
+                    floor = (f ?? s.minCash).cents
+                }
+            }
+            uses.append(CreditLineUse(line: line, scheduled: scheduled, autoFloor: floor, openDays: floor == nil ? [] : open))
+        }
+        lineUses = uses
+        latestRepayment = latest
+        flowsBeyondWindowLimit += beyond - drawingsBeyondWindowLimit
+        drawingsBeyondWindowLimit = beyond
+        return refused
+    }
+
+    /// The instruments' caps the plan's decisions exceed (docs/calculations.md § 11): a plan exceeding one is
+    /// excluded like a plan breaking the law. Sorted by instrument, the programme limit first.
+    public var capBreaches: [CapBreach] {
+        guard !capUsage.isEmpty else { return [] }
+        let s = engine.scenario
+        var out: [CapBreach] = []
+        for (key, used) in capUsage {
+            var limit: Money? = nil
+            if key.kind == .receivable, let c = s.instruments.factoringContract(key.instrument) {
+                limit = key.counterparty == nil ? c.programmeLimit : c.maxPerCustomer
+            } else if key.kind == .payable, let p = s.instruments.reverseProgram(key.instrument) {
+                limit = key.counterparty == nil ? p.programmeLimit : p.maxPerSupplier
+            }
+            guard let l = limit, used > l else { continue }
+            // The counterparty as written on the first of its invoices the plan finances under the instrument.
+            var name = key.counterparty
+            if let who = key.counterparty {
+                name = effects.keys.filter { $0.kind == key.kind && s.invoices($0.kind)[$0.index].counterparty.lowercased() == who }
+                    .min().map { s.invoices($0.kind)[$0.index].counterparty } ?? who
+            }
+            out.append(CapBreach(cap: FinancingCap(kind: key.kind, instrument: key.instrument, counterparty: name, limit: l), financed: used))
+        }
+        return out.sorted { $0.cap < $1.cap }
+    }
+
     /// The latest day the plan's decisions move cash to (or take an invoice's settlement from), at least the
     /// horizon's end and at most the window limit: the day a comparison must reach for every moved flow to settle.
     public var latestMovementDay: Day {
         let end = engine.scenario.end
+        var latest = end
         var i = beyondHorizon.count - 1
         while i >= 0 {
-            if beyondHorizon[i] > 0 { return end + 1 + i }
+            if beyondHorizon[i] > 0 { latest = end + 1 + i; break }
             i -= 1
         }
-        return end
+        if let r = latestRepayment, r > latest { latest = min(r, engine.windowLimit) }
+        return latest
     }
 
     /// Global contracts' annual minimum fee, prorated to the horizon: the shortfall of the commissions
@@ -238,18 +352,23 @@ public struct PlanState: Sendable {
     public func project(through: Day? = nil) -> Projection {
         let s = engine.scenario
         let last = min(through ?? s.end, engine.windowLimit)
+        if !s.accounts.isEmpty { return accountProjections(through: last).consolidated }
         return Projection.run(ledger: finalLedger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
-                              days: max(last - s.start + 1, 1))
+                              days: max(last - s.start + 1, 1), lines: lineUses)
     }
 
     /// The horizon's projection and the window's, from one copy of the ledger (the comparison needs both on
     /// every keypress); the same projection twice when the window is the horizon.
     public func projections(through windowEnd: Day) -> (horizon: Projection, window: Projection) {
         let s = engine.scenario
+        if !s.accounts.isEmpty {
+            let horizon = accountProjections(through: s.end).consolidated
+            return (horizon, windowEnd <= s.end ? horizon : accountProjections(through: windowEnd).consolidated)
+        }
         let ledger = finalLedger
         func run(_ last: Day) -> Projection {
             Projection.run(ledger: ledger, opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
-                           days: max(min(last, engine.windowLimit) - s.start + 1, 1))
+                           days: max(min(last, engine.windowLimit) - s.start + 1, 1), lines: lineUses)
         }
         let horizon = run(s.end)
         return (horizon, windowEnd <= s.end ? horizon : run(windowEnd))
@@ -265,6 +384,7 @@ public struct PlanState: Sendable {
         touching.sort { $0.ref < $1.ref }
         for e in touching { out += e.movements.filter { $0.day == day } }
         out += planMovements().filter { $0.day == day }
+        out += projection.creditLineMovements.filter { $0.day == day }
         out += ForecastEngine.chargeMovements(on: day, in: projection)
         return out
     }
@@ -277,6 +397,7 @@ extension PlanState {
     /// `refusals`. O(decisions).
     public func rebased(on engine: ForecastEngine) -> PlanState {
         var out = PlanState(engine: engine, name: name)
+        out.refusals += out.setDrawings(drawings)
         for ref in defaulted.symmetricDifference(engine.defaultedRefs).sorted() {
             if let r = out.setDefaulted(defaulted.contains(ref), for: ref) { out.refusals.append(r) }
         }

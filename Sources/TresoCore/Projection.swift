@@ -53,6 +53,14 @@ public struct ProjectionSummary: Sendable, Hashable {
     public var overdraftPenalty: Money = .zero
     /// Last day of the projection.
     public var lastDay: Day? = nil
+    /// Credit lines (§16), included in `bankCharges`: interest on the drawn balance and the commitment fee.
+    public var creditLineInterest: Money = .zero
+    public var commitmentFees: Money = .zero
+    /// Σ daily drawn balance (cents × days) of the credit lines, and the largest amount drawn at once.
+    public var creditLineDrawnDays: Int64 = 0
+    public var peakDrawn: Money = .zero
+    /// Overdraft interest, commission and penalty: the bank charges without the credit lines'.
+    public var overdraftCharges: Money { overdraftInterest + overdraftCommission + overdraftPenalty }
 }
 
 /// The day-by-day treasury of one plan over the scenario's horizon.
@@ -61,6 +69,8 @@ public struct Projection: Sendable {
     public var summary: ProjectionSummary
     /// The overdraft charges posted, one per month (or partial month) with a debit.
     public var overdraftCharges: [OverdraftCharge]
+    /// Credit-line drawings, repayments, interest and commitment fees, in day order (empty without a line).
+    public var creditLineMovements: [Movement] = []
 
     public func position(on day: Day) -> DailyPosition? {
         guard let first = days.first else { return nil }
@@ -142,14 +152,20 @@ extension Projection {
             s.overdraftCommission += c.commission
             s.overdraftPenalty += c.penalty
         }
-        s.bankCharges = s.overdraftInterest + s.overdraftCommission + s.overdraftPenalty
+        for m in creditLineMovements where m.day >= days[lo].day && m.day <= days[hi].day {
+            if case .creditLineInterest = m.detail { s.creditLineInterest -= m.amount }
+            if case .commitmentFee = m.detail { s.commitmentFees -= m.amount }
+        }
+        s.bankCharges = s.overdraftInterest + s.overdraftCommission + s.overdraftPenalty + s.creditLineInterest + s.commitmentFees
         return s
     }
 
     /// Runs the balance over the ledger, posting overdraft charges monthly.
     /// See docs/calculations.md § Overdraft for the exact rule and a worked example.
     /// `days` limits the run to the ledger's first days (the horizon, or a comparison window); nil = the whole ledger.
-    public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int? = nil) -> Projection {
+    /// `lines`: the credit lines the plan draws on (§16), run day by day with the balance they depend on.
+    public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int? = nil,
+                           lines: [CreditLineUse] = []) -> Projection {
         let n = min(max(count ?? ledger.count, 0), ledger.count)
         var days: [DailyPosition] = []
         days.reserveCapacity(n)
@@ -166,11 +182,17 @@ extension Projection {
         let limit = overdraft.limit.cents
         // The month's last day, advanced when passed (a calendar conversion per month, not per day).
         var monthEnd = ledger.start.endOfMonth
+        var lineRun = lines.isEmpty ? nil : CreditLineRun(lines, start: ledger.start, minCash: minCash.cents)
         for i in 0..<n {
             let day = ledger.start + i
             if day > monthEnd { monthEnd = day.endOfMonth }
             let open = balance
-            let pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
+            var pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
+            var lineFlow: Int64 = 0, lineCharge: Int64 = 0
+            if let (flow, charged) = lineRun?.step(i, day: day, balance: pre, periodEnd: day == monthEnd || i == n - 1) {
+                lineFlow = flow; lineCharge = charged
+                pre += flow - charged
+            }
             let debit = pre < 0 ? -pre : 0
             monthDebitSum += debit
             if debit > limit { monthOverLimitSum += debit - limit }
@@ -195,6 +217,7 @@ extension Projection {
                 periodStart = day + 1
             }
             let close = pre - charge
+            charge += lineCharge
             var flags: DayFlags = []
             if close < 0 { flags.insert(.overdrawn); overdrawn += 1 }
             if close < 0 && -close > limit { flags.insert(.overLimit); overLimit += 1 }
@@ -202,17 +225,27 @@ extension Projection {
             if close < lowest { lowest = close; lowestDay = day }
             if -close > peak { peak = -close }
             days.append(DailyPosition(day: day, opening: Money(cents: open), receipts: Money(cents: ledger.receipts[i]),
-                                      disbursements: Money(cents: ledger.disbursements[i]), financing: Money(cents: ledger.financing[i]),
+                                      disbursements: Money(cents: ledger.disbursements[i]), financing: Money(cents: ledger.financing[i] + lineFlow),
                                       charges: Money(cents: charge), closing: Money(cents: close), flags: flags, debit: Money(cents: debit)))
             balance = close
         }
         if n == 0 { lowest = opening.cents }
-        let summary = ProjectionSummary(lowestBalance: Money(cents: lowest), lowestBalanceDate: lowestDay, peakOverdraft: Money(cents: peak),
+        var summary = ProjectionSummary(lowestBalance: Money(cents: lowest), lowestBalanceDate: lowestDay, peakOverdraft: Money(cents: peak),
                                         daysOverdrawn: overdrawn, daysOverLimit: overLimit, daysBelowBuffer: belowBuffer,
                                         bankCharges: Money(cents: interestTotal + commissionTotal + penaltyTotal),
                                         overdraftInterest: Money(cents: interestTotal), overdraftCommission: Money(cents: commissionTotal),
                                         finalBalance: Money(cents: balance), overdraftPenalty: Money(cents: penaltyTotal),
                                         lastDay: n > 0 ? ledger.start + (n - 1) : nil)
-        return Projection(days: days, summary: summary, overdraftCharges: charges)
+        var projection = Projection(days: days, summary: summary, overdraftCharges: charges)
+        if let lineRun {
+            summary.creditLineInterest = Money(cents: lineRun.interestTotal)
+            summary.commitmentFees = Money(cents: lineRun.feeTotal)
+            summary.bankCharges += summary.creditLineInterest + summary.commitmentFees
+            summary.creditLineDrawnDays = lineRun.drawnDaysTotal
+            summary.peakDrawn = Money(cents: lineRun.peakDrawn)
+            projection.summary = summary
+            projection.creditLineMovements = lineRun.movements
+        }
+        return projection
     }
 }

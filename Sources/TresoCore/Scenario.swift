@@ -107,6 +107,8 @@ public struct Scenario: Sendable {
     public var paymentHistory: [String: [Int]] = [:]
     /// VAT rate used to derive the amount excluding VAT of an invoice that does not give its VAT.
     public var defaultVATRate: Rate = Rate(percentHundredths: 2000)
+    /// Several bank accounts (`[accounts.NAME]`, §17); empty = one implicit account with `openingBalance` and `overdraft`.
+    public var accounts = AccountSettings()
     /// Sales and purchases expected but not yet invoiced (`[[forecast]]`); `withForecastInvoices()` turns them into invoices.
     public var forecasts: [ForecastLine] = []
     /// How VAT returns are computed and paid (`[vat]`; nil = no VAT return computed).

@@ -45,6 +45,26 @@ public struct LinearModel: Sendable {
     }
 }
 
+extension LinearModel {
+    /// This model with more rows `lower ≤ Σ value·x[column] ≤ upper` (rebuilds the sparse columns once); the new
+    /// rows get indices from `rowCount` on, in order, and later columns may use them too.
+    public func appending(rows: [(lower: Double, upper: Double, entries: [(column: Int, value: Double)])]) -> LinearModel {
+        var m = LinearModel()
+        for r in 0..<rowCount { m.addRow(lower: rowLower[r], upper: rowUpper[r]) }
+        var extra: [Int: [(row: Int, value: Double)]] = [:]
+        for r in rows {
+            let row = m.addRow(lower: r.lower, upper: r.upper)
+            for e in r.entries { extra[e.column, default: []].append((row, e.value)) }
+        }
+        for j in 0..<columnCount {
+            var list: [(row: Int, value: Double)] = (Int(columnStarts[j])..<Int(columnStarts[j + 1])).map { (Int(rowIndex[$0]), values[$0]) }
+            list += extra[j] ?? []
+            m.addColumn(lower: columnLower[j], upper: columnUpper[j], cost: objective[j], integer: isInteger[j], entries: list)
+        }
+        return m
+    }
+}
+
 public struct MILPOptions: Sendable {
     /// Wall-clock limit for this solve, in seconds.
     public var timeLimit: Double
@@ -57,8 +77,12 @@ public struct MILPOptions: Sendable {
     public var log: Bool
     /// A solution of the model (every column's value) the solver may start from.
     public var start: [Double]?
-    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false, start: [Double]? = nil) {
+    /// Feasibility-pump passes (nil: the solver's default).
+    public var pumpPasses: Int?
+    public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false, start: [Double]? = nil,
+                pumpPasses: Int? = nil) {
         self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log; self.start = start
+        self.pumpPasses = pumpPasses
     }
 }
 

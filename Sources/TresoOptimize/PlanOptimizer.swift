@@ -1,4 +1,9 @@
 import TresoCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the user asks `treso optimize` (and the planner's `o`) for.
 public struct OptimizeRequest: Sendable {
@@ -125,13 +130,13 @@ public struct PlanOptimizer: Sendable {
     public static func instrumentNames(_ s: Scenario) -> [String] {
         let i = s.instruments
         return i.factoring.map(\.name) + i.reverseFactoring.map(\.name) + i.supplierFinancing.map(\.name)
-            + i.splitPayment.map(\.name) + ["negotiate"]
+            + i.splitPayment.map(\.name) + i.credit.dailly.map(\.name) + i.credit.billDiscount.map(\.name) + ["negotiate"]
     }
 
     static func instrument(of d: Decision) -> String? {
         switch d {
         case .none, .payLate: return nil
-        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n): return n
+        case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n), .dailly(let n), .discount(let n): return n
         case .negotiate: return "negotiate"
         }
     }
@@ -166,17 +171,21 @@ public struct PlanOptimizer: Sendable {
 
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
-        // Every day any decision can make the comparison window reach is in the model; whether it counts
-        // for a plan is decided with the plan (see `build`).
-        builder.build(through: builder.longestEnd)
-        if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
+        if request.trace {
+            let late = builder.options.filter { $0.latest > builder.referenceEnd }
+            var byDecision: [String: Int] = [:]
+            for o in late { byDecision[o.decision.code, default: 0] += 1 }
+            print("trace options_s=\(elapsed()) "
+                  + "options=\(builder.options.count) start=\(engine.scenario.start.iso) end=\(engine.scenario.end.iso) refEnd=\(builder.referenceEnd.iso) "
+                  + "longest=\(builder.longestEnd.iso) late=\(late.count) \(byDecision.sorted { $0.key < $1.key })")
+        }
 
         // The time limit is hard: each solve gets what is left (the solver process is killed at its end).
         func remaining() -> Double { request.timeLimit - elapsed() }
         let constant = base.effectsCost.total.cents
-        let unresolved = Int64(builder.unresolvedRoundings)
-        func observer(_ phase: OptimizerProgress.Phase) -> MILPObserver {
-            MILPObserver(progress: { p in
+        func observer(_ phase: OptimizerProgress.Phase, unresolvedRoundings: Int) -> MILPObserver {
+            let unresolved = Int64(unresolvedRoundings)
+            return MILPObserver(progress: { p in
                 var report = OptimizerProgress(phase: phase, bestCost: nil, bound: nil, gapTenThousandths: nil, elapsed: elapsed())
                 if phase != .shortfall {
                     if let o = p.objective, o.isFinite, abs(o) < 1e15 { report.bestCost = Money(cents: Int64(o.rounded()) + constant) }
@@ -194,7 +203,7 @@ public struct PlanOptimizer: Sendable {
                 progress(report)
             }, cancel: cancel)
         }
-        var start: [Double]? = nil
+        let start: [Double]? = nil
         func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
@@ -211,7 +220,7 @@ public struct PlanOptimizer: Sendable {
             let r = solver.solve(m, options: MILPOptions(timeLimit: left, relativeGap: request.maxGap,
                                                         large: builder.options.count > Self.largeModel, log: request.trace,
                                                         start: minimiseShortfall || floorShift != 0 ? nil : start),
-                                 observer: observer(phase))
+                                 observer: observer(phase, unresolvedRoundings: builder.unresolvedRoundings))
             if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
             if let failure = r.failure { throw OptimizeError.solverCrashed(failure) }
             return r
@@ -228,21 +237,89 @@ public struct PlanOptimizer: Sendable {
                                  candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
         }
 
-        // Large models whose decisions can stretch the window: first the plan among decisions that keep it at
-        // the reference plans' (no window binary can be forced, so the solver finds plans as fast as without
-        // them); a solution of the full model too, it is where the full solve starts. Measured on 10 000
-        // invoices: gap 3.3 % in 19 s → 2.1 % in 13 s; on 100 000 the second root LP costs more than it saves.
-        if builder.options.count > Self.largeModel && builder.options.count <= 30_000 && builder.longestEnd > builder.referenceEnd {
-            var m = builder.model
-            for (j, o) in builder.options.enumerated() where o.latest > builder.referenceEnd { m.columnUpper[builder.optionColumns[j]] = 0 }
+        // Large models whose decisions can stretch the window (measured in docs/decisions.md): the covered-day
+        // binaries' big-M rows make the exact model's relaxation weak (10 000 invoices: no 1 % gap in 13 s). Every
+        // plan either (A) keeps the reference window — no decision moves cash past it — or (B) stretches it, to at
+        // least the earliest day a stretching decision reaches. Two models without covered-day binaries, solved
+        // side by side: A, exact for its plans (every day through the reference window counts, the others are
+        // forbidden), and B, a relaxation for its plans (days through that earliest day count, the last one's floor
+        // before its charges, at least one stretching decision). The plan is the cheaper of their plans that keeps
+        // the floor, as the engine measures it; the bound is the smaller of their bounds, valid for every plan.
+        // When neither gives a plan keeping the floor, the exact model below decides.
+        let late = builder.options.indices.filter { builder.options[$0].latest > builder.referenceEnd }
+        if builder.options.count > Self.largeModel && !late.isEmpty {
+            var keeping = builder
+            keeping.tail = .counted
+            keeping.build(through: builder.referenceEnd)
+            var keepingModel = keeping.model
+            for j in late { keepingModel.columnUpper[keeping.optionColumns[j]] = 0 }
+            let earliest = late.map { builder.options[$0].latest }.min() ?? builder.referenceEnd
+            var stretching = builder
+            stretching.tail = .dropped
+            stretching.build(through: earliest)
+            let (stretchingModel, tailMonths) = stretching.stretchingModel(late: late)
+            if request.trace { print("trace split_build_s=\(elapsed()) keeping_cols=\(keepingModel.columnCount) stretching_cols=\(stretchingModel.columnCount) through=\(earliest.iso)") }
+            let solver = self.solver
+            let options = MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap, large: true, log: request.trace, pumpPasses: 1)
+            let observeKeeping = observer(.cheapest, unresolvedRoundings: keeping.unresolvedRoundings)
+            let quiet = MILPObserver(progress: { _ in }, cancel: cancel)
+            // First the stretching plans' relaxation as a plain LP (fast): when its bound is above the keeping
+            // plan's cost, no stretching plan can be cheaper and its MILP is not needed.
+            var relaxed = stretchingModel
+            relaxed.isInteger = Array(repeating: false, count: relaxed.columnCount)
+            let lp = relaxed
+            let model = keepingModel
             let t = elapsed()
-            let first = solver.solve(m, options: MILPOptions(timeLimit: remaining() / 2, relativeGap: request.maxGap, large: true, log: request.trace),
-                                     observer: observer(.firstPlan))
-            if request.trace { print("trace start_s=\(elapsed() - t) status=\(first.status) obj=\(first.objective)") }
-            if let failure = first.failure { throw OptimizeError.solverCrashed(failure) }
-            if first.cancelled || cancel?.isCancelled == true { return try cancelledPlan(first, boundSolve: nil) }
-            if !first.values.isEmpty { start = first.values }
+            let (a, bLP) = inParallel({ solver.solve(model, options: options, observer: observeKeeping) },
+                                      { solver.solve(lp, options: options, observer: quiet) })
+            if request.trace {
+                print("trace split_s=\(elapsed() - t) keeping=\(a.status) \(a.objective) bound \(a.bound) stretching_lp=\(bLP.status) \(bLP.objective)")
+            }
+            if let failure = a.failure ?? bLP.failure { throw OptimizeError.solverCrashed(failure) }
+            func proven(_ r: MILPResult) -> Double {
+                switch r.status {
+                case .infeasible: return .infinity
+                case .optimal: return min(r.bound, r.objective)
+                default: return r.bound
+                }
+            }
+            typealias Found = (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)])
+            var best: (plan: Found, builder: ModelBuilder)? = nil
+            func consider(_ r: MILPResult, _ m: ModelBuilder) {
+                guard !r.values.isEmpty else { return }
+                let p = m.plan(from: r.values, base: base, name: request.planName)
+                guard m.excess(of: p.result).amount <= .zero, p.result.capBreaches.isEmpty else { return }
+                if best.map({ p.result.totalCost < $0.plan.result.totalCost }) ?? true { best = (p, m) }
+            }
+            consider(a, keeping)
+            var stretchingBound = proven(bLP) - Double(tailMonths)
+            var wasCancelled = a.cancelled || bLP.cancelled || cancel?.isCancelled == true
+            let target = best.map { Double($0.plan.result.totalCost.cents - stretching.base.effectsCost.total.cents) * (1 - request.maxGap) } ?? .infinity
+            if !wasCancelled && stretchingBound < target && remaining() > 0.05 {
+                // A stretching plan may be cheaper: solve its model.
+                let b = solver.solve(stretchingModel, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap, large: true,
+                                                                           log: request.trace, pumpPasses: 1), observer: quiet)
+                if request.trace { print("trace stretching_s=\(elapsed() - t) \(b.status) \(b.objective) bound \(b.bound)") }
+                if let failure = b.failure { throw OptimizeError.solverCrashed(failure) }
+                consider(b, stretching)
+                stretchingBound = max(stretchingBound, proven(b) - Double(tailMonths))
+                wasCancelled = wasCancelled || b.cancelled
+            }
+            if let best {
+                let plan = best.builder.pruned(best.plan, allowedExcess: .zero)
+                let cost = plan.result.totalCost
+                let bound = min(keeping.lowerBound(solverBound: proven(a), cost: cost), stretching.lowerBound(solverBound: stretchingBound, cost: cost))
+                let isOptimal = !wasCancelled && request.maxGap == 0 && bound >= cost
+                return OptimizedPlan(status: isOptimal ? .optimal : .feasible, state: plan.state, result: plan.result, chosen: plan.chosen,
+                                     lowerBound: bound, shortfall: nil, shortfallDay: nil, candidateInvoices: builder.candidateInvoices,
+                                     candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+            }
+            if wasCancelled { throw OptimizeError.cancelled }
         }
+        // Every day any decision can make the comparison window reach is in the model; whether it counts
+        // for a plan is decided with the plan (see `build`).
+        builder.build(through: builder.longestEnd)
+        if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
         var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
         if r.cancelled || cancel?.isCancelled == true {
@@ -365,6 +442,24 @@ struct ModelBuilder {
         return eps >= 1e-6 ? (eps, true) : (1e-6, false)
     }
 
+    /// How the days past the reference plans' window enter the model (see `build`).
+    enum Tail {
+        /// Exactly: a day counts when a chosen decision makes the plan's window reach it (covered-day binaries).
+        case exact
+        /// Every day through the model's last counts for every plan: a plan whose own window ends earlier is charged
+        /// for days it does not have, so the model's cost is ≥ the engine's — its plans are sound, its bound is not.
+        case counted
+        /// The model stops at the reference window's end (no later day counts, its last day's floor is checked
+        /// before that day's charges): a relaxation — no plan costs the engine less than the model, so its bound holds.
+        case dropped
+    }
+    var tail: Tail = .exact
+    /// The last day of the model `build` made.
+    var builtThrough = Day(raw: 0)
+
+    /// Knapsack rows of the instruments' caps in the model.
+    var capRowCount = 0
+
     /// Whether charges are whole cents rounded like the engine (integer variables), or continuous.
     var exactRounding = true
 
@@ -377,11 +472,12 @@ struct ModelBuilder {
 
     /// Builds the model over [start, through]: charges and the floor are counted on those days.
     mutating func build(through: Day) {
+        builtThrough = through
         let s = engine.scenario
         let ledger = base.ledger
         let n = max(min(through - s.start + 1, ledger.count), 1)
         model = LinearModel()
-        optionColumns = []; contractColumns = []; limitRows = []
+        optionColumns = []; contractColumns = []; limitRows = []; capRowCount = 0
         roundedCharges = 0; unresolvedRoundings = 0
 
         // Rows --------------------------------------------------------------------------------
@@ -400,7 +496,8 @@ struct ModelBuilder {
         // makes the comparison reach them. covered(t) is binary, covered(t) ≥ covered(t+1), and
         // covered(last day of option) ≥ x(option); on those days the debit and floor rows are relaxed by
         // M(t)·(1 − covered(t)), M(t) a bound on how far the balance can fall by day t.
-        let firstOptional = max(referenceEnd - s.start + 1, 0)
+        // .exact: days past the reference window are decided with the plan; otherwise every day through `through` counts.
+        let firstOptional = tail == .exact ? max(referenceEnd - s.start + 1, 0) : n
         var bigM = [Double](repeating: 0, count: n)
         var coverRows: [Int] = [], linkCover: [Int: [Int]] = [:]
         if firstOptional < n {
@@ -488,6 +585,27 @@ struct ModelBuilder {
         candidateInvoices = count.count
         for (ref, k) in count.sorted(by: { $0.key < $1.key }) where k > 1 { choiceRow[ref] = model.addRow(lower: -.infinity, upper: 1) }
 
+        // Instruments' caps (per customer/supplier, programme): Σ invoice amount · x ≤ the cap less what the fixed
+        // plan already finances under it — a knapsack row each, only where the options could exceed it.
+        var capEntries = [[(row: Int, value: Double)]](repeating: [], count: options.count)
+        if s.instruments.hasCaps {
+            var members: [CapKey: (limit: Money, total: Int64, options: [Int])] = [:]
+            for (j, o) in options.enumerated() {
+                let inv = engine.invoice(o.ref)
+                for (key, limit) in s.instruments.caps(of: o.decision, counterparty: inv.counterparty) {
+                    members[key, default: (limit, 0, [])].total += inv.amount.cents
+                    members[key]?.options.append(j)
+                }
+            }
+            for (key, m) in members.sorted(by: { $0.key < $1.key }) {
+                let room = max(0, m.limit.cents - (base.capUsage[key]?.cents ?? 0))
+                if m.total <= room { continue }
+                let row = model.addRow(lower: -.infinity, upper: Double(room))
+                for j in m.options { capEntries[j].append((row, Double(engine.invoice(options[j].ref).amount.cents))) }
+                capRowCount += 1
+            }
+        }
+
         // Global contracts' annual minimum fee (PlanState.minimumFeeTopUps): top-up T ≥ floor·used − commissions.
         let feeDay = ledger.offset(max(s.start, engine.calendar.preceding(s.end)))
         var feeRows: [Int] = [], vatRows: [Int] = [], linkRows: [Int] = []
@@ -523,7 +641,9 @@ struct ModelBuilder {
             }
         }
         for (k, m) in months.enumerated() {
-            let posted: [(row: Int, value: Double)] = [(limitRows[m.last], -1)] + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
+            // (.dropped: the last day's floor is checked before its charges, a plan whose window runs on posts them later.)
+            let floorAfter: [(row: Int, value: Double)] = tail == .dropped && m.last == n - 1 ? [] : [(limitRows[m.last], -1)]
+            let posted: [(row: Int, value: Double)] = floorAfter + (m.last + 1 < n ? [(balance[m.last + 1], 1)] : [])
                 + (m.first...m.last).compactMap { t in lastDayRows[t].map { ($0, -1.0) } }
             if interestRate > 0 {   // I_k = round(Σ debit × rate / 360), in cents
                 model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: exactRounding, entries: posted + [(interestRows[k], 1)])
@@ -555,6 +675,7 @@ struct ModelBuilder {
         for (j, o) in options.enumerated() {
             var e: [(row: Int, value: Double)] = o.deltas.filter { $0.day < n }.map { (balance[$0.day], -Double($0.cents)) }
             if let r = choiceRow[o.ref] { e.append((r, 1)) }
+            e += capEntries[j]
             if let link = linkCover[j] { e.append((link[0], -1)) }
             if let k = o.feeContract {
                 e.append((feeRows[k], Double(o.commission)))
@@ -591,7 +712,8 @@ struct ModelBuilder {
             feeContracts.append(FeeContract(contract: c, floor: floor, baseCommission: commissions, usedByBase: used))
         }
         let i = s.instruments
-        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) }
+        let receivableChoices: [Decision] = i.factoring.map { .factor($0.name) } + i.credit.dailly.map { .dailly($0.name) }
+            + i.credit.billDiscount.map { .discount($0.name) }
         let payableChoices: [Decision] = i.reverseFactoring.map { .reverseFactor($0.name) } + i.supplierFinancing.map { .supplierFinancing($0.name) }
             + i.splitPayment.map { .splitPayment($0.name) } + [.negotiate]
         for kind in InvoiceKind.allCases {
@@ -688,8 +810,115 @@ struct ModelBuilder {
     /// rounds up (less a tolerance); a cent is given away for each charge whose rounding the model could
     /// not resolve exactly; the constant cost of the fixed decisions is added. Never above the cost found.
     func lowerBound(solverBound: Double, cost: Money) -> Money {
+        if solverBound == .infinity { return cost }   // no plan of this model: nothing below the cost found
         guard solverBound.isFinite, solverBound > -1e15 else { return Money(cents: min(-Int64(1) << 50, cost.cents)) }
         let cents = Int64((solverBound - 1e-3).rounded(.up)) - Int64(unresolvedRoundings) + base.effectsCost.total.cents
         return Money(cents: min(cents, cost.cents))
+    }
+}
+
+/// Runs `a` on a new thread and `b` on this one, and waits for both (the solver's child processes then use
+/// both cores). Falls back to one after the other when no thread can be started.
+func inParallel<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () -> A, _ b: () -> B) -> (A, B) {
+    let slot = ParallelSlot(a)
+    let box = Unmanaged.passRetained(slot).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(&thread, nil, { p in
+        guard let p else { return nil }
+        Unmanaged<ParallelSlotBase>.fromOpaque(p).takeRetainedValue().execute()
+        return nil
+    }, box)
+    if started != 0 {
+        Unmanaged<ParallelSlotBase>.fromOpaque(box).release()
+        return (a(), b())
+    }
+    let second = b()
+    pthread_join(thread, nil)
+    return (slot.value ?? a(), second)
+}
+
+/// The thread's side of `inParallel` (a non-generic base: a C thread entry cannot name a generic type).
+class ParallelSlotBase: @unchecked Sendable {
+    func execute() {}
+}
+
+/// Written by the started thread before `pthread_join` returns, read after: no overlap.
+final class ParallelSlot<A: Sendable>: ParallelSlotBase, @unchecked Sendable {
+    var value: A?
+    let run: @Sendable () -> A
+    init(_ run: @escaping @Sendable () -> A) { self.run = run }
+    override func execute() { value = run() }
+}
+
+extension ModelBuilder {
+    /// The relaxation for plans that stretch the window (built with `tail == .dropped` through `earliest`, the first
+    /// day a stretching decision reaches), strengthened: at least one stretching decision, and each day after
+    /// `earliest` that a chosen decision makes the window reach costs at least the interest on the smallest debit
+    /// any plan can have that day — y(t) ∈ [0, 1] with y(t) ≥ y(t+1), y(last day of option) ≥ x(option), cost
+    /// y(t) × that interest (a lower bound: the real charge is on the plan's real debit, rounded once a month; the
+    /// caller gives `tailMonths` cents per month away for the rounding).
+    func stretchingModel(late: [Int]) -> (model: LinearModel, tailMonths: Int) {
+        let s = engine.scenario
+        let ledger = base.ledger
+        let n = max(min(longestEnd - s.start + 1, ledger.count), 1)
+        let modelDays = max(min(builtThrough - s.start + 1, ledger.count), 1)
+        // The highest balance any plan can have on each day: base flows plus, per invoice, its best running effect.
+        var best = [Int64](repeating: 0, count: n + 1)
+        var j = 0
+        while j < options.count {
+            var k = j
+            while k < options.count && options[k].ref == options[j].ref { k += 1 }
+            var days = Set<Int>()
+            for o in options[j..<k] { for dl in o.deltas where dl.day < n { days.insert(dl.day) } }
+            var cum = [Int64](repeating: 0, count: k - j)
+            var cursor = [Int](repeating: 0, count: k - j)
+            var previous: Int64 = 0
+            for d in days.sorted() {
+                var w: Int64 = 0
+                for (x, o) in options[j..<k].enumerated() {
+                    while cursor[x] < o.deltas.count && o.deltas[cursor[x]].day <= d { cum[x] += o.deltas[cursor[x]].cents; cursor[x] += 1 }
+                    w = max(w, cum[x])
+                }
+                best[d] += w - previous
+                previous = w
+            }
+            j = k
+        }
+        let rate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
+        var high = Double(s.openingBalance.cents)
+        var running: Int64 = 0
+        var penalty = [Double](repeating: 0, count: n)
+        for t in 0..<n {
+            running += best[t]
+            high += Double(ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t])
+            penalty[t] = max(0, -(high + Double(running))) * rate * (1 - 1e-9)
+        }
+        var m = model
+        var rows: [(lower: Double, upper: Double, entries: [(column: Int, value: Double)])] = []
+        rows.append((1, .infinity, late.map { (optionColumns[$0], 1.0) }))   // at least one stretching decision
+        let tailDays = Array(modelDays..<n)
+        var linkRows: [Int: [Int]] = [:]   // day → rows y(day) − x(option) ≥ 0
+        for jj in late {
+            let t = min(options[jj].latest - s.start, n - 1)
+            guard t >= modelDays else { continue }
+            linkRows[t, default: []].append(m.rowCount + rows.count)
+            rows.append((0, .infinity, [(optionColumns[jj], -1.0)]))
+        }
+        let chainStart = m.rowCount + rows.count
+        for _ in tailDays.dropLast() { rows.append((0, .infinity, [])) }   // y(t) − y(t+1) ≥ 0
+        m = m.appending(rows: rows)
+        for (i, t) in tailDays.enumerated() {
+            var e: [(row: Int, value: Double)] = (linkRows[t] ?? []).map { ($0, 1.0) }
+            if i < tailDays.count - 1 { e.append((chainStart + i, 1)) }
+            if i > 0 { e.append((chainStart + i - 1, -1)) }
+            m.addColumn(lower: 0, upper: 1, cost: penalty[t], entries: e)
+        }
+        var months = 0, lastMonth = -1
+        for t in tailDays {
+            let d = s.start + t
+            let key = d.year * 12 + d.month
+            if key != lastMonth { months += 1; lastMonth = key }
+        }
+        return (m, months)
     }
 }

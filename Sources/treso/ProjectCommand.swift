@@ -25,6 +25,9 @@ struct Project: ParsableCommand {
     @Option(help: "Project this plan of the scenario (default: no decision, \"overdraft only\").")
     var plan: String?
 
+    @Option(help: "With [accounts]: project this bank account alone (default: every account consolidated).")
+    var account: String?
+
     @Option(help: "day (the daily table), week or month: the period table, categories by period (weeks run Monday to Sunday).")
     var by: PeriodLength = .day
 
@@ -39,7 +42,21 @@ struct Project: ParsableCommand {
             let engine = ForecastEngine(scenario: s)
             let state = try planState(engine, name: plan)
             for r in state.refusals { printError("warning: [\(state.name)] \(r.text(currency: state.engine.scenario.currency))") }
-            let projection = state.project()
+            var projection = state.project()
+            var accountTitle = ""
+            if let account {
+                let names = s.accounts.accounts.map(\.name)
+                guard let k = names.firstIndex(of: account) else {
+                    printError("error: no bank account named \"\(account)\"" + (names.isEmpty ? " (the scenario has no [accounts])" : " (accounts: " + names.joined(separator: ", ") + ")"))
+                    throw ExitWithCode(code: 64)
+                }
+                guard day == nil && by == .day else {
+                    printError("error: --account shows the daily table of one account; --day and --by show every account together")
+                    throw ExitWithCode(code: 64)
+                }
+                projection = state.accountProjections().accounts[k]
+                accountTitle = ", account " + account
+            }
             if let day {
                 guard let pos = projection.position(on: day) else {
                     printError("error: \(day.iso) is outside the projection (\(s.start.iso) … \(s.end.iso))")
@@ -55,7 +72,7 @@ struct Project: ParsableCommand {
                 printError("error: --from/--to select no day of the projection (\(s.start.iso) … \(s.end.iso))")
                 throw ExitWithCode(code: 1)
             }
-            let title = "\(s.name) [\(state.name)]: \(lo.iso) … \(hi.iso)"
+            let title = "\(s.name) [\(state.name)\(accountTitle)]: \(lo.iso) … \(hi.iso)"
             if by != .day {
                 let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
                 switch format {

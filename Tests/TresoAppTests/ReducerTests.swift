@@ -42,7 +42,8 @@ import TresoIO
         let costBefore = s.activeResult?.totalCost
         s.press("f")
         guard case .picker(let p) = s.mode else { Issue.record("no picker"); return }
-        #expect(p.options.map(\.decision) == [.factor("bank"), .factor("fintech")])
+        // The demo also has a Dailly program: `f` offers every way of financing the receivable.
+        #expect(p.options.map(\.decision) == [.factor("bank"), .factor("fintech"), .dailly("bank")])
         s.press("enter")
         #expect(s.mode == .normal)
         #expect(s.activePlanState.decision(for: ref(s, id)) == .factor("bank"))
@@ -118,6 +119,8 @@ import TresoIO
         #expect(s.activePlanState.decision(for: r) == .factor("bank"))
         s.press("space")
         #expect(s.activePlanState.decision(for: r) == .factor("fintech"))
+        s.press("space")
+        #expect(s.activePlanState.decision(for: r) == .dailly("bank"))
         s.press("space")
         #expect(s.activePlanState.decision(for: r) == .none)
     }

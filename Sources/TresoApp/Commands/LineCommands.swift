@@ -22,6 +22,12 @@ enum LineCommands {
                     help: "move the day cursor: 2027-01-15 or 15/01/2027, today, start, end, lowest") { s, rest in s.goto(rest); return [] },
         LineCommand(name: "late", aliases: [], usage: ["late DAYS"],
                     help: "pay the selected payables DAYS (1–365) after the due date, penalties applied") { s, rest in s.late(rest); return [] },
+        LineCommand(name: "draw", aliases: [], usage: ["draw LINE AMOUNT FROM TO", "draw LINE auto [FLOOR]", "draw clear [LINE]"],
+                    help: "credit line: draw AMOUNT from FROM to TO, or automatically to keep FLOOR (default min_cash); clear removes the drawings")
+                    { s, rest in s.draw(rest); return [] },
+        LineCommand(name: "account", aliases: ["acct"], usage: ["account NAME|all"],
+                    help: "with [accounts]: show one bank account in the chart and the day table, or all of them consolidated")
+                    { s, rest in s.showAccount(rest); return [] },
         LineCommand(name: "export", aliases: [], usage: ["export csv|json FILE"],
                     help: "write the active plan's daily projection (csv, json or table); FILE is relative to the scenario folder") { s, rest in s.export(rest) },
         LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
@@ -90,6 +96,63 @@ extension AppState {
         }
         guard focus == .payables else { message = Message("late applies to payables: Tab to them", isError: true); return }
         toggle(.decision(.payLate(n)))
+    }
+
+    /// `:draw`: adds (or clears) credit-line drawings of the active plan, as one undoable change (§16).
+    mutating func draw(_ rest: String) {
+        let usage = "draw LINE AMOUNT FROM TO, draw LINE auto [FLOOR] or draw clear [LINE]"
+        let words = rest.split(separator: " ").map(String.init)
+        let lines = workspace.scenario.instruments.credit.creditLines.map(\.name)
+        guard !lines.isEmpty else { message = Message("no credit line is defined: add a [credit_line.NAME] to treso.toml", isError: true); return }
+        guard let first = words.first else { message = Message(usage + " (lines: " + lines.joined(separator: ", ") + ")", isError: true); return }
+        let before = activePlanState.drawings
+        var after = before
+        if first.lowercased() == "clear" {
+            after = words.count > 1 ? before.filter { $0.line != words[1] } : []
+        } else {
+            guard lines.contains(first) else { message = Message("no credit line named \"\(first)\" (defined: " + lines.joined(separator: ", ") + ")", isError: true); return }
+            if words.count >= 2 && words[1].lowercased() == "auto" {
+                var floor: Money? = nil
+                if words.count > 2 {
+                    guard let f = Money(decimal: words[2]) else { message = Message("draw \(first) auto FLOOR: FLOOR is an amount such as 5000", isError: true); return }
+                    floor = f
+                }
+                after = before.filter { if case .auto = $0.mode { return $0.line != first }; return true }
+                after.append(CreditDrawing(line: first, mode: .auto(floor: floor)))
+            } else {
+                guard words.count == 4, let a = Money(decimal: words[1]), let f = Day(flexible: words[2]), let t = Day(flexible: words[3]) else {
+                    message = Message(usage, isError: true); return
+                }
+                after.append(CreditDrawing(line: first, mode: .fixed(amount: a, from: f, to: t)))
+            }
+        }
+        guard after != before else { message = Message("nothing to change"); return }
+        let activeBefore = activePlan
+        let before0 = activeResult
+        let prefix = ensureEditablePlan()
+        let refusals = applyEdit("credit-line drawings", [.drawings(plan: activePlan, from: activePlanState.drawings, to: after)],
+                                 prefix: prefix, activeBefore: activeBefore)
+        if let r = refusals.first { message = Message(r.reason, isError: true); return }
+        message = Message(impact(before: before0, verb: after.last.map { first.lowercased() == "clear" ? "drawings cleared" : $0.label } ?? "drawings cleared"))
+    }
+
+    mutating func showAccount(_ rest: String) {
+        let names = workspace.scenario.accounts.accounts.map(\.name)
+        guard !names.isEmpty else { message = Message("the scenario has one account: add [accounts.NAME] tables to treso.toml", isError: true); return }
+        let name = rest.trimmingSpaces()
+        if name.isEmpty || name.lowercased() == "all" {
+            shownAccount = nil
+            cache.account = nil
+            cache.accountKey = DayKey(revision: -1, plan: -1, day: -1)
+            cache.dayDetail.key = DayKey(revision: -1, plan: -1, day: -1)
+            message = Message("showing every account consolidated")
+            return
+        }
+        guard let k = names.firstIndex(of: name) else {
+            message = Message("no account named \"\(name)\" (accounts: " + names.joined(separator: ", ") + ")", isError: true); return
+        }
+        shownAccount = k
+        message = Message("showing account \(name): the chart and the day's balance (the movements listed and the comparison stay consolidated)")
     }
 
     mutating func export(_ rest: String) -> [Effect] {

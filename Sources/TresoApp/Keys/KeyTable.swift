@@ -135,7 +135,7 @@ public enum KeyTable {
         KeyBinding(.firstRow, ["home", "g"], [.receivables, .payables, .comparison], "first row"),
         KeyBinding(.lastRow, ["end", "G"], [.receivables, .payables, .comparison], "last row"),
         KeyBinding(.cycleDecision, ["space"], invoices, "cycle the selected invoices' decision through the instruments that accept them", bar: "cycle"),
-        KeyBinding(.toggleFactoring, ["f"], invoices, "factor the selected receivables (again: undo it); picks a contract when several fit", bar: "factor"),
+        KeyBinding(.toggleFactoring, ["f"], invoices, "factor the selected receivables, or Dailly / escompte (again: undo it); picks one when several fit", bar: "factor"),
         KeyBinding(.toggleReverseFactoring, ["r"], invoices, "reverse-factor the selected payables (again: undo it)", bar: "reverse"),
         KeyBinding(.toggleSupplierFinancing, ["F"], invoices, "supplier-invoice financing for the selected payables (again: undo it)"),
         KeyBinding(.toggleSplitPayment, ["s"], invoices, "split payment for the selected payables (again: undo it)"),

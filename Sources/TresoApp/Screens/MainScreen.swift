@@ -71,7 +71,8 @@ enum MainScreen {
         let t = s.theme
         let sc = s.scenario
         let focused = s.focus == .chart && s.mode == .normal
-        let plan = s.activePlanState.name
+        let accounts = sc.accounts.accounts
+        let plan = s.activePlanState.name + (s.shownAccount.flatMap { accounts.indices.contains($0) ? ", account " + accounts[$0].name : nil } ?? "")
         var legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
         let risk = s.currentRisk
         let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
@@ -323,7 +324,7 @@ enum MainScreen {
             switch r.verdict {
             case .best: verdict = "★ best"
             case .admissible: verdict = r.assumptions.isEmpty ? "" : "assumes…"
-            case .excluded(let d, let legal, _): verdict = d > 0 ? "✗ over limit" : (legal > 0 ? "✗ illegal" : "✗ beyond")
+            case .excluded(let d, let legal, _, let caps): verdict = d > 0 ? "✗ over limit" : (legal > 0 ? "✗ illegal" : (caps > 0 ? "✗ over cap" : "✗ beyond"))
             }
             cells.append(verdict); styles.append(isBest ? t[.best] : (verdict.isEmpty ? nil : t[.error]))
             rows.append(Table.Row(cells, style: t[.text], cellStyles: styles))

@@ -49,6 +49,8 @@ public struct AppState: Sendable, Equatable {
     // MARK: View
 
     public internal(set) var activePlan: Int
+    /// With [accounts]: the bank account the chart and the day table show (`:account NAME`), nil = consolidated.
+    public internal(set) var shownAccount: Int? = nil
     public internal(set) var focus: Pane = .receivables
     /// Which invoice table gets the room when there is not enough for both.
     public internal(set) var expanded: InvoiceKind = .receivable
@@ -123,7 +125,10 @@ public struct AppState: Sendable, Equatable {
     public var tomlText: String { document.file.text }
     public var isDirty: Bool { document.history.isDirty }
     public var activePlanState: PlanState { workspace.plan(activePlan) }
-    public var activeProjection: Projection { workspace.projection(of: activePlan) }
+    public var activeProjection: Projection {
+        if shownAccount != nil, let p = cache.account { return p }
+        return workspace.projection(of: activePlan)
+    }
     public var undoCount: Int { document.history.undoCount }
     public var redoCount: Int { document.history.redoCount }
 
@@ -166,6 +171,21 @@ public struct AppState: Sendable, Equatable {
             let t = table(kind)
             if t.sortColumn == .decision { resortTable(kind) } else if !t.filter.isEmpty { refilterTable(kind, full: true) }
         }
+    }
+
+    /// Recomputes the shown account's projection when the document, the plan or the account changed.
+    mutating func refreshAccountView() {
+        guard let k = shownAccount, workspace.scenario.accounts.accounts.indices.contains(k) else {
+            shownAccount = nil; cache.account = nil
+            return
+        }
+        let key = DayKey(revision: workspace.revision, plan: activePlan, day: k)
+        guard key != cache.accountKey else { return }
+        cache.accountKey = key
+        cache.account = workspace.plan(activePlan).accountProjections().accounts[k]
+        // The day panel and the period table read the projection: recompute them for this account.
+        cache.dayDetail.key = DayKey(revision: -1, plan: -1, day: -1)
+        cache.periodsKey = DayKey(revision: -1, plan: -1, day: -1)
     }
 
     mutating func refreshDecidedCount() {

@@ -8,6 +8,8 @@ enum Change: Sendable, Equatable {
     case insertPlan(at: Int, PlanSnapshot)
     case removePlan(at: Int, PlanSnapshot)
     case rename(plan: Int, from: String, to: String)
+    /// A plan's credit-line drawings replaced (`:draw`).
+    case drawings(plan: Int, from: [CreditDrawing], to: [CreditDrawing])
 
     var inverse: Change {
         switch self {
@@ -17,6 +19,7 @@ enum Change: Sendable, Equatable {
         case let .insertPlan(at, snap): return .removePlan(at: at, snap)
         case let .removePlan(at, snap): return .insertPlan(at: at, snap)
         case let .rename(p, from, to): return .rename(plan: p, from: to, to: from)
+        case let .drawings(p, from, to): return .drawings(plan: p, from: to, to: from)
         }
     }
 }

@@ -30,7 +30,7 @@ extension Workspace {
     func planBlocks(rules: [Int: [PlanRule]]) -> [String] {
         (Workspace.builtinCount..<planCount).map { i in
             // Defaults are the scenario's what-if ([what_if] defaulted), written once, not per plan.
-            ScenarioDocument.planBlock(name: plan(i).name, rules: rules[i] ?? [], defaulted: [])
+            ScenarioDocument.planBlock(name: plan(i).name, rules: rules[i] ?? [], defaulted: [], drawings: plan(i).drawings)
         }
     }
 
@@ -50,7 +50,8 @@ extension Workspace: Equatable {
               sa.receivables == sb.receivables, sa.payables == sb.payables else { return false }
         for i in 0..<a.planCount {
             let x = a.plan(i), y = b.plan(i)
-            guard x.name == y.name, x.decisions == y.decisions, x.defaulted == y.defaulted, a.isBuiltin(i) == b.isBuiltin(i) else {
+            guard x.name == y.name, x.decisions == y.decisions, x.defaulted == y.defaulted, x.drawings == y.drawings,
+                  a.isBuiltin(i) == b.isBuiltin(i) else {
                 return false
             }
         }

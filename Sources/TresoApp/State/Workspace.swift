@@ -41,6 +41,7 @@ struct PlanSnapshot: Sendable, Equatable {
     var decisions: [InvoiceRef: Decision]
     var defaulted: Set<InvoiceRef>
     var builtin: Bool
+    var drawings: [CreditDrawing] = []
 }
 
 /// The scenario being edited: the engine, every plan's live state and their comparison.
@@ -86,11 +87,12 @@ public struct Workspace: Sendable {
     func snapshot(_ i: Int) -> PlanSnapshot {
         let e = entries[i]
         return PlanSnapshot(name: e.name, rules: e.rules, ruleDecisions: e.ruleDecisions, decisions: e.state.decisions,
-                            defaulted: e.state.defaulted, builtin: e.builtin)
+                            defaulted: e.state.defaulted, builtin: e.builtin, drawings: e.state.drawings)
     }
 
     func entry(from snap: PlanSnapshot) -> PlanEntry {
         var st = PlanState(engine: engine, name: snap.name)
+        if !snap.drawings.isEmpty { st.setDrawings(snap.drawings) }
         for ref in snap.defaulted.sorted() { st.setDefaulted(true, for: ref) }
         for (ref, d) in snap.decisions.sorted(by: { $0.key < $1.key }) { st.set(d, for: ref) }
         var e = PlanEntry(state: st, rules: snap.rules, builtin: snap.builtin)
@@ -123,6 +125,11 @@ public struct Workspace: Sendable {
         case let .rename(p, _, to):
             guard entries.indices.contains(p) else { return nil }
             entries[p].state.name = to
+        case let .drawings(p, _, to):
+            guard entries.indices.contains(p) else { return nil }
+            var st = entries[p].state
+            if let r = st.setDrawings(to).first { return r }
+            entries[p].state = st
         }
         return refusal
     }

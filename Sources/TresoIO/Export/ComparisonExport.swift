@@ -34,9 +34,12 @@ public enum ComparisonExport {
             row("Total cost (excl. VAT)") { $0.totalCost.formatted() },
             row("  operating (reduces EBE)") { $0.operatingCost.formatted() },
             part("    of which price increases") { $0.financing.priceIncrease },
+            part("    of which commitment fees") { $0.summary.commitmentFees },
             row("  financial") { $0.financialCost.formatted() },
-            row("    of which bank charges") { $0.bankCharges.formatted() },
+            // The commitment fee (627) is operating: the financial bank charges are the rest.
+            row("    of which bank charges") { ($0.bankCharges - $0.summary.commitmentFees).formatted() },
             part("      of which over-limit penalty") { $0.summary.overdraftPenalty },
+            part("      of which credit-line interest") { $0.summary.creditLineInterest },
             part("    of which late interest") { $0.financing.lateInterest },
             part("    of which late indemnities") { $0.financing.lateIndemnities },
             part("    of which discounts given up") { $0.financing.lostDiscounts },

@@ -56,10 +56,14 @@ public enum ProjectionExport {
         t.add(["Days over the overdraft limit", String(s.daysOverLimit)])
         t.add(["Days below the minimum cash", String(s.daysBelowBuffer)])
         if s.overdraftPenalty == .zero {
-            t.add(["Bank charges (interest + commission)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted() + " + " + s.overdraftCommission.formatted() + ")"])
+            t.add(["Bank charges (interest + commission)", s.overdraftCharges.formatted() + " (" + s.overdraftInterest.formatted() + " + " + s.overdraftCommission.formatted() + ")"])
         } else {
-            t.add(["Bank charges (interest + commission + over-limit penalty)", s.bankCharges.formatted() + " (" + s.overdraftInterest.formatted()
+            t.add(["Bank charges (interest + commission + over-limit penalty)", s.overdraftCharges.formatted() + " (" + s.overdraftInterest.formatted()
                    + " + " + s.overdraftCommission.formatted() + " + " + s.overdraftPenalty.formatted() + ")"])
+        }
+        if s.creditLineInterest != .zero || s.commitmentFees != .zero {
+            t.add(["Credit lines (interest + commitment fee)", (s.creditLineInterest + s.commitmentFees).formatted() + " ("
+                   + s.creditLineInterest.formatted() + " + " + s.commitmentFees.formatted() + "), peak drawn " + s.peakDrawn.formatted()])
         }
         // Says which day it is: the horizon's end, or the `--to` day of a slice.
         t.add([s.lastDay.map { "Closing balance on " + $0.iso } ?? "Closing balance", s.finalBalance.formatted()])
@@ -93,7 +97,10 @@ public enum ProjectionExport {
             ("bank_charges", .money(s.bankCharges)), ("overdraft_interest", .money(s.overdraftInterest)),
             ("overdraft_commission", .money(s.overdraftCommission)), ("final_balance", .money(s.finalBalance)),
             ("overdraft_penalty", .money(s.overdraftPenalty)),
-        ])
+        ] + (s.creditLineInterest == .zero && s.commitmentFees == .zero && s.peakDrawn == .zero ? [] : [
+            ("credit_line_interest", .money(s.creditLineInterest)), ("commitment_fees", .money(s.commitmentFees)),
+            ("peak_drawn", .money(s.peakDrawn)),
+        ]))
         return JSON.object([("days", .array(rows)), ("summary", summary)]).render() + "\n"
     }
 

@@ -3,6 +3,7 @@ import TresoCore
 /// The financing part of treso.toml: named instruments and stored plans. Schema: docs/scenario-format.md.
 struct FinancingSection {
     static let rootKeys = ["factoring", "reverse_factoring", "supplier_financing", "split_payment", "negotiation", "plans"]
+        + CreditSection.rootKeys
 
     var instruments = Instruments()
     /// Plans with, per rule, the line it was written on.
@@ -31,7 +32,7 @@ struct FinancingSection {
             r.rejectUnknown(["kind", "advance_rate", "commission_rate", "minimum_commission", "vat_rate", "annual_rate", "grace_days",
                              "funding_delay_days", "recourse", "reclaim_days", "notified", "insurance_coverage", "indemnity_delay_days",
                              "min_invoice", "max_invoice", "excluded_customers", "annual_minimum_fee", "fee_base", "fee_vat_rate",
-                             "fee_class", "insurance_base"])
+                             "fee_class", "insurance_base", "max_per_customer", "programme_limit"])
             var c = FactoringContract(name: name)
             if let k = r.string("kind") {
                 if let kind = FactoringContract.Kind(rawValue: k.lowercased()) { c.kind = kind } else if let n = r.node("kind") {
@@ -64,6 +65,8 @@ struct FinancingSection {
             c.minimumInvoice = r.money("min_invoice", allowNegative: false)
             c.maximumInvoice = r.money("max_invoice", allowNegative: false)
             c.annualMinimumFee = r.money("annual_minimum_fee", allowNegative: false) ?? .zero
+            c.maxPerCustomer = r.money("max_per_customer", allowNegative: false)
+            c.programmeLimit = r.money("programme_limit", allowNegative: false)
             if let n = r.node("excluded_customers") {
                 if let a = n.arrayValue {
                     for el in a { if let s = el.stringValue { c.excludedCustomers.append(s) } else { sink.error(file, el.position, "customer names must be strings") } }
@@ -75,11 +78,13 @@ struct FinancingSection {
             out.instruments.factoring.append(c)
         }
         for (name, r) in named(ScenarioKeys.reverseFactoring) {
-            r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts"])
+            r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts", "max_per_supplier", "programme_limit"])
             var p = ReverseFactoringProgram(name: name)
             p.extensionDays = r.int("extension_days", in: 0...365) ?? p.extensionDays
             p.annualRate = r.percent(ScenarioKeys.annualRate) ?? p.annualRate
             p.capturesDiscounts = r.bool("captures_discounts") ?? p.capturesDiscounts
+            p.maxPerSupplier = r.money("max_per_supplier", allowNegative: false)
+            p.programmeLimit = r.money("programme_limit", allowNegative: false)
             out.instruments.reverseFactoring.append(p)
         }
         for (name, r) in named(ScenarioKeys.supplierFinancing) {
@@ -145,10 +150,11 @@ struct FinancingSection {
             }
             out.instruments.negotiation = n
         }
+        out.instruments.credit = CreditSection.read(root: root, sink: sink)
         var seenNames: Set<String> = []
         for (pi, (t, node)) in root.arrayOfTables(ScenarioKeys.plans).enumerated() {
             let r = root.sub(t, "plans[\(pi + 1)]")
-            r.rejectUnknown(["name", "decisions", "defaulted"])
+            r.rejectUnknown(["name", "decisions", "defaulted", "drawings"])
             guard let name = r.string("name") else {
                 if t["name"] == nil { sink.error(file, node.position, "plan \(pi + 1) has no 'name'") }
                 continue
@@ -158,6 +164,7 @@ struct FinancingSection {
             }
             seenNames.insert(name)
             var plan = Plan(name: name)
+            plan.drawings = CreditSection.drawings(of: r, name: name, credit: out.instruments.credit, sink: sink)
             if let n = r.node("defaulted") {
                 // A default is an event of the scenario, not a choice of one plan: it applies to every plan.
                 if let a = n.arrayValue {
@@ -181,7 +188,7 @@ struct FinancingSection {
                     let head = actionText.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
                     sink.error(file, rt["action"]?.position ?? rnode.position, head == "late" || head == "pay-late"
                                ? "\"\(actionText)\": late:DAYS pays 1 to 365 days after the due date (a whole number of days)"
-                               : "unknown action \"\(actionText)\": use none, factor:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
+                               : "unknown action \"\(actionText)\": use none, factor:NAME, dailly:NAME, escompte:NAME, reverse:NAME, supplier:NAME, split:NAME, negotiate or late:DAYS")
                     continue
                 }
                 if let problem = out.instruments.unknownInstrument(in: decision) {
@@ -277,6 +284,8 @@ extension Instruments {
         case .reverseFactor(let n): return reverseProgram(n) == nil ? msg("reverse-factoring program", n, reverseFactoring.map(\.name)) : nil
         case .supplierFinancing(let n): return supplierProgram(n) == nil ? msg("supplier-financing program", n, supplierFinancing.map(\.name)) : nil
         case .splitPayment(let n): return splitProgram(n) == nil ? msg("split-payment partner", n, splitPayment.map(\.name)) : nil
+        case .dailly(let n): return credit.daillyProgram(n) == nil ? msg("Dailly program", n, credit.dailly.map(\.name)) : nil
+        case .discount(let n): return credit.billDiscountProgram(n) == nil ? msg("escompte program", n, credit.billDiscount.map(\.name)) : nil
         case .none, .negotiate, .payLate: return nil
         }
     }

@@ -85,8 +85,20 @@ public struct ScenarioDocument: Sendable, Equatable {
     }
 
     /// One `[[plans]]` block.
-    public static func planBlock(name: String, rules: [PlanRule], defaulted: [String]) -> String {
+    public static func planBlock(name: String, rules: [PlanRule], defaulted: [String], drawings: [CreditDrawing] = []) -> String {
         var s = "[[plans]]\nname = " + tomlQuoted(name) + "\n"
+        if !drawings.isEmpty {
+            s += "drawings = [\n"
+            for d in drawings {
+                switch d.mode {
+                case .fixed(let a, let f, let t):
+                    s += "  { line = " + tomlQuoted(d.line) + ", amount = " + a.formatted(grouping: "") + ", from = " + f.iso + ", to = " + t.iso + " },\n"
+                case .auto(let floor):
+                    s += "  { line = " + tomlQuoted(d.line) + ", auto = true" + (floor.map { ", floor = " + $0.formatted(grouping: "") } ?? "") + " },\n"
+                }
+            }
+            s += "]\n"
+        }
         if !defaulted.isEmpty { s += "defaulted = [" + defaulted.map(tomlQuoted).joined(separator: ", ") + "]\n" }
         if rules.isEmpty {
             s += "decisions = []\n"

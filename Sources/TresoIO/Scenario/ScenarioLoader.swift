@@ -37,6 +37,7 @@ public enum ScenarioLoader {
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
         + FinancingSection.rootKeys + ImportSection.rootKeys + StatementsSection.rootKeys + RiskSection.rootKeys
+        + AccountsSection.rootKeys
         + ForecastSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
@@ -152,6 +153,7 @@ public enum ScenarioLoader {
 
         let financing = FinancingSection.read(root: root, sink: sink)
         let risk = RiskSection.read(root: root, sink: sink)
+        let accounts = AccountsSection.read(root: root, sink: sink)
         let forecast = ForecastSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
@@ -251,6 +253,7 @@ public enum ScenarioLoader {
         scenario.vat = forecast.vat
         if !forecast.lines.isEmpty { scenario = scenario.withForecastInvoices() }
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
+        AccountsSection.apply(accounts, to: &scenario)
         if let v = ScenarioLimits.firstViolation(in: scenario) {
             let origin = TOMLPosition(line: 0, column: 0)
             func at(_ key: String) -> TOMLPosition { root.node(key)?.position ?? origin }

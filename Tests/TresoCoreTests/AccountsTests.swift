@@ -1,0 +1,90 @@
+import Testing
+import TestSupport
+@testable import TresoCore
+
+/// Several bank accounts (§17): the split loses nothing, one account is the implicit one, sweeps move cash without
+/// creating any, and a breach on any account excludes the plan.
+@Suite struct AccountsTests {
+    /// Three accounts routing by counterparty, category and instrument on a random scenario with random decisions.
+    func split(_ s: Scenario, sweep: Bool = false) -> Scenario {
+        var s = s
+        var a = BankAccount(name: "main"); a.isDefault = true; a.openingBalance = s.openingBalance; a.overdraft = s.overdraft
+        var b = BankAccount(name: "second"); b.counterparties = s.receivables.prefix(5).map(\.counterparty) + s.payables.prefix(3).map(\.counterparty)
+        b.categories = s.recurring.prefix(1).map(\.categoryName)
+        var c = BankAccount(name: "factor"); c.instruments = s.instruments.factoring.map(\.name)
+        s.accounts.accounts = [a, b, c]
+        s.accounts.sweep = sweep
+        return s
+    }
+
+    @Test(arguments: 0..<6)
+    func theAccountsAddUpToTheConsolidatedLedger(seed: Int) {
+        let s = split(RandomScenario.withInstruments(seed: UInt64(81_000 + seed)))
+        let e = ForecastEngine(scenario: s)
+        var plan = PlanState(engine: e)
+        for (ref, d) in RandomScenario.decisions(for: s, seed: UInt64(81_000 + seed)) { plan.set(d, for: ref) }
+        let parts = plan.accountLedgers()
+        let whole = plan.finalLedger
+        for i in 0..<whole.count {
+            #expect(parts.reduce(Int64(0)) { $0 + $1.receipts[i] } == whole.receipts[i], "seed \(seed) day \(i)")
+            #expect(parts.reduce(Int64(0)) { $0 + $1.disbursements[i] } == whole.disbursements[i], "seed \(seed) day \(i)")
+            #expect(parts.reduce(Int64(0)) { $0 + $1.financing[i] } == whole.financing[i], "seed \(seed) day \(i)")
+        }
+    }
+
+    /// One explicit account with the implicit one's balance and overdraft gives exactly the same projection.
+    @Test(arguments: 0..<4)
+    func oneAccountIsTheImplicitOne(seed: Int) {
+        var s = RandomScenario.withInstruments(seed: UInt64(82_000 + seed))
+        let implicit = PlanComparison(engine: ForecastEngine(scenario: s), plans: [])
+        var a = BankAccount(name: "only"); a.openingBalance = s.openingBalance; a.overdraft = s.overdraft; a.floor = s.minCash
+        s.accounts.accounts = [a]
+        let explicit = PlanComparison(engine: ForecastEngine(scenario: s), plans: [])
+        for (x, y) in zip(implicit.results, explicit.results) {
+            #expect(x.projection.days == y.projection.days, "seed \(seed)")
+            #expect(x.totalCost == y.totalCost && x.summary == y.summary, "seed \(seed)")
+        }
+    }
+
+    /// Without charges, sweeping only moves cash between accounts: the consolidated balance is the single account's,
+    /// and no account stays below its floor while another has cash above its own.
+    @Test(arguments: 0..<4)
+    func sweepsMoveCashWithoutMakingAny(seed: Int) {
+        var s = RandomScenario.make(seed: UInt64(83_000 + seed))
+        s.overdraft = OverdraftTerms(limit: Money(cents: 100_000_000))
+        let single = PlanState(engine: ForecastEngine(scenario: s)).project()
+        s = split(s, sweep: true)
+        s.accounts.accounts[0].overdraft = OverdraftTerms(limit: Money(cents: 100_000_000))
+        let st = PlanState(engine: ForecastEngine(scenario: s))
+        let (consolidated, accounts) = st.accountProjections()
+        for (i, d) in consolidated.days.enumerated() {
+            #expect(d.closing == single.days[i].closing, "seed \(seed) \(d.day.iso)")
+            let below = accounts.indices.filter { accounts[$0].days[i].closing < s.accounts.accounts[$0].floor }
+            let above = accounts.indices.filter { accounts[$0].days[i].closing > s.accounts.accounts[$0].floor }
+            #expect(below.isEmpty || above.isEmpty, "seed \(seed) \(d.day.iso): \(below) below while \(above) above")
+        }
+    }
+
+    /// A second account over its own limit excludes the plan even when the consolidated balance is positive.
+    @Test func aBreachOnAnyAccountIsABreach() {
+        let start = Day.ymd(2026, 12, 1)
+        var s = Scenario(start: start, horizonDays: 30, calendar: .none)
+        s.payables = [Invoice(id: "P1", counterparty: "Supplier", issueDate: start, dueDate: start + 5, amount: Money(cents: 1_000_000))]
+        var a = BankAccount(name: "main"); a.isDefault = true; a.openingBalance = Money(cents: 5_000_000)
+        var b = BankAccount(name: "second"); b.counterparties = ["Supplier"]
+        b.overdraft = OverdraftTerms(limit: Money(cents: 500_000), annualRate: Rate(percent: "10")!)
+        s.accounts.accounts = [a, b]
+        let c = PlanComparison(engine: ForecastEngine(scenario: s), plans: [])
+        let r = c.results[0]
+        let h = r.projection.summary
+        #expect(h.lowestBalance.cents == 4_000_000 - h.bankCharges.cents)
+        #expect(h.daysOverLimit == 25)
+        #expect(!r.isAdmissible)
+        // 10 000 overdrawn on "second" for 25 days of the horizon (6…30 Dec) at 10 %: 10 000 × 10 % × 25 / 360 = 69.44
+        #expect(h.bankCharges.cents == 6_944)
+        // Swept, the main account covers it: no breach, no charge.
+        s.accounts.sweep = true
+        let swept = PlanComparison(engine: ForecastEngine(scenario: s), plans: []).results[0]
+        #expect(swept.isAdmissible && swept.bankCharges == .zero)
+    }
+}
