@@ -305,3 +305,30 @@ func asCompared(_ state: PlanState) -> PlanResult {
         #expect(o.totalCost == Money(cents: 63_484))
     }
 }
+
+/// The large-model path (split by the window, docs/decisions.md), forced on small scenarios whose every plan can be
+/// enumerated: its plan keeps the floor and costs what the engine says, never less than the optimum, and its bound
+/// never exceeds the optimum — the bound stays a proof.
+@Suite struct SplitModelTests {
+    @Test func theSplitBoundNeverExceedsTheOptimum() throws {
+        var checked = 0, split = 0
+        for seed in UInt64(1)...30 {
+            var s = smallScenario(seed: seed &* 31_337)
+            s.openingBalance += Money(cents: Int64(seed % 3) * 3_000_000)   // more scenarios where some plan keeps the limit
+            let engine = ForecastEngine(scenario: s)
+            let all = Enumeration(engine: engine, keep: .limit)
+            guard all.plans <= 4096, let best = all.cheapestFeasible else { continue }
+            checked += 1
+            var request = OptimizeRequest()
+            request.splitAbove = 0
+            let o = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(request)
+            if o.usedSplit { split += 1 }
+            #expect(o.status != .infeasible, "seed \(seed)")
+            #expect(o.totalCost == asCompared(o.state).totalCost)
+            #expect(o.totalCost >= best, "seed \(seed): \(o.totalCost) below the enumerated optimum \(best)")
+            #expect(o.lowerBound <= best, "seed \(seed): bound \(o.lowerBound) above the enumerated optimum \(best)")
+        }
+        #expect(checked >= 5)
+        #expect(split >= 3, "scenarios where some decision stretches the window")
+    }
+}
