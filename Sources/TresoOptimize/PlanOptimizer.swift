@@ -93,6 +93,25 @@ public enum OptimizeError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// The optimizer's model and its variable map (`PlanOptimizer.planModel`).
+public struct PlanModel: Sendable {
+    public struct Option: Sendable {
+        public var ref: InvoiceRef
+        public var decision: Decision
+        /// The binary column x(invoice, decision).
+        public var column: Int
+        /// Its cost against what every plan does with the invoice, as in the objective.
+        public var cost: Money
+    }
+    public var model: LinearModel
+    public var options: [Option]
+    /// Rows whose lower side is the floor (−limit or min_cash), one per day (and per possible last day).
+    public var floorRows: [Int]
+    /// The continuous shortfall slack on every floor row (upper bound 0: fixed at 0 unless relaxed).
+    public var slackColumn: Int
+    public var constantCost: Money
+}
+
 /// How a running optimization is doing, reported as the solver improves (from the solving thread).
 public struct OptimizerProgress: Sendable {
     public enum Phase: String, Sendable {
@@ -144,6 +163,21 @@ public struct PlanOptimizer: Sendable {
         case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n): return n
         case .negotiate: return "negotiate"
         }
+    }
+
+    /// The exact model (docs/calculations.md § 14) with what a caller needs to read or extend it (e.g. a variant
+    /// that constrains risk): the model, the column of each (invoice, decision) option, the floor rows and the
+    /// shortfall slack column, and the constant cost every plan of it carries (the fixed plan's and the engine's
+    /// base effects), so that the engine's total cost of a plan = model objective + `constantCost`.
+    public func planModel(_ request: OptimizeRequest) -> PlanModel {
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        builder.build(through: builder.longestEnd)
+        let options = builder.options.enumerated().map { (j, o) in
+            PlanModel.Option(ref: o.ref, decision: o.decision, column: builder.optionColumns[j], cost: Money(cents: o.cost))
+        }
+        return PlanModel(model: builder.model, options: options, floorRows: builder.limitRows, slackColumn: builder.slack,
+                         constantCost: base.effectsCost.total)
     }
 
     /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.

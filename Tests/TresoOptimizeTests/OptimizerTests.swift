@@ -332,3 +332,19 @@ func asCompared(_ state: PlanState) -> PlanResult {
         #expect(split >= 3, "scenarios where some decision stretches the window")
     }
 }
+
+/// The model other optimizations reuse (`planModel`): every option maps to a binary column, and the model's cost of
+/// the optimum plus the constant is the engine's cost.
+@Suite struct PlanModelTests {
+    @Test func theVariableMapCoversEveryOption() throws {
+        let s = try #require(ScenarioLoader.load(path: packageRoot() + "/examples/cases/11-financing-caps", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+        let optimizer = PlanOptimizer(engine: ForecastEngine(scenario: s), solver: CbcSolver())
+        let pm = optimizer.planModel(OptimizeRequest())
+        let o = try optimizer.optimize(OptimizeRequest())
+        #expect(pm.options.count == o.candidateOptions)
+        #expect(pm.options.allSatisfy { pm.model.isInteger[$0.column] && pm.model.columnUpper[$0.column] == 1 })
+        let r = CbcSolver().solve(pm.model, options: MILPOptions(timeLimit: 30))
+        #expect(r.status == .optimal)
+        #expect(Int64(r.objective.rounded()) + pm.constantCost.cents == o.totalCost.cents)
+    }
+}
