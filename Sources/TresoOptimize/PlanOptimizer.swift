@@ -26,6 +26,9 @@ public struct OptimizeRequest: Sendable {
     public var planName: String = "optimal"
     /// Prints the time of each phase (benchmarks).
     public var trace = false
+    /// Above this many options, a model whose decisions can stretch the window is split by the window (tests
+    /// force the split on small scenarios to check its bound against enumeration).
+    var splitAbove = PlanOptimizer.largeModel
     public init() {}
 }
 
@@ -52,6 +55,8 @@ public struct OptimizedPlan: Sendable {
     public var candidateOptions: Int
     public var solver: String
     public var seconds: Double
+    /// Found by the split models (large models) rather than the exact one.
+    var usedSplit = false
 
     /// (cost − bound) / |cost| in ten-thousandths, rounded half away from zero; 0 when cost = bound.
     public var gapTenThousandths: Int64 {
@@ -86,6 +91,25 @@ public enum OptimizeError: Error, CustomStringConvertible, Sendable {
         case .solverFailed(let why): return "the solver found no plan: " + why
         }
     }
+}
+
+/// The optimizer's model and its variable map (`PlanOptimizer.planModel`).
+public struct PlanModel: Sendable {
+    public struct Option: Sendable {
+        public var ref: InvoiceRef
+        public var decision: Decision
+        /// The binary column x(invoice, decision).
+        public var column: Int
+        /// Its cost against what every plan does with the invoice, as in the objective.
+        public var cost: Money
+    }
+    public var model: LinearModel
+    public var options: [Option]
+    /// Rows whose lower side is the floor (−limit or min_cash), one per day (and per possible last day).
+    public var floorRows: [Int]
+    /// The continuous shortfall slack on every floor row (upper bound 0: fixed at 0 unless relaxed).
+    public var slackColumn: Int
+    public var constantCost: Money
 }
 
 /// How a running optimization is doing, reported as the solver improves (from the solving thread).
@@ -139,6 +163,21 @@ public struct PlanOptimizer: Sendable {
         case .factor(let n), .reverseFactor(let n), .supplierFinancing(let n), .splitPayment(let n), .dailly(let n), .discount(let n): return n
         case .negotiate: return "negotiate"
         }
+    }
+
+    /// The exact model (docs/calculations.md § 14) with what a caller needs to read or extend it (e.g. a variant
+    /// that constrains risk): the model, the column of each (invoice, decision) option, the floor rows and the
+    /// shortfall slack column, and the constant cost every plan of it carries (the fixed plan's and the engine's
+    /// base effects), so that the engine's total cost of a plan = model objective + `constantCost`.
+    public func planModel(_ request: OptimizeRequest) -> PlanModel {
+        let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
+        var builder = ModelBuilder(engine: engine, base: base, request: request)
+        builder.build(through: builder.longestEnd)
+        let options = builder.options.enumerated().map { (j, o) in
+            PlanModel.Option(ref: o.ref, decision: o.decision, column: builder.optionColumns[j], cost: Money(cents: o.cost))
+        }
+        return PlanModel(model: builder.model, options: options, floorRows: builder.limitRows, slackColumn: builder.slack,
+                         constantCost: base.effectsCost.total)
     }
 
     /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.
@@ -247,7 +286,7 @@ public struct PlanOptimizer: Sendable {
         // the floor, as the engine measures it; the bound is the smaller of their bounds, valid for every plan.
         // When neither gives a plan keeping the floor, the exact model below decides.
         let late = builder.options.indices.filter { builder.options[$0].latest > builder.referenceEnd }
-        if builder.options.count > Self.largeModel && !late.isEmpty {
+        if builder.options.count > request.splitAbove && !late.isEmpty {
             var keeping = builder
             keeping.tail = .counted
             keeping.build(through: builder.referenceEnd)
@@ -260,7 +299,8 @@ public struct PlanOptimizer: Sendable {
             let (stretchingModel, tailMonths) = stretching.stretchingModel(late: late)
             if request.trace { print("trace split_build_s=\(elapsed()) keeping_cols=\(keepingModel.columnCount) stretching_cols=\(stretchingModel.columnCount) through=\(earliest.iso)") }
             let solver = self.solver
-            let options = MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap, large: true, log: request.trace, pumpPasses: 1)
+            // (A tenth of the time is kept for measuring the plans found, or the known ones, with the engine.)
+            let options = MILPOptions(timeLimit: remaining() * 0.9, relativeGap: request.maxGap, large: true, log: request.trace, pumpPasses: 1)
             let observeKeeping = observer(.cheapest, unresolvedRoundings: keeping.unresolvedRoundings)
             let quiet = MILPObserver(progress: { _ in }, cancel: cancel)
             // First the stretching plans' relaxation as a plain LP (fast): when its bound is above the keeping
@@ -305,16 +345,34 @@ public struct PlanOptimizer: Sendable {
                 stretchingBound = max(stretchingBound, proven(b) - Double(tailMonths))
                 wasCancelled = wasCancelled || b.cancelled
             }
+            // Nothing from the solver in time (100 000 invoices on a loaded machine): the best plan already known —
+            // a reference plan or a stored one that keeps the floor, the caps and the law — rather than none.
+            if best == nil && request.fixPlan == nil {
+                for p in PlanComparison.referencePlans() + engine.scenario.plans {
+                    var st = PlanState(engine: engine, plan: p)
+                    st.name = request.planName
+                    let r = keeping.evaluate(st)
+                    // (Refused decisions are not applied: the plan is what its other decisions make it.)
+                    guard keeping.excess(of: r).amount <= .zero, r.capBreaches.isEmpty, r.legalBreaches == 0, r.flowsBeyondWindow == 0,
+                          best.map({ r.totalCost < $0.plan.result.totalCost }) ?? true else { continue }
+                    let chosen = st.decisions.sorted { $0.key < $1.key }.map { (ref: $0.key, decision: $0.value) }
+                    best = ((st, r, chosen), keeping)
+                }
+                if request.trace, let b = best { print("trace fallback plan cost=\(b.plan.result.totalCost)") }
+            }
             if let best {
                 let plan = best.builder.pruned(best.plan, allowedExcess: .zero)
                 let cost = plan.result.totalCost
                 let bound = min(keeping.lowerBound(solverBound: proven(a), cost: cost), stretching.lowerBound(solverBound: stretchingBound, cost: cost))
                 let isOptimal = !wasCancelled && request.maxGap == 0 && bound >= cost
-                return OptimizedPlan(status: isOptimal ? .optimal : .feasible, state: plan.state, result: plan.result, chosen: plan.chosen,
-                                     lowerBound: bound, shortfall: nil, shortfallDay: nil, candidateInvoices: builder.candidateInvoices,
-                                     candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+                var answer = OptimizedPlan(status: isOptimal ? .optimal : .feasible, state: plan.state, result: plan.result, chosen: plan.chosen,
+                                           lowerBound: bound, shortfall: nil, shortfallDay: nil, candidateInvoices: builder.candidateInvoices,
+                                           candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+                answer.usedSplit = true
+                return answer
             }
             if wasCancelled { throw OptimizeError.cancelled }
+            if remaining() <= 0.05 { throw OptimizeError.solverFailed("time limit reached before any plan was found") }
         }
         // Every day any decision can make the comparison window reach is in the model; whether it counts
         // for a plan is decided with the plan (see `build`).

@@ -305,3 +305,46 @@ func asCompared(_ state: PlanState) -> PlanResult {
         #expect(o.totalCost == Money(cents: 63_484))
     }
 }
+
+/// The large-model path (split by the window, docs/decisions.md), forced on small scenarios whose every plan can be
+/// enumerated: its plan keeps the floor and costs what the engine says, never less than the optimum, and its bound
+/// never exceeds the optimum — the bound stays a proof.
+@Suite struct SplitModelTests {
+    @Test func theSplitBoundNeverExceedsTheOptimum() throws {
+        var checked = 0, split = 0
+        for seed in UInt64(1)...30 {
+            var s = smallScenario(seed: seed &* 31_337)
+            s.openingBalance += Money(cents: Int64(seed % 3) * 3_000_000)   // more scenarios where some plan keeps the limit
+            let engine = ForecastEngine(scenario: s)
+            let all = Enumeration(engine: engine, keep: .limit)
+            guard all.plans <= 4096, let best = all.cheapestFeasible else { continue }
+            checked += 1
+            var request = OptimizeRequest()
+            request.splitAbove = 0
+            let o = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(request)
+            if o.usedSplit { split += 1 }
+            #expect(o.status != .infeasible, "seed \(seed)")
+            #expect(o.totalCost == asCompared(o.state).totalCost)
+            #expect(o.totalCost >= best, "seed \(seed): \(o.totalCost) below the enumerated optimum \(best)")
+            #expect(o.lowerBound <= best, "seed \(seed): bound \(o.lowerBound) above the enumerated optimum \(best)")
+        }
+        #expect(checked >= 5)
+        #expect(split >= 3, "scenarios where some decision stretches the window")
+    }
+}
+
+/// The model other optimizations reuse (`planModel`): every option maps to a binary column, and the model's cost of
+/// the optimum plus the constant is the engine's cost.
+@Suite struct PlanModelTests {
+    @Test func theVariableMapCoversEveryOption() throws {
+        let s = try #require(ScenarioLoader.load(path: packageRoot() + "/examples/cases/11-financing-caps", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+        let optimizer = PlanOptimizer(engine: ForecastEngine(scenario: s), solver: CbcSolver())
+        let pm = optimizer.planModel(OptimizeRequest())
+        let o = try optimizer.optimize(OptimizeRequest())
+        #expect(pm.options.count == o.candidateOptions)
+        #expect(pm.options.allSatisfy { pm.model.isInteger[$0.column] && pm.model.columnUpper[$0.column] == 1 })
+        let r = CbcSolver().solve(pm.model, options: MILPOptions(timeLimit: 30))
+        #expect(r.status == .optimal)
+        #expect(Int64(r.objective.rounded()) + pm.constantCost.cents == o.totalCost.cents)
+    }
+}
