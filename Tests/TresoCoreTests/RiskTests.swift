@@ -135,11 +135,13 @@ import TestSupport
     }
 
     @Test func quantilesAreNearestRank() {
-        var v: [Int64] = Array((1...100).reversed())
-        let q = v.withUnsafeMutableBufferPointer { Quantiles.three($0) }
-        #expect(q.0 == 5 && q.1 == 50 && q.2 == 95)
-        var one: [Int64] = [7]
-        #expect(one.withUnsafeMutableBufferPointer { Quantiles.three($0) } == (7, 7, 7))
+        var v = QuantileSketch()
+        for x in Int64(1)...100 { v.insert(101 - x) }
+        let q = v.three()
+        #expect(q.0 == 5 && q.1 == 50 && q.2 == 95 && v.errorBound == 0)
+        var one = QuantileSketch()
+        one.insert(7)
+        #expect(one.three() == (7, 7, 7))
         #expect(PlanRisk.probabilityText(247, of: 2000) == "0.1235")
         #expect(PlanRisk.probabilityText(2000, of: 2000) == "1.0000")
     }

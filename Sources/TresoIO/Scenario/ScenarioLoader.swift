@@ -171,6 +171,7 @@ public enum ScenarioLoader {
         var fatal = sink.hasErrors
         var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
         var files: [InvoiceKind: String] = [:]
+        var payments: [PaidInvoice] = []
         for kind in InvoiceKind.allCases {
             let key = kind == .receivable ? "receivables" : "payables"
             // No file named is allowed: a scenario may have only receivables or only payables.
@@ -189,6 +190,7 @@ public enum ScenarioLoader {
             invoices[kind] = r.invoices
             result.disputed[kind] = r.disputed
             result.paidSkipped[kind] = r.paidSkipped
+            payments.append(contentsOf: r.payments)
             result.rejected[kind] = r.rejected
             result.needs.merge(r.needs)
         }
@@ -203,6 +205,7 @@ public enum ScenarioLoader {
                 if files[kind] == nil { files[kind] = full }
             }
             result.needs.merge(r.needs)
+            payments.append(contentsOf: r.payments)
             if root.node(ScenarioKeys.openingBalance) == nil, let bank = r.bankBalance {
                 opening = bank
                 result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
@@ -242,6 +245,8 @@ public enum ScenarioLoader {
         scenario.defaultVATRate = defaultVAT
         scenario.defaulted = defaulted
         scenario.risk = risk
+        // Each customer's observed delays (calendar days from due date to payment), in file order (§15).
+        for pay in payments { scenario.paymentHistory[pay.counterparty, default: []].append(pay.delayDays) }
         let errorsBefore = sink.items.filter { $0.severity == .error }.count
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         if let v = ScenarioLimits.firstViolation(in: scenario) {
