@@ -58,6 +58,33 @@ struct QuantileSketch: Sendable {
         histogram[Int((v >> shift) - base)] &+= 1
     }
 
+    /// Counts every value of `vs`: the same state as inserting them one by one, with the histogram's storage
+    /// reached once per run of in-range values rather than once per value.
+    mutating func insert(_ vs: UnsafeBufferPointer<Int64>) {
+        var i = 0
+        while i < vs.count {
+            guard shift >= 0 else { insert(vs[i]); i += 1; continue }
+            let s = shift, b = base, width = Int64(QuantileSketch.bucketCount)
+            var lo = lowest, hi = highest, stop = i
+            histogram.withUnsafeMutableBufferPointer { h in
+                var j = i
+                while j < vs.count {
+                    let v = vs[j]
+                    let k = (v >> s) &- b
+                    if k < 0 || k >= width { break }
+                    h[Int(k)] &+= 1
+                    if v < lo { lo = v }
+                    if v > hi { hi = v }
+                    j += 1
+                }
+                stop = j
+            }
+            count += stop - i; lowest = lo; highest = hi
+            i = stop
+            if i < vs.count { insert(vs[i]); i += 1 }
+        }
+    }
+
     /// The smallest shift (≥ the current one) at which [lowest, highest] fits in the buckets.
     private func neededShift() -> Int {
         var s = max(shift, 0)

@@ -169,6 +169,81 @@ public enum RiskSimulation {
         guard let engine = states.first?.engine else {
             return RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
         }
+        let (work, windowEnd) = prepare(states: states, engine: engine, model: model, seed: seed)
+        let s = engine.scenario, start = s.start, horizon = engine.horizonCount, n = states.count
+        // Paths run in blocks of at most `blockPaths`: a block's closings are kept exactly, then counted into one
+        // bounded sketch per (plan, day) — memory does not grow with the number of paths.
+        let block = min(paths, blockPaths)
+        let dayRows = n * horizon
+        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(dayRows * block, 1))
+        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
+        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
+        defer { closings.deallocate(); costs.deallocate(); lowest.deallocate() }
+        closings.initialize(repeating: 0); costs.initialize(repeating: 0); lowest.initialize(repeating: 0)
+        let out = Output(closings: closings, costs: costs, lowest: lowest, block: block)
+        var first = Counts(n), second = Counts(n)
+        var laneA = Lane(work), laneB = Lane(work)
+        // Rows: every (plan, day) closing, then each plan's cost and each plan's lowest balance.
+        var sketches = [QuantileSketch](repeating: QuantileSketch(), count: dayRows + 2 * n)
+        var costTotals = [Int128](repeating: 0, count: n)
+        var from = 0
+        while from < paths {
+            let to = min(from + block, paths), m = to - from
+            if let concurrently, m >= 64 {
+                let half = from + m / 2
+                concurrently({ work.simulate(from..<half, blockStart: from, into: out, counts: &first, lane: &laneA) },
+                             { work.simulate(half..<to, blockStart: from, into: out, counts: &second, lane: &laneB) })
+            } else {
+                work.simulate(from..<to, blockStart: from, into: out, counts: &first, lane: &laneA)
+            }
+            for pi in 0..<n { for p in 0..<m { costTotals[pi] += Int128(costs[pi * block + p]) } }
+            sketches.withUnsafeMutableBufferPointer { sk in
+                let target = sk
+                func fold(_ rows: Range<Int>) {
+                    for r in rows {
+                        let src = r < dayRows ? closings.baseAddress! + r * block
+                            : r < dayRows + n ? costs.baseAddress! + (r - dayRows) * block
+                            : lowest.baseAddress! + (r - dayRows - n) * block
+                        target[r].insert(UnsafeBufferPointer(start: src, count: m))
+                    }
+                }
+                let total = target.count
+                if let concurrently, m * total >= 4_096 {
+                    concurrently({ fold(0..<(total / 2)) }, { fold((total / 2)..<total) })
+                } else {
+                    fold(0..<total)
+                }
+            }
+            from = to
+        }
+
+        var plans: [PlanRisk] = []
+        for pi in 0..<n {
+            var days: [DailyQuantiles] = []
+            days.reserveCapacity(horizon)
+            for d in 0..<horizon {
+                let q = sketches[pi * horizon + d].three()
+                days.append(DailyQuantiles(day: start + d, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2)))
+            }
+            let c = sketches[dayRows + pi], l = sketches[dayRows + n + pi]
+            let mean = Int64(clamping: divideRoundingHalfAwayFromZero(costTotals[pi], Int128(paths)))
+            let c95 = c.values(atRanks: [QuantileSketch.rank(95, of: paths)])[0]
+            let l5 = l.values(atRanks: [QuantileSketch.rank(5, of: paths)])[0]
+            var bound: Int64 = 0
+            for r in (pi * horizon)..<((pi + 1) * horizon) { bound = max(bound, sketches[r].errorBound) }
+            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: first.overLimit[pi] + second.overLimit[pi],
+                                  belowBufferPaths: first.belowBuffer[pi] + second.belowBuffer[pi],
+                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5),
+                                  days: days, quantileError: Money(cents: bound),
+                                  extremesError: Money(cents: max(c.errorBound, l.errorBound))))
+        }
+        return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
+                          assumptions: assumptions(model: model, scenario: s))
+    }
+
+    /// Everything the paths read, prepared once per run: each plan's ledger and effects, the drawn receivables, and
+    /// the risk window's end.
+    private static func prepare(states: [PlanState], engine: ForecastEngine, model: DelayModel, seed: UInt64) -> (Work, Day) {
         let s = engine.scenario
         let start = s.start, horizon = engine.horizonCount
         let receivables = s.receivables
@@ -219,77 +294,44 @@ public enum RiskSimulation {
         }
 
 
-        let n = states.count
         let work = Work(engine: engine, prepared: prepared, receivables: receivables, drawn: drawn, model: model, seed: seed,
                         horizon: horizon, windowDays: windowDays, fees: fees)
-        // Paths run in blocks of at most `blockPaths`: a block's closings are kept exactly, then counted into one
-        // bounded sketch per (plan, day) — memory does not grow with the number of paths.
-        let block = min(paths, blockPaths)
-        let dayRows = n * horizon
-        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(dayRows * block, 1))
-        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
-        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
+        return (work, windowEnd)
+    }
+
+    /// One simulated path of a plan, as `run` measures it: the engine with the path's drawn settlements, the
+    /// receivables drawn as defaulting, and the plan's ledger with every decision re-applied to the drawn dates
+    /// (and minimum-fee top-ups recomputed). For `treso optimize --risk`, which builds its per-path constraints
+    /// from the same paths the report measures.
+    public struct SimulatedPath {
+        public var path: Int
+        public var engine: ForecastEngine
+        public var defaulted: [Int]
+        public var ledger: CashLedger
+    }
+
+    /// Calls `body` for each path in `paths` of `state` (seeded like `run`: path p is the same future in both).
+    public static func forEachPath(of state: PlanState, model: DelayModel, paths: Range<Int>, seed: UInt64,
+                                   _ body: (SimulatedPath) -> Void) {
+        guard !paths.isEmpty else { return }
+        let (work, _) = prepare(states: [state], engine: state.engine, model: model, seed: seed)
+        let block = min(paths.count, blockPaths), rows = max(work.horizon, 1)
+        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: rows * block)
+        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block)
+        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block)
         defer { closings.deallocate(); costs.deallocate(); lowest.deallocate() }
         closings.initialize(repeating: 0); costs.initialize(repeating: 0); lowest.initialize(repeating: 0)
         let out = Output(closings: closings, costs: costs, lowest: lowest, block: block)
-        var first = Counts(n), second = Counts(n)
-        var laneA = Lane(work), laneB = Lane(work)
-        // Rows: every (plan, day) closing, then each plan's cost and each plan's lowest balance.
-        var sketches = [QuantileSketch](repeating: QuantileSketch(), count: dayRows + 2 * n)
-        var costTotals = [Int128](repeating: 0, count: n)
-        var from = 0
-        while from < paths {
-            let to = min(from + block, paths), m = to - from
-            if let concurrently, m >= 64 {
-                let half = from + m / 2
-                concurrently({ work.simulate(from..<half, blockStart: from, into: out, counts: &first, lane: &laneA) },
-                             { work.simulate(half..<to, blockStart: from, into: out, counts: &second, lane: &laneB) })
-            } else {
-                work.simulate(from..<to, blockStart: from, into: out, counts: &first, lane: &laneA)
+        var counts = Counts(1)
+        var lane = Lane(work)
+        var from = paths.lowerBound
+        withoutActuallyEscaping(body) { visit in
+            while from < paths.upperBound {
+                let to = min(from + block, paths.upperBound)
+                work.simulate(from..<to, blockStart: from, into: out, counts: &counts, lane: &lane, visit: visit)
+                from = to
             }
-            for pi in 0..<n { for p in 0..<m { costTotals[pi] += Int128(costs[pi * block + p]) } }
-            sketches.withUnsafeMutableBufferPointer { sk in
-                let target = sk
-                func fold(_ rows: Range<Int>) {
-                    for r in rows {
-                        let src = r < dayRows ? closings.baseAddress! + r * block
-                            : r < dayRows + n ? costs.baseAddress! + (r - dayRows) * block
-                            : lowest.baseAddress! + (r - dayRows - n) * block
-                        for p in 0..<m { target[r].insert(src[p]) }
-                    }
-                }
-                let total = target.count
-                if let concurrently, m * total >= 4_096 {
-                    concurrently({ fold(0..<(total / 2)) }, { fold((total / 2)..<total) })
-                } else {
-                    fold(0..<total)
-                }
-            }
-            from = to
         }
-
-        var plans: [PlanRisk] = []
-        for pi in 0..<n {
-            var days: [DailyQuantiles] = []
-            days.reserveCapacity(horizon)
-            for d in 0..<horizon {
-                let q = sketches[pi * horizon + d].three()
-                days.append(DailyQuantiles(day: start + d, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2)))
-            }
-            let c = sketches[dayRows + pi], l = sketches[dayRows + n + pi]
-            let mean = Int64(clamping: divideRoundingHalfAwayFromZero(costTotals[pi], Int128(paths)))
-            let c95 = c.values(atRanks: [QuantileSketch.rank(95, of: paths)])[0]
-            let l5 = l.values(atRanks: [QuantileSketch.rank(5, of: paths)])[0]
-            var bound: Int64 = 0
-            for r in (pi * horizon)..<((pi + 1) * horizon) { bound = max(bound, sketches[r].errorBound) }
-            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: first.overLimit[pi] + second.overLimit[pi],
-                                  belowBufferPaths: first.belowBuffer[pi] + second.belowBuffer[pi],
-                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5),
-                                  days: days, quantileError: Money(cents: bound),
-                                  extremesError: Money(cents: max(c.errorBound, l.errorBound))))
-        }
-        return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
-                          assumptions: assumptions(model: model, scenario: s))
     }
 
     /// Paths simulated before their closings are counted into the sketches (the only per-path memory).
@@ -354,7 +396,8 @@ public enum RiskSimulation {
         let horizon: Int, windowDays: Int
         let fees: MinimumFees
 
-        func simulate(_ range: Range<Int>, blockStart: Int, into out: Output, counts: inout Counts, lane: inout Lane) {
+        func simulate(_ range: Range<Int>, blockStart: Int, into out: Output, counts: inout Counts, lane: inout Lane,
+                      visit: ((SimulatedPath) -> Void)? = nil) {
             let s = engine.scenario, start = s.start, n = prepared.count
             let paths = out.block
             // The lane's state moved out (not copied: the lane keeps no second reference) and back at the end.
@@ -474,6 +517,10 @@ public enum RiskSimulation {
                             }
                         }
 
+                        if let visit {
+                            visit(SimulatedPath(path: path, engine: pathEngine, defaulted: changes.filter(\.defaulted).map(\.index),
+                                                ledger: ledgers[pi]))
+                        }
                         let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                                                     days: windowDays)
                         let shown = sameAsHorizon(window, horizon: horizon) ? window
