@@ -45,8 +45,15 @@ let package = Package(
         // The optimizer's model (plans as a mixed-integer program) and the small solver protocol it needs.
         // Depends on TresoCore only: the engine knows nothing of solvers.
         .target(name: "TresoOptimize", dependencies: ["TresoCore"]),
+        // CBC's C++ driver with an event handler reporting each incumbent during the search; runs only in
+        // the solver child process (CbcMILP), so a CBC abort cannot take treso down.
+        .target(
+            name: "CCbcChild",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/coin"])],
+            linkerSettings: ["CbcSolver", "Cbc", "Cgl", "OsiClp", "ClpSolver", "Clp", "Osi", "CoinUtils"].map { .linkedLibrary($0) }
+        ),
         // The only code that talks to CBC: an implementation of TresoOptimize's MILPSolver.
-        .target(name: "CbcMILP", dependencies: ["CCbc", "TresoOptimize"]),
+        .target(name: "CbcMILP", dependencies: ["CCbc", "CCbcChild", "TresoOptimize"]),
         // The only code that talks to ncurses.
         .target(name: "NcursesTerminal", dependencies: ["CNcursesw", "TerminalKit"]),
         .executableTarget(

@@ -4,18 +4,20 @@ public enum Verdict: Sendable, Hashable {
     case best
     /// Within the limit and the law, costing `extra` more than ★ (or nothing to compare with).
     case admissible(extra: Money?)
-    /// Breaks the overdraft limit and/or the law, or moves cash beyond the longest window: never ★.
-    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int)
+    /// Breaks the overdraft limit and/or the law, exceeds an instrument's cap, or moves cash beyond the longest
+    /// window: never ★.
+    case excluded(daysOverLimit: Int, legalBreaches: Int, flowsBeyondWindow: Int, capBreaches: Int = 0)
 
     public var text: String {
         switch self {
         case .best: return "★ cheapest within the limit and the law"
         case .admissible(let extra?): return "within the limit and the law, +" + extra.formatted() + " vs ★"
         case .admissible(nil): return "within the limit and the law"
-        case .excluded(let d, let l, let f):
+        case .excluded(let d, let l, let f, let c):
             var parts: [String] = []
             if d > 0 { parts.append("\(d) day\(d == 1 ? "" : "s") over the overdraft limit") }
             if l > 0 { parts.append("\(l) legal breach\(l == 1 ? "" : "es")") }
+            if c > 0 { parts.append("\(c) financing limit\(c == 1 ? "" : "s") exceeded") }
             if f > 0 { parts.append("\(f) decision\(f == 1 ? "" : "s") moving cash beyond the window") }
             return "▲ excluded: " + parts.joined(separator: ", ")
         }
@@ -26,7 +28,8 @@ public enum Verdict: Sendable, Hashable {
         switch self {
         case .best: return "★ best"
         case .admissible: return "ok"
-        case .excluded(let d, let l, _): return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : "▲ beyond"))
+        case .excluded(let d, let l, _, let c):
+            return d > 0 && l > 0 ? "▲ limit+law" : (d > 0 ? "▲ over limit" : (l > 0 ? "▲ illegal" : (c > 0 ? "▲ over cap" : "▲ beyond")))
         }
     }
 }
@@ -46,6 +49,8 @@ public struct PlanResult: Sendable {
     public var legalBreaches: Int
     /// Decisions moving cash beyond the longest window (400 days past the horizon): their cost cannot be measured.
     public var flowsBeyondWindow: Int = 0
+    /// Instruments' caps (per customer/supplier, programme) the plan exceeds: excluded like a legal breach.
+    public var capBreaches: [CapBreach] = []
     /// What the figures assume rather than know, in words.
     public var assumptions: [String] = []
     /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
@@ -68,7 +73,9 @@ public struct PlanResult: Sendable {
     /// The balance at the end of the window: the common closing position every plan is compared at.
     public var closingPosition: Money { window.summary.finalBalance }
     /// Within the overdraft limit over the window, within the law, and wholly measured: a candidate for ★.
-    public var isAdmissible: Bool { window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 }
+    public var isAdmissible: Bool {
+        window.summary.daysOverLimit == 0 && legalBreaches == 0 && flowsBeyondWindow == 0 && capBreaches.isEmpty
+    }
 
     /// Σ(amount financed × days) including the overdraft's daily debits.
     public var financedAmountDays: Int128 {
@@ -168,6 +175,8 @@ public struct PlanComparison: Sendable {
                                decisionsApplied: st.decisions.count, refusals: st.refusals, legalBreaches: st.legalBreaches)
             r.assumptions = PlanComparison.assumptions(of: st)
             r.flowsBeyondWindow = st.flowsBeyondWindowLimit
+            r.capBreaches = st.capBreaches
+            for b in r.capBreaches { r.warnings.append("financing limit exceeded: " + b.text()) }
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "
                                   + "beyond the longest window (\(ForecastEngine.windowSlackDays) days past the horizon): not measured, so never ★")
@@ -191,7 +200,7 @@ public struct PlanComparison: Sendable {
                 results[i].verdict = .admissible(extra: bestIndex.map { r.totalCost - results[$0].totalCost })
             } else {
                 results[i].verdict = .excluded(daysOverLimit: r.window.summary.daysOverLimit, legalBreaches: r.legalBreaches,
-                                               flowsBeyondWindow: r.flowsBeyondWindow)
+                                               flowsBeyondWindow: r.flowsBeyondWindow, capBreaches: r.capBreaches.count)
             }
         }
     }

@@ -21,6 +21,12 @@ extension ForecastEngine {
         if c.excludedCustomers.contains(where: { $0.lowercased() == inv.counterparty.lowercased() }) {
             return refuse(.excludedCustomer(customer: inv.counterparty, contract: name))
         }
+        if let l = c.maxPerCustomer, amount > l {
+            return refuse(.aboveCap(amount: amount, limit: l, perCounterparty: true, instrument: "contract", name: name))
+        }
+        if let l = c.programmeLimit, amount > l {
+            return refuse(.aboveCap(amount: amount, limit: l, perCounterparty: false, instrument: "contract", name: name))
+        }
         let funding = table.calendar.addingBusinessDays(c.fundingDelayDays, to: max(scenario.start, inv.issueDate))
         let collection = st.day
         if collection <= funding { return refuse(.nothingToFinance(collection: collection, funding: funding)) }

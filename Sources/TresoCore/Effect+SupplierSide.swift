@@ -17,6 +17,14 @@ extension ForecastEngine {
         guard let p = scenario.instruments.reverseProgram(name) else {
             return .failure(Refusal(ref: ref, decision: decision, invoiceId: inv.id, why: .noInstrument(kind: "reverse-factoring program", name: name)))
         }
+        if let l = p.maxPerSupplier, inv.amount > l {
+            return .failure(Refusal(ref: ref, decision: decision, invoiceId: inv.id,
+                                    why: .aboveCap(amount: inv.amount, limit: l, perCounterparty: true, instrument: "program", name: name)))
+        }
+        if let l = p.programmeLimit, inv.amount > l {
+            return .failure(Refusal(ref: ref, decision: decision, invoiceId: inv.id,
+                                    why: .aboveCap(amount: inv.amount, limit: l, perCounterparty: false, instrument: "program", name: name)))
+        }
         let planned = plannedPayment(ref)
         let pay = table.following(planned + p.extensionDays)
         // The factor funds the supplier on the planned day, or on the discount date when it captures the discount:

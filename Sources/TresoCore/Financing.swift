@@ -125,6 +125,8 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case aboveMaximum(amount: Money, maximum: Money, instrument: String, name: String)
         case belowMinimum(amount: Money, minimum: Money, instrument: String, name: String)
         case excludedCustomer(customer: String, contract: String)
+        /// The invoice alone is above a cap of the instrument (per customer/supplier, or the programme's).
+        case aboveCap(amount: Money, limit: Money, perCounterparty: Bool, instrument: String, name: String)
         case nothingToFinance(collection: Day, funding: Day)
         case supplierRefuses(supplier: String)
         case supplierUnlisted(supplier: String)
@@ -162,6 +164,8 @@ public struct Refusal: Sendable, Hashable, Error, CustomStringConvertible {
         case .aboveMaximum(let a, let m, let i, let n): return head + "\(amount(a)) exceeds the \(amount(m)) maximum of \(i) \"\(n)\""
         case .belowMinimum(let a, let m, let i, let n): return head + "\(amount(a)) is below the \(amount(m)) minimum of \(i) \"\(n)\""
         case .excludedCustomer(let c, let n): return head + "customer \"\(c)\" is excluded from contract \"\(n)\""
+        case .aboveCap(let a, let l, let per, let i, let n):
+            return head + "\(amount(a)) alone exceeds the \(amount(l)) \(per ? (i == "contract" ? "per-customer" : "per-supplier") : "programme") limit of \(i) \"\(n)\""
         case .nothingToFinance(let c, let f): return head + "expected collection \(c.iso) is not after the funding date \(f.iso): nothing to finance"
         case .supplierRefuses(let s): return head + "supplier \"\(s)\" refuses longer terms ([negotiation.suppliers])"
         case .supplierUnlisted(let s): return head + "supplier \"\(s)\" is not listed as accepting longer terms (unlisted = \"refuse\")"

@@ -47,6 +47,12 @@ public struct FactoringContract: Sendable, Hashable {
     public var excludedCustomers: [String] = []
     /// Global contracts: commissions below this yearly floor are topped up (prorated to the horizon).
     public var annualMinimumFee: Money = .zero
+    /// The most the contract finances for one customer over the plan [plafond par débiteur]: the sum of that
+    /// customer's invoices factored under it (VAT included). nil: no cap.
+    public var maxPerCustomer: Money? = nil
+    /// The most the contract finances in all over the plan [plafond du contrat]: the sum of every invoice factored
+    /// under it (VAT included). nil: no cap.
+    public var programmeLimit: Money? = nil
 
     public init(name: String) { self.name = name }
 }
@@ -58,7 +64,82 @@ public struct ReverseFactoringProgram: Sendable, Hashable {
     public var annualRate: Rate = .zero
     /// Whether the program pays the supplier early enough to capture its early-payment discount.
     public var capturesDiscounts: Bool = false
+    /// The most the program finances for one supplier over the plan: the sum of that supplier's invoices under it
+    /// (VAT included). nil: no cap.
+    public var maxPerSupplier: Money? = nil
+    /// The most the program finances in all over the plan [plafond du programme]. nil: no cap.
+    public var programmeLimit: Money? = nil
     public init(name: String) { self.name = name }
+}
+
+/// A cap on what one instrument finances over a plan: in all (`counterparty` nil) or for one counterparty.
+/// The amount counted is each financed invoice's amount, VAT included, once, whatever its dates.
+public struct FinancingCap: Sendable, Hashable, Comparable {
+    /// Receivable: a factoring contract (per customer); payable: a reverse-factoring program (per supplier).
+    public var kind: InvoiceKind
+    public var instrument: String
+    /// The customer or supplier (as written on its first invoice counted), nil for the programme limit.
+    public var counterparty: String?
+    public var limit: Money
+    public init(kind: InvoiceKind, instrument: String, counterparty: String?, limit: Money) {
+        self.kind = kind; self.instrument = instrument; self.counterparty = counterparty; self.limit = limit
+    }
+    public static func < (a: FinancingCap, b: FinancingCap) -> Bool {
+        (a.kind == .receivable ? 0 : 1, a.instrument, a.counterparty ?? "") < (b.kind == .receivable ? 0 : 1, b.instrument, b.counterparty ?? "")
+    }
+}
+
+/// A cap a plan exceeds: how much it finances against the limit.
+public struct CapBreach: Sendable, Hashable {
+    public var cap: FinancingCap
+    public var financed: Money
+    /// In words, e.g. `contract "bank": 130000.00 financed for "Durand SA", over its per-customer limit of 100000.00`.
+    public func text(amount: (Money) -> String = { $0.formatted() }) -> String {
+        let whose = cap.counterparty.map { " for \"\($0)\"" } ?? " in all"
+        let which = cap.counterparty == nil ? "programme limit" : (cap.kind == .receivable ? "per-customer limit" : "per-supplier limit")
+        let what = cap.kind == .receivable ? "contract" : "program"
+        return "\(what) \"\(cap.instrument)\": \(amount(financed)) financed\(whose), over its \(which) of \(amount(cap.limit))"
+    }
+}
+
+extension Instruments {
+    /// The caps of the instrument a decision uses, for an invoice of `counterparty`: (key, limit) pairs whose key
+    /// is the instrument's name and, for a per-counterparty cap, the counterparty's name folded to lower case.
+    public func caps(of d: Decision, counterparty: String) -> [(key: CapKey, limit: Money)] {
+        var out: [(CapKey, Money)] = []
+        switch d {
+        case .factor(let n):
+            guard let c = factoringContract(n) else { return [] }
+            if let l = c.programmeLimit { out.append((CapKey(kind: .receivable, instrument: n, counterparty: nil), l)) }
+            if let l = c.maxPerCustomer { out.append((CapKey(kind: .receivable, instrument: n, counterparty: counterparty.lowercased()), l)) }
+        case .reverseFactor(let n):
+            guard let p = reverseProgram(n) else { return [] }
+            if let l = p.programmeLimit { out.append((CapKey(kind: .payable, instrument: n, counterparty: nil), l)) }
+            if let l = p.maxPerSupplier { out.append((CapKey(kind: .payable, instrument: n, counterparty: counterparty.lowercased()), l)) }
+        default: break
+        }
+        return out
+    }
+
+    /// Whether any instrument carries a cap (plans skip the bookkeeping otherwise).
+    public var hasCaps: Bool {
+        factoring.contains { $0.programmeLimit != nil || $0.maxPerCustomer != nil }
+            || reverseFactoring.contains { $0.programmeLimit != nil || $0.maxPerSupplier != nil }
+    }
+}
+
+/// Which cap an amount counts against: an instrument, and a counterparty (lower-cased) for a per-counterparty cap.
+public struct CapKey: Sendable, Hashable, Comparable {
+    /// Receivable: a factoring contract; payable: a reverse-factoring program.
+    public var kind: InvoiceKind
+    public var instrument: String
+    public var counterparty: String?
+    public init(kind: InvoiceKind, instrument: String, counterparty: String?) {
+        self.kind = kind; self.instrument = instrument; self.counterparty = counterparty
+    }
+    public static func < (a: CapKey, b: CapKey) -> Bool {
+        (a.kind == .receivable ? 0 : 1, a.instrument, a.counterparty ?? "") < (b.kind == .receivable ? 0 : 1, b.instrument, b.counterparty ?? "")
+    }
 }
 
 /// Supplier-invoice financing [avance sur facture fournisseur]: a platform pays the supplier, we repay after a term.

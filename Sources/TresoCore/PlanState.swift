@@ -26,6 +26,8 @@ public struct PlanState: Sendable {
     private var beyondHorizon: [Int32] = []
     /// The plan's effects with a flow after the window limit (end + 400 days): no comparison window reaches it.
     public private(set) var flowsBeyondWindowLimit = 0
+    /// Amount financed against each capped instrument (and counterparty), VAT included: see `capBreaches`.
+    public private(set) var capUsage: [CapKey: Money] = [:]
 
     /// A plan with no decision ("overdraft only").
     public init(engine: ForecastEngine, name: String = "overdraft only") {
@@ -152,6 +154,13 @@ public struct PlanState: Sendable {
         effectsCost = sign > 0 ? effectsCost + e.cost : effectsCost - e.cost
         let n = Int(sign)
         if e.legalBreach { legalBreaches += n }
+        if own, e.decision != .none, engine.scenario.instruments.hasCaps {
+            let inv = engine.invoice(e.ref)
+            for (key, _) in engine.scenario.instruments.caps(of: e.decision, counterparty: inv.counterparty) {
+                let used = (capUsage[key] ?? .zero) + (sign > 0 ? inv.amount : -inv.amount)
+                capUsage[key] = used == .zero ? nil : used
+            }
+        }
         if e.assumptions.contains(.derivedVAT) { derivedVATCount += n }
         if e.assumptions.contains(.supplierAcceptance) {
             let who = engine.invoice(e.ref).counterparty
@@ -168,6 +177,31 @@ public struct PlanState: Sendable {
         if last > engine.windowLimit { flowsBeyondWindowLimit += n }
         let i = min(last - end - 1, beyondHorizon.count - 1)
         beyondHorizon[i] += Int32(n)
+    }
+
+    /// The instruments' caps the plan's decisions exceed (docs/calculations.md § 11): a plan exceeding one is
+    /// excluded like a plan breaking the law. Sorted by instrument, the programme limit first.
+    public var capBreaches: [CapBreach] {
+        guard !capUsage.isEmpty else { return [] }
+        let s = engine.scenario
+        var out: [CapBreach] = []
+        for (key, used) in capUsage {
+            var limit: Money? = nil
+            if key.kind == .receivable, let c = s.instruments.factoringContract(key.instrument) {
+                limit = key.counterparty == nil ? c.programmeLimit : c.maxPerCustomer
+            } else if key.kind == .payable, let p = s.instruments.reverseProgram(key.instrument) {
+                limit = key.counterparty == nil ? p.programmeLimit : p.maxPerSupplier
+            }
+            guard let l = limit, used > l else { continue }
+            // The counterparty as written on the first of its invoices the plan finances under the instrument.
+            var name = key.counterparty
+            if let who = key.counterparty {
+                name = effects.keys.filter { $0.kind == key.kind && s.invoices($0.kind)[$0.index].counterparty.lowercased() == who }
+                    .min().map { s.invoices($0.kind)[$0.index].counterparty } ?? who
+            }
+            out.append(CapBreach(cap: FinancingCap(kind: key.kind, instrument: key.instrument, counterparty: name, limit: l), financed: used))
+        }
+        return out.sorted { $0.cap < $1.cap }
     }
 
     /// The latest day the plan's decisions move cash to (or take an invoice's settlement from), at least the

@@ -7,7 +7,9 @@ import TestSupport
 
 /// A small random scenario whose every plan can be enumerated: 2–4 receivables, 2–4 payables, the five
 /// kinds of instrument, an overdraft that is sometimes too small for any plan.
-func smallScenario(seed: UInt64) -> Scenario {
+/// With `caps`, the factoring contract and the reverse-factoring program carry per-counterparty and programme caps
+/// around one to two invoices' worth, so that they bind.
+func smallScenario(seed: UInt64, caps: Bool = false) -> Scenario {
     var rng = SeededRandom(seed: seed)
     let start = Day.ymd(2026, 11, 1) + Int.random(in: 0...60, using: &rng)
     let horizon = Int.random(in: 45...120, using: &rng)
@@ -52,6 +54,20 @@ func smallScenario(seed: UInt64) -> Scenario {
     s.instruments.reverseFactoring = Bool.random(using: &rng) ? [scf] : []
     s.instruments.supplierFinancing = Bool.random(using: &rng) ? [platform] : []
     s.instruments.splitPayment = Bool.random(using: &rng) ? [bnpl] : []
+    if caps {
+        // Between the largest invoice (no invoice is refused alone) and all of them (the cap can bind).
+        func cap(_ list: [Invoice]) -> Money? {
+            let amounts = list.map(\.amount.cents)
+            guard let top = amounts.max(), Int.random(in: 0..<4, using: &rng) > 0 else { return nil }
+            return Money(cents: Int64.random(in: top...max(top, amounts.reduce(0, +) - 1), using: &rng))
+        }
+        for i in s.instruments.factoring.indices {
+            s.instruments.factoring[i].maxPerCustomer = cap(receivables); s.instruments.factoring[i].programmeLimit = cap(receivables)
+        }
+        for i in s.instruments.reverseFactoring.indices {
+            s.instruments.reverseFactoring[i].maxPerSupplier = cap(payables); s.instruments.reverseFactoring[i].programmeLimit = cap(payables)
+        }
+    }
     return s
 }
 
@@ -62,6 +78,8 @@ struct Enumeration {
     var cheapestFeasible: Money?
     var smallestExcess: Int64 = .max
     var cheapestAtSmallestExcess: Money?
+    /// The cheapest plan within the floor and the law if the instruments' caps did not exist.
+    var cheapestIgnoringCaps: Money?
 
     init(engine: ForecastEngine, keep: OptimizeRequest.Keep) {
         var choices: [(InvoiceRef, [Decision])] = []
@@ -81,10 +99,14 @@ struct Enumeration {
             let r = asCompared(state)
             let excess = r.window.days.map { floor - $0.closing.cents }.max() ?? 0
             let cost = r.totalCost
-            if excess <= 0, r.legalBreaches == 0, cheapestFeasible.map({ cost < $0 }) ?? true { cheapestFeasible = cost }
-            let e = max(excess, 0)
-            if e < smallestExcess { smallestExcess = e; cheapestAtSmallestExcess = cost }
-            else if e == smallestExcess, cost < cheapestAtSmallestExcess! { cheapestAtSmallestExcess = cost }
+            if excess <= 0, r.legalBreaches == 0, cheapestIgnoringCaps.map({ cost < $0 }) ?? true { cheapestIgnoringCaps = cost }
+            // A plan over an instrument's cap is not one the optimizer may return, even to say by how much the floor is missed.
+            if r.capBreaches.isEmpty {
+                if excess <= 0, r.legalBreaches == 0, cheapestFeasible.map({ cost < $0 }) ?? true { cheapestFeasible = cost }
+                let e = max(excess, 0)
+                if e < smallestExcess { smallestExcess = e; cheapestAtSmallestExcess = cost }
+                else if e == smallestExcess, cost < cheapestAtSmallestExcess! { cheapestAtSmallestExcess = cost }
+            }
             // Next combination (mixed radix), changing only the digits that move.
             var k = 0
             while k < digits.count {
@@ -140,6 +162,40 @@ func asCompared(_ state: PlanState) -> PlanResult {
         }
         #expect(checked >= 10)
         #expect(infeasible >= 1 && infeasible < checked, "the generator should give both cases")
+    }
+
+    /// With per-customer/supplier and programme caps: no enumerated plan within the caps is cheaper, the plan
+    /// returned exceeds no cap, and lifting the caps never makes the optimum dearer.
+    @Test func noEnumeratedPlanWithinTheCapsIsCheaper() throws {
+        var checked = 0, binding = 0
+        for seed in UInt64(1)...12 {
+            let s = smallScenario(seed: seed &* 104_729, caps: true)
+            let engine = ForecastEngine(scenario: s)
+            let all = Enumeration(engine: engine, keep: .limit)
+            if all.plans > 4096 { continue }
+            checked += 1
+            let o = try PlanOptimizer(engine: engine, solver: solver).optimize(OptimizeRequest())
+            #expect(o.totalCost == asCompared(o.state).totalCost)
+            #expect(o.result.capBreaches.isEmpty, "seed \(seed): \(o.result.capBreaches.map { $0.text() })")
+            if let best = all.cheapestFeasible {
+                #expect(o.status == .optimal, "seed \(seed)")
+                #expect(o.totalCost == best, "seed \(seed): optimize \(o.totalCost) vs enumeration \(best)")
+                if let free = all.cheapestIgnoringCaps, free < best { binding += 1 }
+            } else {
+                #expect(o.status == .infeasible, "seed \(seed)")
+                #expect(o.shortfall?.cents == all.smallestExcess, "seed \(seed)")
+                #expect(o.totalCost == all.cheapestAtSmallestExcess, "seed \(seed)")
+            }
+            var lifted = s
+            for i in lifted.instruments.factoring.indices { lifted.instruments.factoring[i].maxPerCustomer = nil; lifted.instruments.factoring[i].programmeLimit = nil }
+            for i in lifted.instruments.reverseFactoring.indices {
+                lifted.instruments.reverseFactoring[i].maxPerSupplier = nil; lifted.instruments.reverseFactoring[i].programmeLimit = nil
+            }
+            let free = try PlanOptimizer(engine: ForecastEngine(scenario: lifted), solver: solver).optimize(OptimizeRequest())
+            if o.status != .infeasible { #expect(free.status != .infeasible && free.totalCost <= o.totalCost, "seed \(seed)") }
+        }
+        #expect(checked >= 10)
+        #expect(binding >= 1, "the caps should bind in some scenario")
     }
 
     /// Adding an instrument or raising the limit never makes the optimum dearer.
@@ -208,5 +264,44 @@ func asCompared(_ state: PlanState) -> PlanResult {
             #expect(o.status != .infeasible, "\(label): \(r.name) keeps the limit")
             #expect(o.totalCost <= r.totalCost, "\(label): optimum \(o.totalCost) dearer than \(r.name) \(r.totalCost)")
         }
+    }
+}
+
+/// Worked case 11 (docs/calculations.md § 5): a factoring contract's per-customer and programme caps.
+@Suite struct FinancingCapTests {
+    func case11() throws -> Scenario {
+        try #require(ScenarioLoader.load(path: packageRoot() + "/examples/cases/11-financing-caps", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+    }
+
+    @Test func aPlanOverACapIsExcludedAndNamed() throws {
+        let s = try case11()
+        #expect(s.instruments.factoringContract("bank")?.maxPerCustomer == Money(cents: 4_000_000))
+        #expect(s.instruments.factoringContract("bank")?.programmeLimit == Money(cents: 6_000_000))
+        let c = PlanComparison(engine: ForecastEngine(scenario: s), plans: s.plans)
+        let all = try #require(c.results.first { $0.name == "factor everything" })
+        #expect(all.capBreaches.map(\.financed) == [Money(cents: 8_500_000), Money(cents: 6_000_000)])
+        #expect(all.capBreaches.map { $0.cap.counterparty } == [nil, "Client A"])
+        #expect(all.verdict == .excluded(daysOverLimit: 0, legalBreaches: 0, flowsBeyondWindow: 0, capBreaches: 2))
+        #expect(all.warnings.contains("financing limit exceeded: contract \"bank\": 60 000.00 financed for \"Client A\", over its per-customer limit of 40 000.00"))
+        let two = try #require(c.results.first { $0.name == "factor A-1 and B-1" })
+        #expect(two.capBreaches.isEmpty && two.verdict == .best)
+    }
+
+    @Test func anInvoiceAloneAboveACapIsRefused() throws {
+        var s = try case11()
+        s.instruments.factoring[0].maxPerCustomer = Money(cents: 2_800_000)
+        let engine = ForecastEngine(scenario: s)
+        guard case .failure(let r) = engine.effect(of: .factor("bank"), on: InvoiceRef(.receivable, 0)) else {
+            Issue.record("30 000.00 factored under a 28 000.00 per-customer cap"); return
+        }
+        #expect(r.reason == "A-1: 30 000.00 alone exceeds the 28 000.00 per-customer limit of contract \"bank\"")
+    }
+
+    @Test func theOptimizerStaysWithinTheCaps() throws {
+        let s = try case11()
+        let o = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: CbcSolver()).optimize(OptimizeRequest())
+        #expect(o.status == .optimal && o.result.capBreaches.isEmpty)
+        #expect(Set(o.chosen.filter { $0.decision == .factor("bank") }.map { s.receivables[$0.ref.index].id }) == ["A-1", "B-1"])
+        #expect(o.totalCost == Money(cents: 63_484))
     }
 }

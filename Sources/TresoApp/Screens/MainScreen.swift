@@ -288,7 +288,7 @@ enum MainScreen {
             switch r.verdict {
             case .best: verdict = "★ best"
             case .admissible: verdict = r.assumptions.isEmpty ? "" : "assumes…"
-            case .excluded(let d, let legal, _): verdict = d > 0 ? "✗ over limit" : (legal > 0 ? "✗ illegal" : "✗ beyond")
+            case .excluded(let d, let legal, _, let caps): verdict = d > 0 ? "✗ over limit" : (legal > 0 ? "✗ illegal" : (caps > 0 ? "✗ over cap" : "✗ beyond"))
             }
             cells.append(verdict); styles.append(isBest ? t[.best] : (verdict.isEmpty ? nil : t[.error]))
             rows.append(Table.Row(cells, style: t[.text], cellStyles: styles))

@@ -31,7 +31,7 @@ struct FinancingSection {
             r.rejectUnknown(["kind", "advance_rate", "commission_rate", "minimum_commission", "vat_rate", "annual_rate", "grace_days",
                              "funding_delay_days", "recourse", "reclaim_days", "notified", "insurance_coverage", "indemnity_delay_days",
                              "min_invoice", "max_invoice", "excluded_customers", "annual_minimum_fee", "fee_base", "fee_vat_rate",
-                             "fee_class", "insurance_base"])
+                             "fee_class", "insurance_base", "max_per_customer", "programme_limit"])
             var c = FactoringContract(name: name)
             if let k = r.string("kind") {
                 if let kind = FactoringContract.Kind(rawValue: k.lowercased()) { c.kind = kind } else if let n = r.node("kind") {
@@ -64,6 +64,8 @@ struct FinancingSection {
             c.minimumInvoice = r.money("min_invoice", allowNegative: false)
             c.maximumInvoice = r.money("max_invoice", allowNegative: false)
             c.annualMinimumFee = r.money("annual_minimum_fee", allowNegative: false) ?? .zero
+            c.maxPerCustomer = r.money("max_per_customer", allowNegative: false)
+            c.programmeLimit = r.money("programme_limit", allowNegative: false)
             if let n = r.node("excluded_customers") {
                 if let a = n.arrayValue {
                     for el in a { if let s = el.stringValue { c.excludedCustomers.append(s) } else { sink.error(file, el.position, "customer names must be strings") } }
@@ -75,11 +77,13 @@ struct FinancingSection {
             out.instruments.factoring.append(c)
         }
         for (name, r) in named(ScenarioKeys.reverseFactoring) {
-            r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts"])
+            r.rejectUnknown(["extension_days", "annual_rate", "captures_discounts", "max_per_supplier", "programme_limit"])
             var p = ReverseFactoringProgram(name: name)
             p.extensionDays = r.int("extension_days", in: 0...365) ?? p.extensionDays
             p.annualRate = r.percent(ScenarioKeys.annualRate) ?? p.annualRate
             p.capturesDiscounts = r.bool("captures_discounts") ?? p.capturesDiscounts
+            p.maxPerSupplier = r.money("max_per_supplier", allowNegative: false)
+            p.programmeLimit = r.money("programme_limit", allowNegative: false)
             out.instruments.reverseFactoring.append(p)
         }
         for (name, r) in named(ScenarioKeys.supplierFinancing) {
