@@ -112,7 +112,9 @@ extension PlanOptimizer {
             let left = request.timeLimit - elapsed()
             guard left > 0.01 else { break }
             let r = solver.solve(m, options: MILPOptions(timeLimit: left, relativeGap: request.maxGap,
-                                                        large: builder.options.count > Self.largeModel, log: request.trace),
+                                                        // `large`: without CBC's preprocessing every incumbent is reported in the model's own columns,
+                                                        // so a plan found before the time limit is kept (and it is found sooner).
+                                                        large: true, log: request.trace),
                                  observer: MILPObserver())
             if let failure = r.failure { throw OptimizeError.solverCrashed(failure) }
             guard !r.values.isEmpty else {
@@ -158,6 +160,12 @@ extension PlanOptimizer {
         var optionEntries = [[(row: Int, value: Double)]](repeating: [], count: options.count)
         var columns: [(lower: Double, upper: Double, integer: Bool, entries: [(row: Int, value: Double)])] = []
         let budget = addRow(-.infinity, Double(allowed))
+        // Options of the same invoice exclude each other.
+        var groupOf: [InvoiceRef: Int] = [:]
+        var groups: [[Int]] = []
+        for (j, o) in options.enumerated() {
+            if let g = groupOf[o.ref] { groups[g].append(j) } else { groupOf[o.ref] = groups.count; groups.append([j]) }
+        }
         for p in paths {
             // The balance can reach a new low only on day 0 or a day with an outflow (in the base or an option).
             var check = [Bool](repeating: false, count: horizon)
@@ -169,35 +177,61 @@ extension PlanOptimizer {
             }
             let days = (0..<horizon).filter { check[$0] }
             guard !days.isEmpty else { continue }
-            var rows: [Int] = [], floors: [Int] = []
-            var lowest = Int64.max, running: Int64 = 0, next = 0
-            for d in days {
-                var flows: Int64 = 0
-                while next <= d { flows += p.net[next]; next += 1 }
-                running += flows
-                lowest = min(lowest, running)
-                rows.append(addRow(Double(flows), Double(flows)))
-                floors.append(addRow(Double(floor), .infinity))
-            }
-            let bigM = max(0, Double(floor) - Double(lowest) + Double(negative)) + 1
+            _ = negative
             // An option's cash on day d belongs to the first checked day at or after d (the balance there includes it).
+            var cash = [[(k: Int, v: Int64)]](repeating: [], count: options.count)
             for (j, o) in options.enumerated() {
-                var acc: [Int: Double] = [:]
+                var acc: [Int: Int64] = [:]
                 for dl in p.deltas[j] ?? o.deltas where dl.day < horizon {
                     var lo = 0, hi = days.count - 1
                     guard dl.day <= days[hi] else { continue }
                     while lo < hi { let mid = (lo + hi) / 2; if days[mid] >= dl.day { hi = mid } else { lo = mid + 1 } }
-                    acc[lo, default: 0] += Double(dl.cents)
+                    acc[lo, default: 0] += dl.cents
                 }
-                for (k, v) in acc.sorted(by: { $0.key < $1.key }) where v != 0 { optionEntries[j].append((rows[k], -v)) }
+                cash[j] = acc.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (k: $0.key, v: $0.value) }
             }
-            // q_k − q_{k−1} − Σ x·cash = flows; q_k + M·z ≥ floor.
+            // The lowest the balance can be at each checked day: the base's, plus for each invoice the worst running
+            // cash of any of its options. A day whose lowest is above the floor needs no row; each row's big M is
+            // the most it can miss the floor by (a tight M keeps the relaxation, and the search, short).
+            var low = [Int64](repeating: 0, count: days.count)
+            var running: Int64 = 0, next = 0
+            var flowsAt = [Int64](repeating: 0, count: days.count)
+            for (k, d) in days.enumerated() {
+                var flows: Int64 = 0
+                while next <= d { flows += p.net[next]; next += 1 }
+                running += flows
+                flowsAt[k] = flows
+                low[k] = running
+            }
+            for group in groups {
+                var worst = [Int64](repeating: 0, count: days.count)
+                for j in group where !cash[j].isEmpty {
+                    var cum: Int64 = 0, c = 0
+                    for k in 0..<days.count {
+                        while c < cash[j].count && cash[j][c].k == k { cum += cash[j][c].v; c += 1 }
+                        if cum < worst[k] { worst[k] = cum }
+                        if c == cash[j].count && cum >= 0 { break }
+                    }
+                }
+                for k in 0..<days.count { low[k] += worst[k] }
+            }
+            var rows: [Int] = []
+            var floors: [(row: Int, bigM: Double)?] = []
+            for k in days.indices {
+                rows.append(addRow(Double(flowsAt[k]), Double(flowsAt[k])))
+                let miss = floor - low[k]
+                floors.append(miss > 0 ? (addRow(Double(floor), .infinity), Double(miss) + 1) : nil)
+            }
+            for j in options.indices { for c in cash[j] { optionEntries[j].append((rows[c.k], -Double(c.v))) } }
+            // q_k − q_{k−1} − Σ x·cash = flows; q_k + M_k·z ≥ floor.
             for k in rows.indices {
-                var e: [(row: Int, value: Double)] = [(rows[k], 1), (floors[k], 1)]
+                var e: [(row: Int, value: Double)] = [(rows[k], 1)]
+                if let f = floors[k] { e.append((f.row, 1)) }
                 if k + 1 < rows.count { e.append((rows[k + 1], -1)) }
                 columns.append((-.infinity, .infinity, false, e))
             }
-            columns.append((0, 1, true, floors.map { ($0, bigM) } + [(budget, 1)]))
+            let breach = floors.compactMap { $0.map { (row: $0.row, value: $0.bigM) } }
+            if !breach.isEmpty { columns.append((0, 1, true, breach + [(budget, 1)])) }
         }
         // The new model: the old rows (the floor rows freed), the new rows, the old columns (option columns with
         // their per-path entries), the new columns.
