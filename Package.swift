@@ -30,7 +30,8 @@ let package = Package(
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),
         // Application state, actions, reducer, screens, key table, themes. No ncurses.
-        .target(name: "TresoApp", dependencies: ["TresoCore", "TresoIO", "TerminalKit"]),
+        // TresoOptimize for the optimizer's model (`o`); the solver itself (CbcMILP) is given by the executable.
+        .target(name: "TresoApp", dependencies: ["TresoCore", "TresoIO", "TerminalKit", "TresoOptimize"]),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
@@ -73,7 +74,7 @@ let package = Package(
         .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TresoIO", "TestSupport"]),
         .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TresoFuzz", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
-        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TresoOptimize", "CbcMILP", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )
