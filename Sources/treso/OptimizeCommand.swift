@@ -41,6 +41,15 @@ struct Optimize: ParsableCommand {
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "Allow the floor to break with at most this probability (0 … 1) on simulated late payments: the cheapest such plan (docs/calculations.md § 14).")
+    var risk: Double?
+
+    @Option(help: "With --risk: simulated paths in the model (default 200); the plan is then checked on 2 000 fresh paths.")
+    var paths: Int = 200
+
+    @Option(help: "With --risk: seed of the model's paths (the check uses another).")
+    var seed: UInt64 = 1
+
     @Flag(help: .hidden)
     var trace = false
 
@@ -49,6 +58,8 @@ struct Optimize: ParsableCommand {
         if !(timeLimit > 0 && timeLimit <= 86_400) { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
         if format == .csv { throw ValidationError("--format must be table or json") }
         if let s = save, trimmed(s).isEmpty { throw ValidationError("--save needs a plan name") }
+        if let p = risk, !(0...1).contains(p) { throw ValidationError("--risk must be a probability between 0 and 1 (e.g. 0.05)") }
+        if !(1...5_000).contains(paths) { throw ValidationError("--paths must be between 1 and 5000") }
     }
 
     func run() throws {
@@ -66,8 +77,16 @@ struct Optimize: ParsableCommand {
             }
             if let name = fixPlan { request.fixPlan = try selectPlans(s, names: [name]).first }
             let result: OptimizedPlan
+            var atRisk: RiskOptimizedPlan? = nil
             do {
-                result = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(request)
+                if let p = risk {
+                    let r = try PlanOptimizer(engine: engine, solver: CbcSolver())
+                        .optimize(request, risk: RiskTarget(probability: p, paths: paths, seed: seed), model: DelayModel(scenario: s))
+                    atRisk = r
+                    result = r.plan
+                } else {
+                    result = try PlanOptimizer(engine: engine, solver: CbcSolver()).optimize(request)
+                }
             } catch let e as OptimizeError {
                 printError("error: " + e.description)
                 throw ExitWithCode(code: 1)
@@ -78,8 +97,17 @@ struct Optimize: ParsableCommand {
                 printError("saved plan \"\(name)\" to \(loaded.tomlPath)")
             }
             switch format {
-            case .json: print(Self.json(result, scenario: s).render())
-            default: print(Self.table(result, request: request, scenario: s), terminator: "")
+            case .json:
+                var json = Self.json(result, scenario: s)
+                if let r = atRisk, case .object(var fields) = json {
+                    fields.insert(("risk", Self.riskJSON(r)), at: 1)
+                    json = .object(fields)
+                }
+                print(json.render())
+            default:
+                var text = Self.table(result, request: request, scenario: s, atRisk: atRisk != nil)
+                if let r = atRisk { text = Self.riskTable(r, scenario: s) + text }
+                print(text, terminator: "")
             }
             if result.status == .infeasible { throw ExitWithCode(code: 2) }
         }
@@ -135,14 +163,46 @@ struct Optimize: ParsableCommand {
         ])
     }
 
+    /// `"risk": {"target", "in_sample", "out_of_sample", "paths", …}`: probabilities as 4-decimal numbers.
+    static func riskJSON(_ r: RiskOptimizedPlan) -> JSON {
+        .object([
+            ("target", .number(PlanRisk.probabilityText(Int((r.target.probability * 10_000).rounded()), of: 10_000))),
+            ("in_sample", .number(PlanRisk.probabilityText(r.breaches(r.inSample), of: r.inSample.paths))),
+            ("out_of_sample", .number(PlanRisk.probabilityText(r.breaches(r.outOfSample), of: r.outOfSample.paths))),
+            ("paths", .int(r.inSample.paths)),
+            ("seed", .number(String(r.target.seed))),
+            ("check_paths", .int(r.outOfSample.paths)),
+            ("check_seed", .number(String(r.target.checkSeed))),
+            ("allowed_paths", .int(r.allowedPaths)),
+            ("expected_cost", .money(r.outOfSample.expectedCost)),
+        ])
+    }
+
+    static func riskTable(_ r: RiskOptimizedPlan, scenario s: Scenario) -> String {
+        let what = r.keep == .limit ? "exceeding the overdraft limit" : "going below the minimum cash"
+        func pct(_ n: Int, _ of: Int) -> String {
+            let t = PlanRisk.probabilityText(n * 100, of: of)
+            guard let dot = t.firstIndex(of: ".") else { return t + " %" }
+            return String(t[..<t.index(dot, offsetBy: 3)]) + " %"
+        }
+        var out = "At a risk level: the cheapest plan whose probability of \(what) is at most "
+            + pct(Int((r.target.probability * 10_000).rounded()), 10_000) + " on \(r.inSample.paths) simulated paths (seed \(r.target.seed)).\n"
+        out += "  in sample (the model's \(r.inSample.paths) paths, measured by the engine): " + pct(r.breaches(r.inSample), r.inSample.paths) + "\n"
+        out += "  out of sample (\(r.outOfSample.paths) fresh paths, seed \(r.target.checkSeed)): " + pct(r.breaches(r.outOfSample), r.outOfSample.paths)
+            + ", expected cost " + r.outOfSample.expectedCost.formatted() + "\n"
+        out += "  delays: see `treso risk` for where each customer's come from; the figures below are the plan's deterministic ones.\n\n"
+        return out
+    }
+
     /// What the plan assumes rather than knows (suppliers accepting, VAT derived, what-if defaults), as
     /// `treso compare` says it next to the verdict: the optimum is only as sure as these.
     static func assumptions(of r: OptimizedPlan) -> [String] {
         PlanComparison(states: [r.state]).assumptions + r.result.assumptions
     }
 
-    static func table(_ r: OptimizedPlan, request: OptimizeRequest, scenario s: Scenario) -> String {
-        let floor = request.keep == .limit ? "the overdraft limit (\(s.overdraft.limit.formatted()))" : "the minimum cash (\(s.minCash.formatted()))"
+    static func table(_ r: OptimizedPlan, request: OptimizeRequest, scenario s: Scenario, atRisk: Bool = false) -> String {
+        var floor = request.keep == .limit ? "the overdraft limit (\(s.overdraft.limit.formatted()))" : "the minimum cash (\(s.minCash.formatted()))"
+        if atRisk { floor += " at the risk level above" }
         var out = "\(s.name): cheapest plan over \(s.start.iso) … \(s.end.iso) — \(s.currency)\n\n"
         switch r.status {
         case .optimal: out += "Optimal: no plan that keeps \(floor) costs less (proven).\n"

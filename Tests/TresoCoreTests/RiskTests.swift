@@ -135,12 +135,90 @@ import TestSupport
     }
 
     @Test func quantilesAreNearestRank() {
-        var v: [Int64] = Array((1...100).reversed())
-        let q = v.withUnsafeMutableBufferPointer { Quantiles.three($0) }
-        #expect(q.0 == 5 && q.1 == 50 && q.2 == 95)
-        var one: [Int64] = [7]
-        #expect(one.withUnsafeMutableBufferPointer { Quantiles.three($0) } == (7, 7, 7))
+        var v = QuantileSketch()
+        for x in Int64(1)...100 { v.insert(101 - x) }
+        let q = v.three()
+        #expect(q.0 == 5 && q.1 == 50 && q.2 == 95 && v.errorBound == 0)
+        var one = QuantileSketch()
+        one.insert(7)
+        #expect(one.three() == (7, 7, 7))
         #expect(PlanRisk.probabilityText(247, of: 2000) == "0.1235")
         #expect(PlanRisk.probabilityText(2000, of: 2000) == "1.0000")
+    }
+
+    /// A global contract with an annual minimum fee: when a drawn date makes factoring one invoice impossible (the
+    /// customer pays before the factor would fund), its commission is not charged and the plan's top-up to the
+    /// minimum grows — exactly as the engine computes it for the plan without that invoice.
+    @Test func minimumFeeTopUpsAreRecomputedPerPath() {
+        var c = FactoringContract(name: "bank")
+        c.kind = .global
+        c.commissionRate = Rate(percent: "1")!
+        c.annualMinimumFee = Money(cents: 10_000_000)
+        c.annualRate = Rate(percent: "5")!
+        func scenario(earlyA: Bool) -> Scenario {
+            var s = Scenario(start: start, horizonDays: 60, openingBalance: Money(cents: 500_000), calendar: .none)
+            s.receivables = ["A", "B", "C"].enumerated().map {
+                Invoice(id: $1, counterparty: $1, issueDate: start, dueDate: start + 10 + $0, amount: Money(cents: 1_000_000))
+            }
+            s.payables = [Invoice(id: "P", counterparty: "Steel", issueDate: start, dueDate: start + 20, amount: Money(cents: 2_000_000))]
+            s.instruments.factoring = [c]
+            s.customerDelayDays = 0
+            if earlyA { s.customerDelays["A"] = -9 }   // paid on day 1, before the funding on day 2
+            return s
+        }
+        let plan = Plan(name: "all", rules: [PlanRule(kind: .receivable, selector: .all, decision: .factor("bank"))])
+        // Single-value delays: A always early.
+        var s = scenario(earlyA: false)
+        s.risk = RiskSettings(all: CustomerRisk(delays: [0]), customers: ["A": CustomerRisk(delays: [-9])])
+        let e = ForecastEngine(scenario: s)
+        let report = RiskSimulation.run(states: [PlanState(engine: e, plan: plan)], model: DelayModel(scenario: s), paths: 5, seed: 1)
+        let truthScenario = scenario(earlyA: true)
+        let truth = PlanState(engine: ForecastEngine(scenario: truthScenario), plan: plan)
+        #expect(truth.refusals.count == 1 && truth.minimumFeeTopUps().count == 1)
+        let cost = truth.financingCost.total + truth.project(through: report.windowEnd).summary.bankCharges
+        let r = report.plans[0]
+        #expect(r.expectedCost == cost && r.costP95 == cost)
+        for (q, d) in zip(r.days, truth.project().days) {
+            #expect(q.p5 == d.closing && q.p95 == d.closing, "\(d.day.iso)")
+        }
+        // A coin flip for A: on half the paths A is not factored and the top-up grows by its commission.
+        s.risk = RiskSettings(all: CustomerRisk(delays: [0]), customers: ["A": CustomerRisk(delays: [0, -9])])
+        let base = PlanState(engine: e, plan: plan)
+        let baseCost = base.financingCost.total + base.project(through: report.windowEnd).summary.bankCharges
+        let flip = RiskSimulation.run(states: [base], model: DelayModel(scenario: s), paths: 400, seed: 1).plans[0]
+        // Without A's factoring the plan saves its interest but pays its commission as top-up: a different cost.
+        #expect(baseCost != cost)
+        #expect(flip.costP95 == max(baseCost, cost), "p95 \(flip.costP95) cost \(cost) base \(baseCost)")
+        #expect(flip.expectedCost > min(baseCost, cost) && flip.expectedCost < max(baseCost, cost))
+    }
+
+    /// The bounded sketch against exact order statistics: exact with few distinct values (or a narrow range),
+    /// within its stated bound otherwise, and the same whatever the order of the values.
+    @Test func theQuantileSketchIsWithinItsBoundAndOrderFree() {
+        var rng = SplitMix64(seed: 9)
+        for trial in 0..<40 {
+            let n = 1 + Int(rng.below(5_000))
+            let spread: UInt64 = [3, 40, 2_000, 1_000_000, 10_000_000_000][trial % 5]
+            let values = (0..<n).map { _ in Int64(rng.below(spread)) - Int64(spread / 2) + (trial % 2 == 0 ? 0 : -7_000_000) }
+            var a = QuantileSketch(), b = QuantileSketch()
+            for v in values { a.insert(v) }
+            for v in values.reversed() { b.insert(v) }
+            var c = QuantileSketch()   // in batches, as the simulation counts a block
+            values.withUnsafeBufferPointer { all in
+                var i = 0
+                while i < all.count { let k = min(all.count - i, 1 + i % 700); c.insert(UnsafeBufferPointer(rebasing: all[i..<(i + k)])); i += k }
+            }
+            #expect(c.three() == a.three() && c.errorBound == a.errorBound && c.count == n)
+            let sorted = values.sorted()
+            for pct in [1, 5, 50, 95, 99] {
+                let k = QuantileSketch.rank(pct, of: n)
+                let got = a.values(atRanks: [k])[0]
+                #expect(got == b.values(atRanks: [k])[0])
+                #expect(abs(got - sorted[k]) <= a.errorBound, "trial \(trial) p\(pct): \(got) vs \(sorted[k]) bound \(a.errorBound)")
+                if Set(values).count <= QuantileSketch.exactLimit || spread <= UInt64(QuantileSketch.bucketCount) { #expect(got == sorted[k]) }
+            }
+            let range = (sorted.last ?? 0) - (sorted.first ?? 0)
+            #expect(a.errorBound * Int64(QuantileSketch.bucketCount - 2) <= max(range, 0))
+        }
     }
 }

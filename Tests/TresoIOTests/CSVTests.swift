@@ -826,6 +826,7 @@ struct CSVParallelTests {
         #expect(one.paidSkipped == two.paidSkipped, sourceLocation: sourceLocation)
         #expect(one.diagnostics == two.diagnostics, sourceLocation: sourceLocation)
         #expect(one.rejected == two.rejected, sourceLocation: sourceLocation)
+        #expect(one.payments == two.payments, sourceLocation: sourceLocation)
     }
 
     static func bigFile(rows: Int, row: (Int) -> String) -> [UInt8] {

@@ -38,6 +38,14 @@ public struct DelayDistribution: Sendable, Hashable {
     public var source: DelaySource
 }
 
+/// Where one customer's delays come from, and how many paid invoices its history has.
+public struct CustomerDelays: Sendable, Hashable {
+    public var customer: String
+    public var source: DelaySource
+    /// Paid invoices in the customer's history (used when at least `DelayModel.minimumHistory`).
+    public var paidInvoices: Int
+}
+
 /// The delay distribution of every open receivable. docs/calculations.md §15.
 public struct DelayModel: Sendable {
     /// Distinct distributions, and for each receivable the index of its own (−1: its date is fixed, not drawn:
@@ -46,6 +54,8 @@ public struct DelayModel: Sendable {
     public let receivableDistribution: [Int32]
     /// Receivables drawing from each source.
     public let counts: [DelaySource: Int]
+    /// Each customer with a drawn receivable, in the order of its first receivable: learned from history or assumed.
+    public let customers: [CustomerDelays]
 
     /// Fewer paid invoices than this and a customer's history is not used.
     public static let minimumHistory = 3
@@ -66,6 +76,7 @@ public struct DelayModel: Sendable {
         var per: [Int32] = []
         per.reserveCapacity(s.receivables.count)
         var counts: [DelaySource: Int] = [:]
+        var customers: [CustomerDelays] = []
         for inv in s.receivables {
             guard inv.status == .open, inv.expectedDate == nil else { per.append(-1); continue }
             if let i = index[inv.counterparty] {
@@ -92,12 +103,14 @@ public struct DelayModel: Sendable {
                 i = Int32(dists.count); dists.append(dist); distIndex[dist] = i
             }
             index[inv.counterparty] = i
+            customers.append(CustomerDelays(customer: inv.counterparty, source: source, paidInvoices: history.count))
             per.append(i)
             counts[source, default: 0] += 1
         }
         distributions = dists
         receivableDistribution = per
         self.counts = counts
+        self.customers = customers
     }
 
     /// The largest delay any distribution can draw (0 without one).

@@ -20,6 +20,11 @@ public struct PlanRisk: Sendable {
     /// 5th percentile of the horizon's lowest closing balance.
     public var lowestBalanceP5: Money
     public var days: [DailyQuantiles]
+    /// The largest possible error of any day's quantile, in cents: 0 when each day's paths gave at most
+    /// `QuantileSketch.exactLimit` distinct balances, else half the histogram bucket (§15, bounded memory).
+    public var quantileError: Money = .zero
+    /// The same bound for `costP95` and `lowestBalanceP5`.
+    public var extremesError: Money = .zero
 
     public var pOverLimit: Double { paths > 0 ? Double(overLimitPaths) / Double(paths) : 0 }
     public var pBelowBuffer: Double { paths > 0 ? Double(belowBufferPaths) / Double(paths) : 0 }
@@ -56,7 +61,8 @@ public struct RiskReport: Sendable {
 /// over the same draws (common random numbers) by shifting, in the plan's own ledger, only the receivables
 /// whose settlement changed: an invoice without effect moves its receipt; one with an effect (factoring,
 /// a default) has its effect rebuilt by the engine on the drawn settlement and swapped in. The ledger is
-/// restored after each path, so memory does not grow with the paths except for the exact quantile arrays.
+/// restored after each path; paths run in blocks whose closings are counted into one bounded `QuantileSketch` per
+/// (plan, day), so memory does not grow with the number of paths.
 public enum RiskSimulation {
     public static let defaultPaths = 2_000
 
@@ -68,9 +74,15 @@ public enum RiskSimulation {
     struct CompactEffect {
         var cost: Int64
         var cells: [(offset: Int32, column: UInt8, cents: Int64)]
+        /// Its commissions and, when it factors with a contract that has an annual minimum fee, that contract's
+        /// index in `MinimumFees.contracts` (else −1): the fee's top-up depends on the commissions charged.
+        var commissions: Int64 = 0
+        var feeContract: Int32 = -1
 
-        init(_ e: FinancingEffect, engine: ForecastEngine, scratch: inout CashLedger) {
+        init(_ e: FinancingEffect, engine: ForecastEngine, scratch: inout CashLedger, fees: MinimumFees) {
             cost = e.cost.total.cents
+            commissions = e.cost.commissions.cents
+            feeContract = fees.index(of: e.decision)
             cells = []
             e.apply(to: &scratch, engine: engine, sign: 1)
             var days = e.movements.map(\.day)
@@ -96,6 +108,39 @@ public enum RiskSimulation {
         }
     }
 
+    /// Global factoring contracts with an annual minimum fee: a plan pays the prorated fee's shortfall over the
+    /// commissions it was charged (`PlanState.minimumFeeTopUps`). On a path where a decision falls back (the drawn
+    /// date makes it impossible), the commissions change and the top-up is recomputed the same way.
+    struct MinimumFees {
+        var contracts: [FactoringContract] = []
+        /// The prorated annual minimum of each, in cents.
+        var floors: [Int64] = []
+        /// The day the top-up is charged (the horizon's last business day, as `PlanState.planMovements`).
+        var day: Day
+
+        init(engine: ForecastEngine) {
+            let s = engine.scenario
+            day = max(s.start, engine.calendar.preceding(s.end))
+            for c in s.instruments.factoring where c.kind == .global && c.annualMinimumFee > .zero {
+                contracts.append(c)
+                floors.append(Money.charge(c.annualMinimumFee, rate: .one, times: s.horizonDays, over: 365).cents)
+            }
+        }
+
+        func index(of d: Decision) -> Int32 {
+            guard !contracts.isEmpty, case .factor(let name) = d else { return -1 }
+            return contracts.firstIndex { $0.name == name }.map { Int32($0) } ?? -1
+        }
+
+        /// The top-up and its VAT for contract k given the commissions charged and the number of invoices factored.
+        func topUp(_ k: Int, commissions: Int64, users: Int) -> (Int64, Int64) {
+            guard users > 0 else { return (0, 0) }
+            let t = floors[k] - commissions
+            guard t > 0 else { return (0, 0) }
+            return (t, Money.charge(Money(cents: t), rate: contracts[k].vatRate).cents)
+        }
+    }
+
     /// One plan, prepared once: its ledger and, per receivable, its effect (own or base) if any.
     private struct Prepared {
         var ledger: CashLedger
@@ -108,6 +153,9 @@ public enum RiskSimulation {
         /// Receivables with an effect or a default in this plan, and the same as a flag per receivable.
         var special: [Int] = []
         var isSpecial: [Bool] = []
+        /// Per minimum-fee contract: the commissions the plan is charged and the invoices it factors with it.
+        var feeCommissions: [Int64] = []
+        var feeUsers: [Int] = []
     }
 
     /// Runs two closures, possibly at the same time (the CLI passes TresoIO's two-thread runner); TresoCore starts no thread.
@@ -121,6 +169,81 @@ public enum RiskSimulation {
         guard let engine = states.first?.engine else {
             return RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
         }
+        let (work, windowEnd) = prepare(states: states, engine: engine, model: model, seed: seed)
+        let s = engine.scenario, start = s.start, horizon = engine.horizonCount, n = states.count
+        // Paths run in blocks of at most `blockPaths`: a block's closings are kept exactly, then counted into one
+        // bounded sketch per (plan, day) — memory does not grow with the number of paths.
+        let block = min(paths, blockPaths)
+        let dayRows = n * horizon
+        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(dayRows * block, 1))
+        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
+        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * block, 1))
+        defer { closings.deallocate(); costs.deallocate(); lowest.deallocate() }
+        closings.initialize(repeating: 0); costs.initialize(repeating: 0); lowest.initialize(repeating: 0)
+        let out = Output(closings: closings, costs: costs, lowest: lowest, block: block)
+        var first = Counts(n), second = Counts(n)
+        var laneA = Lane(work), laneB = Lane(work)
+        // Rows: every (plan, day) closing, then each plan's cost and each plan's lowest balance.
+        var sketches = [QuantileSketch](repeating: QuantileSketch(), count: dayRows + 2 * n)
+        var costTotals = [Int128](repeating: 0, count: n)
+        var from = 0
+        while from < paths {
+            let to = min(from + block, paths), m = to - from
+            if let concurrently, m >= 64 {
+                let half = from + m / 2
+                concurrently({ work.simulate(from..<half, blockStart: from, into: out, counts: &first, lane: &laneA) },
+                             { work.simulate(half..<to, blockStart: from, into: out, counts: &second, lane: &laneB) })
+            } else {
+                work.simulate(from..<to, blockStart: from, into: out, counts: &first, lane: &laneA)
+            }
+            for pi in 0..<n { for p in 0..<m { costTotals[pi] += Int128(costs[pi * block + p]) } }
+            sketches.withUnsafeMutableBufferPointer { sk in
+                let target = sk
+                func fold(_ rows: Range<Int>) {
+                    for r in rows {
+                        let src = r < dayRows ? closings.baseAddress! + r * block
+                            : r < dayRows + n ? costs.baseAddress! + (r - dayRows) * block
+                            : lowest.baseAddress! + (r - dayRows - n) * block
+                        target[r].insert(UnsafeBufferPointer(start: src, count: m))
+                    }
+                }
+                let total = target.count
+                if let concurrently, m * total >= 4_096 {
+                    concurrently({ fold(0..<(total / 2)) }, { fold((total / 2)..<total) })
+                } else {
+                    fold(0..<total)
+                }
+            }
+            from = to
+        }
+
+        var plans: [PlanRisk] = []
+        for pi in 0..<n {
+            var days: [DailyQuantiles] = []
+            days.reserveCapacity(horizon)
+            for d in 0..<horizon {
+                let q = sketches[pi * horizon + d].three()
+                days.append(DailyQuantiles(day: start + d, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2)))
+            }
+            let c = sketches[dayRows + pi], l = sketches[dayRows + n + pi]
+            let mean = Int64(clamping: divideRoundingHalfAwayFromZero(costTotals[pi], Int128(paths)))
+            let c95 = c.values(atRanks: [QuantileSketch.rank(95, of: paths)])[0]
+            let l5 = l.values(atRanks: [QuantileSketch.rank(5, of: paths)])[0]
+            var bound: Int64 = 0
+            for r in (pi * horizon)..<((pi + 1) * horizon) { bound = max(bound, sketches[r].errorBound) }
+            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: first.overLimit[pi] + second.overLimit[pi],
+                                  belowBufferPaths: first.belowBuffer[pi] + second.belowBuffer[pi],
+                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5),
+                                  days: days, quantileError: Money(cents: bound),
+                                  extremesError: Money(cents: max(c.errorBound, l.errorBound))))
+        }
+        return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
+                          assumptions: assumptions(model: model, scenario: s))
+    }
+
+    /// Everything the paths read, prepared once per run: each plan's ledger and effects, the drawn receivables, and
+    /// the risk window's end.
+    private static func prepare(states: [PlanState], engine: ForecastEngine, model: DelayModel, seed: UInt64) -> (Work, Day) {
         let s = engine.scenario
         let start = s.start, horizon = engine.horizonCount
         let receivables = s.receivables
@@ -144,10 +267,17 @@ public enum RiskSimulation {
         let windowDays = windowEnd - start + 1
 
         var scratch = CashLedger(start: engine.baseLedger.start, days: engine.baseLedger.count)
+        let fees = MinimumFees(engine: engine)
         let prepared: [Prepared] = states.map { st in
             var p = Prepared(ledger: st.finalLedger, cost: st.financingCost.total.cents,
                              defaulted: Array(repeating: false, count: receivables.count),
                              effectIndex: Array(repeating: -1, count: receivables.count), effects: [], decisions: [])
+            p.feeCommissions = Array(repeating: 0, count: fees.contracts.count)
+            p.feeUsers = Array(repeating: 0, count: fees.contracts.count)
+            for e in st.effects.values {
+                let k = fees.index(of: e.decision)
+                if k >= 0 { p.feeCommissions[Int(k)] += e.cost.commissions.cents; p.feeUsers[Int(k)] += 1 }
+            }
             for ref in st.defaulted where ref.kind == .receivable && ref.index < receivables.count { p.defaulted[ref.index] = true }
             p.isSpecial = Array(repeating: false, count: receivables.count)
             for i in drawn {
@@ -155,7 +285,7 @@ public enum RiskSimulation {
                 if let e = st.effects[ref] ?? engine.baseEffect(ref) {
                     p.effectIndex[i] = Int32(p.effects.count)
                     p.effects.append(e)
-                    p.compact.append(CompactEffect(e, engine: engine, scratch: &scratch))
+                    p.compact.append(CompactEffect(e, engine: engine, scratch: &scratch, fees: fees))
                     p.decisions.append(st.decision(for: ref))
                 }
                 if p.effectIndex[i] >= 0 || p.defaulted[i] { p.special.append(i); p.isSpecial[i] = true }
@@ -164,71 +294,48 @@ public enum RiskSimulation {
         }
 
 
-        let n = states.count
         let work = Work(engine: engine, prepared: prepared, receivables: receivables, drawn: drawn, model: model, seed: seed,
-                        paths: paths, horizon: horizon, windowDays: windowDays)
-        // Results by path, written by disjoint path ranges: closings[plan][day][path], costs and lows[plan][path].
-        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * horizon * paths, 1))
-        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * paths, 1))
-        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(n * paths, 1))
+                        horizon: horizon, windowDays: windowDays, fees: fees)
+        return (work, windowEnd)
+    }
+
+    /// One simulated path of a plan, as `run` measures it: the engine with the path's drawn settlements, the
+    /// receivables drawn as defaulting, and the plan's ledger with every decision re-applied to the drawn dates
+    /// (and minimum-fee top-ups recomputed). For `treso optimize --risk`, which builds its per-path constraints
+    /// from the same paths the report measures.
+    public struct SimulatedPath {
+        public var path: Int
+        public var engine: ForecastEngine
+        public var defaulted: [Int]
+        public var ledger: CashLedger
+    }
+
+    /// Calls `body` for each path in `paths` of `state` (seeded like `run`: path p is the same future in both).
+    public static func forEachPath(of state: PlanState, model: DelayModel, paths: Range<Int>, seed: UInt64,
+                                   _ body: (SimulatedPath) -> Void) {
+        guard !paths.isEmpty else { return }
+        let (work, _) = prepare(states: [state], engine: state.engine, model: model, seed: seed)
+        let block = min(paths.count, blockPaths), rows = max(work.horizon, 1)
+        let closings = UnsafeMutableBufferPointer<Int64>.allocate(capacity: rows * block)
+        let costs = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block)
+        let lowest = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block)
         defer { closings.deallocate(); costs.deallocate(); lowest.deallocate() }
         closings.initialize(repeating: 0); costs.initialize(repeating: 0); lowest.initialize(repeating: 0)
-        let out = Output(closings: closings, costs: costs, lowest: lowest)
-        var first = Counts(n), second = Counts(n)
-        if let concurrently, paths >= 64 {
-            let half = paths / 2
-            concurrently({ first = work.simulate(0..<half, into: out) }, { second = work.simulate(half..<paths, into: out) })
-        } else {
-            first = work.simulate(0..<paths, into: out)
-        }
-
-        // Quantiles of each (plan, day), also in two halves of the rows.
-        var rows = Array(repeating: DailyQuantiles(day: start, p5: .zero, p50: .zero, p95: .zero), count: n * horizon)
-        // A day whose closings equal the day before's on every path (a weekend, a day without movement) has the same
-        // quantiles: found before selection reorders the columns, and copied after.
-        var same = [Bool](repeating: false, count: n * horizon)
-        for r in 0..<(n * horizon) where r % horizon != 0 {
-            var equal = true
-            var k = r * paths
-            let end = k + paths
-            while k < end { if closings[k] != closings[k - paths] { equal = false; break }; k += 1 }
-            same[r] = equal
-        }
-        rows.withUnsafeMutableBufferPointer { rowsOut in
-            let target = rowsOut
-            func quantiles(_ range: Range<Int>) {
-                for r in range where !same[r] {
-                    let q = Quantiles.three(UnsafeMutableBufferPointer(rebasing: closings[(r * paths)..<((r + 1) * paths)]))
-                    target[r] = DailyQuantiles(day: start + r % horizon, p5: Money(cents: q.0), p50: Money(cents: q.1), p95: Money(cents: q.2))
-                }
-            }
-            let total = n * horizon
-            if let concurrently, total >= 2 {
-                concurrently({ quantiles(0..<(total / 2)) }, { quantiles((total / 2)..<total) })
-            } else {
-                quantiles(0..<total)
-            }
-            for r in 0..<total where same[r] {
-                target[r] = DailyQuantiles(day: start + r % horizon, p5: target[r - 1].p5, p50: target[r - 1].p50, p95: target[r - 1].p95)
+        let out = Output(closings: closings, costs: costs, lowest: lowest, block: block)
+        var counts = Counts(1)
+        var lane = Lane(work)
+        var from = paths.lowerBound
+        withoutActuallyEscaping(body) { visit in
+            while from < paths.upperBound {
+                let to = min(from + block, paths.upperBound)
+                work.simulate(from..<to, blockStart: from, into: out, counts: &counts, lane: &lane, visit: visit)
+                from = to
             }
         }
-
-        var plans: [PlanRisk] = []
-        for pi in 0..<n {
-            let c = UnsafeMutableBufferPointer(rebasing: costs[(pi * paths)..<((pi + 1) * paths)])
-            let l = UnsafeMutableBufferPointer(rebasing: lowest[(pi * paths)..<((pi + 1) * paths)])
-            let total = c.reduce(Int128(0)) { $0 + Int128($1) }
-            let mean = Int64(clamping: divideRoundingHalfAwayFromZero(total, Int128(paths)))
-            let c95 = Quantiles.select(c, rank: Quantiles.rank(95, of: paths))
-            let l5 = Quantiles.select(l, rank: Quantiles.rank(5, of: paths))
-            plans.append(PlanRisk(name: states[pi].name, paths: paths, overLimitPaths: first.overLimit[pi] + second.overLimit[pi],
-                                  belowBufferPaths: first.belowBuffer[pi] + second.belowBuffer[pi],
-                                  expectedCost: Money(cents: mean), costP95: Money(cents: c95), lowestBalanceP5: Money(cents: l5),
-                                  days: Array(rows[(pi * horizon)..<((pi + 1) * horizon)])))
-        }
-        return RiskReport(paths: paths, seed: seed, horizonEnd: s.end, windowEnd: windowEnd, plans: plans, sources: model.counts,
-                          assumptions: assumptions(model: model, scenario: s))
     }
+
+    /// Paths simulated before their closings are counted into the sketches (the only per-path memory).
+    static let blockPaths = 512
 
     /// Whether a run through the window shows the horizon's days exactly as a run through the horizon would:
     /// they differ only by the horizon's partial last month, charged on its last day, which is nothing when the
@@ -256,6 +363,26 @@ public enum RiskSimulation {
         let closings: UnsafeMutableBufferPointer<Int64>
         let costs: UnsafeMutableBufferPointer<Int64>
         let lowest: UnsafeMutableBufferPointer<Int64>
+        /// Paths per block: path p of the block starting at b writes column p − b.
+        let block: Int
+    }
+
+    /// One thread's working state, kept from block to block (its ledgers, engine copy and effect cache).
+    private struct Lane {
+        var ledgers: [CashLedger]
+        var pathEngine: ForecastEngine
+        var cache: [[Int64: CompactEffect?]]
+        var scratch: CashLedger
+        var delta: [Int64]
+        var changedSlot: [Int32]
+        init(_ w: Work) {
+            ledgers = w.prepared.map(\.ledger)
+            pathEngine = w.engine
+            cache = Array(repeating: [:], count: w.prepared.count)
+            scratch = CashLedger(start: w.engine.baseLedger.start, days: w.engine.baseLedger.count)
+            delta = [Int64](repeating: 0, count: ledgers.first?.count ?? 0)
+            changedSlot = [Int32](repeating: -1, count: w.receivables.count)
+        }
     }
 
     /// What a range of paths reads; each call keeps its own ledgers, engine copy and effect cache.
@@ -266,33 +393,62 @@ public enum RiskSimulation {
         let drawn: [Int]
         let model: DelayModel
         let seed: UInt64
-        let paths: Int, horizon: Int, windowDays: Int
+        let horizon: Int, windowDays: Int
+        let fees: MinimumFees
+        /// What the draw loop reads, in contiguous arrays rather than through 150-byte invoices and distributions
+        /// holding arrays (measured: the draw loop over 50 000 receivables was bound by those loads): per drawn
+        /// receivable its due day and distribution; per distribution its default probability and delays (flat);
+        /// per receivable its amount.
+        let drawnDue: [Day], drawnDist: [Int32]
+        let defaultNanos: [Int64], delayStart: [Int32], delayCount: [Int32], delays: [Int32]
+        let amounts: [Int64]
 
-        func simulate(_ range: Range<Int>, into out: Output) -> Counts {
+        init(engine: ForecastEngine, prepared: [Prepared], receivables: [Invoice], drawn: [Int], model: DelayModel, seed: UInt64,
+             horizon: Int, windowDays: Int, fees: MinimumFees) {
+            self.engine = engine; self.prepared = prepared; self.receivables = receivables; self.drawn = drawn
+            self.model = model; self.seed = seed; self.horizon = horizon; self.windowDays = windowDays; self.fees = fees
+            drawnDue = drawn.map { receivables[$0].dueDate }
+            drawnDist = drawn.map { model.receivableDistribution[$0] }
+            defaultNanos = model.distributions.map(\.defaultNanos)
+            var starts: [Int32] = [], counts: [Int32] = [], flat: [Int32] = []
+            for d in model.distributions { starts.append(Int32(flat.count)); counts.append(Int32(d.delays.count)); flat += d.delays }
+            delayStart = starts; delayCount = counts; delays = flat
+            amounts = receivables.map(\.amount.cents)
+        }
+
+        func simulate(_ range: Range<Int>, blockStart: Int, into out: Output, counts: inout Counts, lane: inout Lane,
+                      visit: ((SimulatedPath) -> Void)? = nil) {
             let s = engine.scenario, start = s.start, n = prepared.count
-            var counts = Counts(n)
-            var ledgers = prepared.map(\.ledger)
-            var pathEngine = engine
-            var cache = Array(repeating: [Int64: CompactEffect?](), count: n)
-            var scratch = CashLedger(start: engine.baseLedger.start, days: engine.baseLedger.count)
+            let paths = out.block
+            // The lane's state moved out (not copied: the lane keeps no second reference) and back at the end.
+            var ledgers = lane.ledgers; lane.ledgers = []
+            var pathEngine = lane.pathEngine; lane.pathEngine = engine
+            var cache = lane.cache; lane.cache = []
+            var scratch = lane.scratch
+            var delta = lane.delta; lane.delta = []
+            var changedSlot = lane.changedSlot; lane.changedSlot = []
+            defer {
+                lane.ledgers = ledgers; lane.pathEngine = pathEngine; lane.cache = cache; lane.scratch = scratch
+                lane.delta = delta; lane.changedSlot = changedSlot
+            }
             var changes: [Change] = []
             var swaps: [Swap] = []
             let base = engine.receivableSettlements
-            var delta = [Int64](repeating: 0, count: ledgers.first?.count ?? 0)
             var lo = Int.max, hi = -1
-            var changedSlot = [Int32](repeating: -1, count: receivables.count)
             var drawnDefaults: [Int] = []
             var corrected: [Int] = []
             var todo: [Int] = []
             for path in range {
                     var rng = SplitMix64.forPath(seed: seed, path: path)
                     changes.removeAll(keepingCapacity: true)
-                    for i in drawn {
-                        let d = model.distributions[Int(model.receivableDistribution[i])]
+                    for (x, i) in drawn.enumerated() {
+                        let di = Int(drawnDist[x])
                         var def = false
-                        if d.defaultNanos > 0 { def = Int64(rng.below(UInt64(Rate.scale))) < d.defaultNanos }
-                        let k = d.delays.count == 1 ? d.delays[0] : d.delays[Int(rng.below(UInt64(d.delays.count)))]
-                        let st = ForecastEngine.settle(receivables[i].dueDate + Int(k), start: start, table: engine.table)
+                        let p = defaultNanos[di]
+                        if p > 0 { def = Int64(rng.below(UInt64(Rate.scale))) < p }
+                        let first = Int(delayStart[di]), count = Int(delayCount[di])
+                        let k = count == 1 ? delays[first] : delays[first + Int(rng.below(UInt64(count)))]
+                        let st = ForecastEngine.settle(drawnDue[x] + Int(k), start: start, table: engine.table)
                         if st.day != base[i].day || def { changes.append(Change(index: i, settlement: st, defaulted: def)) }
                     }
                     for c in changes { pathEngine.receivableSettlements[c.index] = c.settlement }
@@ -303,7 +459,7 @@ public enum RiskSimulation {
                         changedSlot[c.index] = Int32(ci)
                         if c.defaulted { drawnDefaults.append(ci) }
                         guard c.settlement.day != base[c.index].day else { continue }
-                        let amount = receivables[c.index].amount.cents
+                        let amount = amounts[c.index]
                         if let a = ledgers[0].offset(base[c.index].day) { delta[a] -= amount; lo = min(lo, a); hi = max(hi, a) }
                         if let b = ledgers[0].offset(c.settlement.day) { delta[b] += amount; lo = min(lo, b); hi = max(hi, b) }
                     }
@@ -351,7 +507,7 @@ public enum RiskSimulation {
                                 case .failure:
                                     if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { effect = e }
                                 }
-                                new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch) }
+                                new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch, fees: fees) }
                                 cache[pi][key] = .some(new)
                             }
                             ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
@@ -359,25 +515,55 @@ public enum RiskSimulation {
                             swaps.append(Swap(index: i, old: ei, new: new))
                         }
 
+                        // Minimum fees: when the path changed the commissions charged under such a contract, its top-up
+                        // (posted on the horizon's last business day) is recomputed; undone below.
+                        var feeShift: Int64 = 0
+                        if !fees.contracts.isEmpty && !swaps.isEmpty {
+                            var dc = [Int64](repeating: 0, count: fees.contracts.count), du = [Int](repeating: 0, count: fees.contracts.count)
+                            var moved = false
+                            for w in swaps {
+                                if w.old >= 0 {
+                                    let o = prep.compact[Int(w.old)]
+                                    if o.feeContract >= 0 { dc[Int(o.feeContract)] -= o.commissions; du[Int(o.feeContract)] -= 1; moved = true }
+                                }
+                                if let e = w.new, e.feeContract >= 0 { dc[Int(e.feeContract)] += e.commissions; du[Int(e.feeContract)] += 1; moved = true }
+                            }
+                            if moved {
+                                for k in fees.contracts.indices where dc[k] != 0 || du[k] != 0 {
+                                    let before = fees.topUp(k, commissions: prep.feeCommissions[k], users: prep.feeUsers[k])
+                                    let after = fees.topUp(k, commissions: prep.feeCommissions[k] + dc[k], users: prep.feeUsers[k] + du[k])
+                                    cost += after.0 - before.0
+                                    feeShift += (after.0 + after.1) - (before.0 + before.1)
+                                }
+                                if feeShift != 0 { ledgers[pi].add(Money(cents: -feeShift), on: fees.day, as: .financing) }
+                            }
+                        }
+
+                        if let visit {
+                            visit(SimulatedPath(path: path, engine: pathEngine, defaulted: changes.filter(\.defaulted).map(\.index),
+                                                ledger: ledgers[pi]))
+                        }
                         let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                                                     days: windowDays)
                         let shown = sameAsHorizon(window, horizon: horizon) ? window
                             : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
-                        out.costs[pi * paths + path] = cost + window.summary.bankCharges.cents
+                        let column = path - blockStart
+                        out.costs[pi * paths + column] = cost + window.summary.bankCharges.cents
                         // The horizon's figures, from its days (a window run's summary covers the whole window).
                         var low = Int64.max
                         var flags: DayFlags = []
                         for d in 0..<min(horizon, shown.days.count) {
                             let pos = shown.days[d]
-                            out.closings[(pi * horizon + d) * paths + path] = pos.closing.cents
+                            out.closings[(pi * horizon + d) * paths + column] = pos.closing.cents
                             if pos.closing.cents < low { low = pos.closing.cents }
                             flags.formUnion(pos.flags)
                         }
-                        out.lowest[pi * paths + path] = low
+                        out.lowest[pi * paths + column] = low
                         if flags.contains(.overLimit) { counts.overLimit[pi] += 1 }
                         if flags.contains(.belowBuffer) { counts.belowBuffer[pi] += 1 }
 
                         // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
+                        if feeShift != 0 { ledgers[pi].add(Money(cents: feeShift), on: fees.day, as: .financing) }
                         for w in swaps.reversed() {
                             let i = w.index, amount = receivables[i].amount
                             let settled = pathEngine.receivableSettlements[i].day
@@ -397,7 +583,6 @@ public enum RiskSimulation {
                     if lo <= hi { for d in lo...hi { delta[d] = 0 } }
                     for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
                 }
-            return counts
         }
     }
 
@@ -410,50 +595,22 @@ public enum RiskSimulation {
         if let k = n[.scenarioSetting], k > 0 { out.append("assumes [risk] delays for \(k) receivable\(k == 1 ? "" : "s")") }
         if let k = n[.customerSetting], k > 0 { out.append("assumes [risk.customers] delays for \(k) receivable\(k == 1 ? "" : "s")") }
         if let k = n[.history], k > 0 { out.append("delays drawn from the customers' payment history for \(k) receivable\(k == 1 ? "" : "s")") }
+        // Which customers' delays are learned and which assumed, by name.
+        func names(_ list: [CustomerDelays], paid: Bool) -> String {
+            let shown = list.prefix(6).map { paid ? "\($0.customer) (\($0.paidInvoices) paid)" : $0.customer }
+            return shown.joined(separator: ", ") + (list.count > 6 ? " and \(list.count - 6) more" : "")
+        }
+        let learned = model.customers.filter { $0.source == .history }
+        let assumed = model.customers.filter { $0.source != .history }
+        if !learned.isEmpty { out.append("delays learned from payment history: " + names(learned, paid: true)) }
+        if !learned.isEmpty || !s.paymentHistory.isEmpty, !assumed.isEmpty {
+            let few = assumed.filter { $0.paidInvoices > 0 }
+            out.append("delays assumed (no or too little history) for " + names(assumed, paid: false)
+                + (few.isEmpty ? "" : "; under \(DelayModel.minimumHistory) paid invoices: " + names(few, paid: true)))
+        }
         if model.hasDefaults { out.append("defaults drawn with the [risk] default probabilities") }
         let fixed = s.receivables.filter { $0.status == .open && $0.expectedDate != nil }.count
         if fixed > 0 { out.append("\(fixed) receivable\(fixed == 1 ? "" : "s") with an expected date settle on it in every path") }
         return out
-    }
-}
-
-/// Exact order statistics by selection (nearest rank): the q-th percentile of N values is the value of rank
-/// ⌈q·N/100⌉ in increasing order. Equal inputs give exactly that value.
-enum Quantiles {
-    static func rank(_ percent: Int, of n: Int) -> Int { max((percent * n + 99) / 100, 1) - 1 }
-
-    /// The 5th, 50th and 95th percentiles; reorders `buf`.
-    static func three(_ buf: UnsafeMutableBufferPointer<Int64>) -> (Int64, Int64, Int64) {
-        let n = buf.count
-        guard n > 0 else { return (0, 0, 0) }
-        let r50 = rank(50, of: n), r5 = rank(5, of: n), r95 = rank(95, of: n)
-        let m = select(buf, rank: r50)
-        // After selecting the median, lower ranks sit left of it and higher ranks right of it.
-        let lo = r5 < r50 ? select(UnsafeMutableBufferPointer(rebasing: buf[0..<r50]), rank: r5) : m
-        let hi = r95 > r50 ? select(UnsafeMutableBufferPointer(rebasing: buf[(r50 + 1)..<n]), rank: r95 - r50 - 1) : m
-        return (lo, m, hi)
-    }
-
-    /// The value of rank `k` (0-based) in increasing order; partitions `buf` around it (Hoare quickselect,
-    /// median-of-three pivots; deterministic).
-    static func select(_ buf: UnsafeMutableBufferPointer<Int64>, rank k: Int) -> Int64 {
-        guard !buf.isEmpty else { return 0 }
-        var lo = 0, hi = buf.count - 1
-        let k = min(max(k, 0), buf.count - 1)
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2
-            if buf[mid] < buf[lo] { buf.swapAt(mid, lo) }
-            if buf[hi] < buf[lo] { buf.swapAt(hi, lo) }
-            if buf[hi] < buf[mid] { buf.swapAt(hi, mid) }
-            let pivot = buf[mid]
-            var i = lo, j = hi
-            while i <= j {
-                while buf[i] < pivot { i += 1 }
-                while buf[j] > pivot { j -= 1 }
-                if i <= j { buf.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if k <= j { hi = j } else if k >= i { lo = i } else { return buf[k] }
-        }
-        return buf[k]
     }
 }

@@ -9,6 +9,8 @@ enum InvoiceColumn: Int, CaseIterable, Sendable {
     case debit, credit
     /// The VAT included in the amount (`TVA`).
     case vat
+    /// When a paid invoice was paid (`Date de règlement`): its delay after the due date is payment history (§15).
+    case paymentDate
 
     /// The canonical header name, as `InvoiceCSVWriter` writes it.
     var canonical: String {
@@ -28,6 +30,7 @@ enum InvoiceColumn: Int, CaseIterable, Sendable {
         case .debit: "debit"
         case .credit: "credit"
         case .vat: "vat"
+        case .paymentDate: "payment_date"
         }
     }
 
@@ -121,6 +124,8 @@ enum InvoiceHeaderAliases {
         add(.debit, 1, ["debit", "montant debit", "debit amount", "mouvement debit"])
         add(.credit, 1, ["credit", "montant credit", "credit amount", "mouvement credit"])
         add(.vat, 1, ["tva", "montant tva", "total tva", "vat", "vat amount", "tax", "taxes", "tax amount", "montant taxes"])
+        add(.paymentDate, 1, ["date de reglement", "date reglement", "date de paiement", "date paiement", "payment date",
+                              "paid date", "date paid", "paid on", "date d encaissement", "date encaissement", "regle le", "paye le"])
         add(.note, 1, ["commentaire", "commentaires", "libelle", "memo", "remarque", "remarques", "description"])
 
         for n in ["montant ht", "total ht", "ht", "montant total ht", "amount excl vat", "amount excluding vat", "net amount"] {

@@ -18,6 +18,9 @@ public struct InvoiceFileResult: Sendable {
     public var unusable = false
     /// How the header was read: (treso's column, the file's header name), in file order.
     public var columns: [(column: String, header: String)] = []
+    /// Paid rows with a payment date (and a readable counterparty and due date), in file order: the customers'
+    /// payment history (docs/calculations.md §15). Not projected.
+    public var payments: [PaidInvoice] = []
 
     public init(invoices: [Invoice] = [], disputed: [Invoice] = [], paidSkipped: Int = 0, diagnostics: [Diagnostic] = []) {
         self.invoices = invoices; self.disputed = disputed; self.paidSkipped = paidSkipped; self.diagnostics = diagnostics
@@ -26,6 +29,19 @@ public struct InvoiceFileResult: Sendable {
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// A paid invoice's timing, as an export records it: the payment history the delay model learns from.
+public struct PaidInvoice: Sendable, Hashable {
+    public var counterparty: String
+    public var dueDate: Day
+    public var paymentDate: Day
+    public var line: Int
+    public init(counterparty: String, dueDate: Day, paymentDate: Day, line: Int) {
+        self.counterparty = counterparty; self.dueDate = dueDate; self.paymentDate = paymentDate; self.line = line
+    }
+    /// Calendar days from the due date to the payment (negative: paid early).
+    public var delayDays: Int { paymentDate - dueDate }
 }
 
 /// Reads receivables or payables from a CSV file as accounting software exports them.
@@ -50,7 +66,10 @@ public struct InvoiceFileResult: Sendable {
 /// Every problem is reported, never only the first. A row with an error is left out (and listed in `rejected`);
 /// warnings keep it.
 /// A row marked paid is only checked for its id and status, then counted and skipped: it does not
-/// take part in the projection, so its other fields may be anything.
+/// take part in the projection, so its other fields may be anything. When the file has a payment-date column
+/// (`payment_date`, `Date de règlement`, …), a paid row whose counterparty, due date and payment date read is kept
+/// in `payments` (the payment history; quietly skipped otherwise). A row with a payment date and no status (no
+/// status column, or an empty status) is paid — unless a remaining-amount column says what is still open.
 ///
 /// Columns in diagnostics are 1-based positions of the field's first character (its opening quote if
 /// quoted, else its first non-blank character), counted in characters (Unicode scalars, so `é` is
@@ -129,6 +148,7 @@ public enum InvoiceCSVReader {
             result.rejected = parser.rejected
             result.needs = parser.needs
             result.columns = parser.columnMap()
+            result.payments = parser.payments
             var errors = parser.unlistedErrors, warnings = parser.unlistedWarnings
             let limit = InvoiceCSVParser.listedLimit
             if result.diagnostics.count > limit {
@@ -198,6 +218,7 @@ struct InvoiceCSVParser {
     var overflow: [Invoice] = []
     var disputed: [Invoice] = []
     var paidSkipped = 0
+    var payments: [PaidInvoice] = []
     var diagnostics: [Diagnostic] = []
     var rejected: [ExcludedInvoice] = []
     var needs = ImportNeeds()
@@ -214,7 +235,7 @@ struct InvoiceCSVParser {
     var labels: [String] = InvoiceColumn.allCases.map(\.canonical)
     var cId = -1, cCounterparty = -1, cIssue = -1, cDue = -1, cAmount = -1
     var cCurrency = -1, cStatus = -1, cExpected = -1, cDiscount = -1, cCountry = -1, cNote = -1
-    var cRemaining = -1, cDebit = -1, cCredit = -1, cVAT = -1, cHT = -1
+    var cRemaining = -1, cDebit = -1, cCredit = -1, cVAT = -1, cHT = -1, cPaid = -1
     /// No import column (remaining, debit/credit, VAT, HT) and both amount and due date: rows take `processPlainRow`.
     var plainLayout = false
     /// Set by an Excel `sep=;` first line: the delimiter is not guessed.
@@ -359,9 +380,10 @@ struct InvoiceCSVParser {
             case .debit: cDebit = b.index
             case .credit: cCredit = b.index
             case .vat: cVAT = b.index
+            case .paymentDate: cPaid = b.index
             }
         }
-        plainLayout = cAmount >= 0 && cDue >= 0 && cRemaining < 0 && cDebit < 0 && cCredit < 0 && cVAT < 0 && cHT < 0
+        plainLayout = cAmount >= 0 && cDue >= 0 && cRemaining < 0 && cDebit < 0 && cCredit < 0 && cVAT < 0 && cHT < 0 && cPaid < 0
         return true
     }
 
@@ -410,7 +432,7 @@ struct InvoiceCSVParser {
         var out: [(Int, String)] = []
         for c in InvoiceColumn.allCases {
             let i = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote,
-                     cRemaining, cDebit, cCredit, cVAT][c.rawValue]
+                     cRemaining, cDebit, cCredit, cVAT, cPaid][c.rawValue]
             if i >= 0 { out.append((i, c.canonical)) }
         }
         if cHT >= 0 { out.append((cHT, "amount excl. VAT (for the VAT)")) }
@@ -502,7 +524,7 @@ struct InvoiceCSVParser {
         other.ids = DuplicateIDIndex()
         other.names = StringInterner()
         other.out = nil; other.outCapacity = 0; other.outCount = 0
-        other.overflow = []; other.disputed = []; other.paidSkipped = 0; other.diagnostics = []
+        other.overflow = []; other.disputed = []; other.paidSkipped = 0; other.payments = []; other.diagnostics = []
         other.pendingIDs = []; other.rejected = []; other.needs = ImportNeeds()
         return other
     }
@@ -559,6 +581,7 @@ struct InvoiceCSVParser {
         for var invoice in second.overflow { invoice.line += shift; overflow.append(invoice) }
         for var invoice in second.disputed { invoice.line += shift; disputed.append(invoice) }
         paidSkipped += second.paidSkipped
+        for var pay in second.payments { pay.line += Int(shift); payments.append(pay) }
         unlistedErrors += second.unlistedErrors
         unlistedWarnings += second.unlistedWarnings
         for var r in second.rejected { r.line += Int(shift); rejected.append(r) }
@@ -709,10 +732,14 @@ struct InvoiceCSVParser {
             if let s = parseStatus(cStatus) { status = s } else { status = .open }
         }
 
+        // A payment date without a status says the invoice was paid (a remaining amount, when given, decides instead).
+        if cPaid >= 0, t.hasValue(cPaid), status == .open, cRemaining < 0, cStatus < 0 || !t.hasValue(cStatus) { status = .paid }
+
         let line32 = Int32(truncatingIfNeeded: rowLine)
         if !readID(line: line32) { ok = false }
         if status == .paid {
             paidSkipped += 1
+            recordPayment()
             return
         }
 
@@ -812,6 +839,7 @@ struct InvoiceCSVParser {
         if amount == 0 {
             // Nothing left to settle: a fully paid row (remaining 0) or an empty invoice.
             paidSkipped += 1
+            recordPayment()
             if invoiced == nil && (cRemaining < 0 || !t.hasValue(cRemaining)) {
                 fieldError(cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit,
                            "amount is 0: nothing to project, skipped", warning: true)
@@ -896,6 +924,16 @@ struct InvoiceCSVParser {
         }
         if let first { fieldError(cId, "duplicate id '\(t.shown(cId))' (first on line \(first))", warning: true) }
         return true
+    }
+
+    /// Keeps a paid row's (counterparty, due date, payment date) as payment history, when all three read; quietly
+    /// nothing otherwise (a paid row's other fields may be anything).
+    mutating func recordPayment() {
+        guard cPaid >= 0, kind == .receivable, t.hasValue(cPaid), cDue >= 0 else { return }
+        let (cpS, cpE) = t.value(cCounterparty)
+        let (dS, dE) = t.value(cDue), (pS, pE) = t.value(cPaid)
+        guard cpS < cpE, case .ok(let due) = dates.parse(t.p, dS, dE), case .ok(let paid) = dates.parse(t.p, pS, pE) else { return }
+        payments.append(PaidInvoice(counterparty: internedCounterparty(cpS, cpE), dueDate: due, paymentDate: paid, line: rowLine))
     }
 
     /// The optional expected date and early-payment discount; a value that is not one clears `ok`.
@@ -1056,7 +1094,7 @@ struct InvoiceCSVParser {
     mutating func checkUTF8(_ row: RowScan) -> Bool {
         while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < rowStart { invalidIndex += 1 }
         let used = [cId, cCounterparty, cIssue, cDue, cAmount, cCurrency, cStatus, cExpected, cDiscount, cCountry, cNote,
-                    cRemaining, cDebit, cCredit, cVAT, cHT]
+                    cRemaining, cDebit, cCredit, cVAT, cHT, cPaid]
         var clean = true
         var reported = Set<Int>()
         while invalidIndex < invalidOffsets.count && invalidOffsets[invalidIndex] < row.next {

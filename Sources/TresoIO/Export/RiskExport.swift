@@ -22,6 +22,8 @@ public enum RiskExport {
                     ("expected_cost", .money(p.expectedCost)),
                     ("cost_p95", .money(p.costP95)),
                     ("lowest_balance_p5", .money(p.lowestBalanceP5)),
+                    // The largest error of a percentile (0: exact), docs/calculations.md §15.
+                    ("quantile_error", .money(max(p.quantileError, p.extremesError))),
                     ("days", .array(p.days.map { d in
                         .object([("date", .day(d.day)), ("p5", .money(d.p5)), ("p50", .money(d.p50)), ("p95", .money(d.p95))])
                     })),
@@ -60,6 +62,10 @@ public enum RiskExport {
                 d.add([q.day.iso, q.p5.formatted(), q.p50.formatted(), q.p95.formatted()])
             }
             out += d.render()
+        }
+        let error = r.plans.map { max($0.quantileError, $0.extremesError) }.max() ?? .zero
+        if error > .zero {
+            out += "\nPercentiles within \(error.formatted()) of the exact order statistics (bounded-memory histogram).\n"
         }
         if !r.assumptions.isEmpty {
             out += "\nAssumed, not known:\n" + r.assumptions.map { "  - " + $0 + "\n" }.joined()

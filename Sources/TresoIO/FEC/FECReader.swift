@@ -12,6 +12,8 @@ public struct FECResult: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var needs = ImportNeeds()
     public var unusable = false
+    /// Customer invoices settled by a lettered group (the customers' payment history, docs/calculations.md §15).
+    public var payments: [PaidInvoice] = []
     public init() {}
 }
 
@@ -33,6 +35,8 @@ public struct FECResult: Sendable {
 /// - Due date: a `DateEcheance` column when the export has one, else the piece date + payment terms
 ///   (`[payment_terms]`, `payment_terms_days`), flagged as inferred.
 /// - Bank balance: debit − credit over every 512… line (the balance after the last entry).
+/// - Payment history: a fully lettered group of customer lines gives each of its invoices (debit lines) a payment
+///   date — the lettering date `DateLet`, else the latest date of its bank entries — kept in `payments`.
 public enum FECReader {
     public static func read(path: String, displayName: String, options: InvoiceImportOptions) -> FECResult {
         switch readFileBytes(path: path, displayName: displayName) {
@@ -66,6 +70,7 @@ public enum FECReader {
         let cPieceDate = col("piecedate"), cLib = col("ecriturelib"), cDebit = col("debit"), cCredit = col("credit")
         let cLet = col("ecriturelet", "lettrage"), cAmount = col("montant"), cSens = col("sens")
         let cDue = col("dateecheance", "echeance", "dateech", "echeancedate", "datedecheance")
+        let cDateLet = col("datelet", "datelettrage", "datedelettrage")
         var missing: [String] = []
         if cAccount < 0 { missing.append("CompteNum") }
         if cPiece < 0 && cNum < 0 { missing.append("PieceRef") }
@@ -84,6 +89,8 @@ public enum FECReader {
             var date: Day, due: Day?
             var signed: Int64 // debit − credit
             var line: Int
+            /// The entry's date (`EcritureDate`) and the lettering date (`DateLet`).
+            var entryDate: Day?, letDate: Day?
         }
         var items: [Line] = []
         var bankEntries = Set<String>()
@@ -137,7 +144,8 @@ public enum FECReader {
             if cDue >= 0, !value(cDue).isEmpty { due = day(value(cDue)) }
             items.append(Line(kind: kind, key: aux.isEmpty ? account : aux,
                               name: !auxLib.isEmpty ? auxLib : (value(cAccountLib).isEmpty ? account : value(cAccountLib)),
-                              piece: piece, letter: value(cLet), entry: entry, date: date, due: due, signed: signed, line: lineNo))
+                              piece: piece, letter: value(cLet), entry: entry, date: date, due: due, signed: signed, line: lineNo,
+                              entryDate: day(value(cDate)), letDate: cDateLet >= 0 ? day(value(cDateLet)) : nil))
         }
         if sawBank { r.bankBalance = Money(cents: bank) }
         r.lastEntryDate = last
@@ -154,11 +162,29 @@ public enum FECReader {
             if groups[g] == nil { order.append(g) }
             groups[g, default: []].append(i)
         }
+        /// A fully lettered customer group: its invoices (debit lines) were paid on the lettering date (`DateLet`),
+        /// else on the latest entry date of its bank-moving lines. Due date: `DateEcheance`, else the piece date +
+        /// payment terms; an invoice without one is not history.
+        func letteredPayments(_ idx: [Int]) -> [PaidInvoice] {
+            let paid = idx.compactMap { items[$0].letDate }.max()
+                ?? idx.filter { items[$0].signed < 0 && bankEntries.contains(items[$0].entry) }.compactMap { items[$0].entryDate }.max()
+            guard let paid else { return [] }
+            var out: [PaidInvoice] = []
+            for i in idx where items[i].signed > 0 {
+                let it = items[i]
+                guard let due = it.due ?? (options.terms(for: it.name) ?? options.terms(for: it.key))?.dueDate(issued: it.date) else { continue }
+                out.append(PaidInvoice(counterparty: it.name, dueDate: due, paymentDate: paid, line: it.line))
+            }
+            return out
+        }
         for g in order {
             guard let idx = groups[g], let first = idx.first, let kind = items[first].kind else { continue }
             let sign: Int64 = kind == .receivable ? 1 : -1
             let sum = idx.reduce(Int64(0)) { $0 + items[$1].signed } * sign
-            if sum == 0 { continue }
+            if sum == 0 {
+                if kind == .receivable, !items[first].letter.isEmpty { r.payments.append(contentsOf: letteredPayments(idx)) }
+                continue
+            }
             // The invoice-side line names the item: the largest amount owed.
             let rep = idx.max { items[$0].signed * sign < items[$1].signed * sign } ?? first
             let it = items[rep]

@@ -175,6 +175,7 @@ public enum ScenarioLoader {
         var fatal = sink.hasErrors
         var invoices: [InvoiceKind: [Invoice]] = [.receivable: [], .payable: []]
         var files: [InvoiceKind: String] = [:]
+        var payments: [PaidInvoice] = []
         for kind in InvoiceKind.allCases {
             let key = kind == .receivable ? "receivables" : "payables"
             // No file named is allowed: a scenario may have only receivables or only payables.
@@ -193,6 +194,7 @@ public enum ScenarioLoader {
             invoices[kind] = r.invoices
             result.disputed[kind] = r.disputed
             result.paidSkipped[kind] = r.paidSkipped
+            payments.append(contentsOf: r.payments)
             result.rejected[kind] = r.rejected
             result.needs.merge(r.needs)
         }
@@ -207,6 +209,7 @@ public enum ScenarioLoader {
                 if files[kind] == nil { files[kind] = full }
             }
             result.needs.merge(r.needs)
+            payments.append(contentsOf: r.payments)
             if root.node(ScenarioKeys.openingBalance) == nil, let bank = r.bankBalance {
                 opening = bank
                 result.openingBalanceSource = "\(full): balance of the 512 (bank) accounts at \(r.lastEntryDate?.iso ?? "the last entry")"
@@ -246,6 +249,8 @@ public enum ScenarioLoader {
         scenario.defaultVATRate = defaultVAT
         scenario.defaulted = defaulted
         scenario.risk = risk
+        // Each customer's observed delays (calendar days from due date to payment), in file order (§15).
+        for pay in payments { scenario.paymentHistory[pay.counterparty, default: []].append(pay.delayDays) }
         let errorsBefore = sink.items.filter { $0.severity == .error }.count
         // Forecast invoices are built once the real ones are known (they consume the forecast), after every import,
         // and before the plans are checked (a plan may name a forecast invoice).
