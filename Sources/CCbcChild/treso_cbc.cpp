@@ -3,6 +3,11 @@
 // a CBC abort (an assertion in Clp on a large model) ends that process, never treso.
 #include "treso_cbc.h"
 
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -122,3 +127,10 @@ extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, co
     }
     return out;
 }
+
+extern "C" int treso_die_with_parent(int parent) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return 0;   // not Linux-like: the socket's EOF still ends the child
+    return getppid() == parent ? 0 : -1;                   // the parent died before the call took effect
+}
+
+extern "C" int treso_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -55,16 +55,18 @@ extension CbcSolver {
         let clock = ContinuousClock()
         let started = clock.now
         var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else {
+        // Both ends close on exec (atomically: two solves started at once by two threads must not inherit each
+        // other's ends, or a crash of one would only be seen at its time limit); the child's end is dup2'ed onto
+        // ChildProtocol.fd by the spawn, which clears the flag on that copy.
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             return failed("could not create a socket for the solver process: " + String(cString: strerror(errno)))
         }
         var errPipe: [Int32] = [-1, -1]
-        guard pipe(&errPipe) == 0 else {
+        guard treso_pipe_cloexec(&errPipe) == 0 else {
             close(pair[0]); close(pair[1])
             return failed("could not create a pipe for the solver process: " + String(cString: strerror(errno)))
         }
         let parentEnd = pair[0], childEnd = pair[1]
-        for fd in [parentEnd, errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -85,7 +87,7 @@ extension CbcSolver {
             env.removeAll { $0.hasPrefix(ChildProtocol.faultVariable + "=") }
             env.append(ChildProtocol.faultVariable + "=" + f.rawValue)
         }
-        let argv = [executable, ChildProtocol.argument]
+        let argv = [executable, ChildProtocol.argument, String(getpid())]
         var pid: pid_t = 0
         let spawned = withCStrings(argv) { cargv in
             withCStrings(env) { cenv in posix_spawn(&pid, executable, &actions, nil, cargv, cenv) }
@@ -357,6 +359,9 @@ private enum ChildMain {
 
     static func run() -> Int32 {
         let fd = ChildProtocol.fd
+        // The parent is our only reader: if it dies (even by kill -9), the kernel ends this solve too.
+        let parent = CommandLine.arguments.count > 2 ? Int32(CommandLine.arguments[2]) ?? getppid() : getppid()
+        guard treso_die_with_parent(parent) == 0 else { return 5 }
         guard let r = receive(fd) else { return 3 }
         switch getenv(ChildProtocol.faultVariable).map({ String(cString: $0) }) {
         case "abort": abort()

@@ -45,6 +45,48 @@ import TestSupport
         #expect(err.contains("signal 6 (SIGABRT"), "\(err)")
     }
 
+    /// A solve never outlives treso: kill -9 the command while its solver child hangs, and the kernel ends the
+    /// child too (PR_SET_PDEATHSIG), instead of leaving a CBC process eating a core until its time limit.
+    @Test func aKilledTresoTakesItsSolverWithIt() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tresoBinary())
+        p.arguments = ["optimize", "examples/demo", "--time-limit", "120"]
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+        var env = ProcessInfo.processInfo.environment
+        env["TRESO_SOLVER_TEST_FAULT"] = "hang"
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func children() -> [Int32] {
+            // Each thread lists the children it spawned.
+            let tasks = "/proc/\(p.processIdentifier)/task"
+            let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            return ids.flatMap { id -> [Int32] in
+                let text = (try? String(contentsOfFile: "\(tasks)/\(id)/children", encoding: .utf8)) ?? ""
+                return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+        }
+        var child: Int32?
+        for _ in 0..<600 where child == nil {   // up to 60 s on a loaded machine
+            child = children().first
+            if child == nil { usleep(100_000) }
+        }
+        let solver = try #require(child, "treso started no solver process")
+        usleep(300_000)   // let the child reach its hang (past the parent-death set-up)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        var gone = false
+        for _ in 0..<100 where !gone {   // 10 s
+            let stat = (try? String(contentsOfFile: "/proc/\(solver)/stat", encoding: .utf8)) ?? ""
+            // Gone, or a zombie waiting for init to reap it: either way it no longer runs.
+            gone = stat.isEmpty || stat.contains(") Z ")
+            if !gone { usleep(100_000) }
+        }
+        if !gone { kill(solver, SIGKILL) }
+        #expect(gone, "the solver process \(solver) outlived treso")
+    }
+
     @Test func infeasibleSaysByHowMuchAndWhen() throws {
         let (out, _, code) = try run("treso optimize examples/cases/6-construction-advance --instruments negotiate --format json")
         #expect(code == 2)

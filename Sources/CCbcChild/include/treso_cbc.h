@@ -26,6 +26,14 @@ treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, const int *in
                                   const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses,
                                   treso_cbc_report report, void *context, double *solution);
 
+/// Makes the kernel kill this process when its parent (treso) dies, even by SIGKILL: a solve must not outlive the
+/// planner or the command that asked for it. `parent` is the parent's pid seen before the call; returns 0, or -1 when
+/// the parent is already gone (the caller then exits).
+int treso_die_with_parent(int parent);
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends close on exec, created atomically (Swift's Glibc does not export pipe2).
+int treso_pipe_cloexec(int fds[2]);
+
 #ifdef __cplusplus
 }
 #endif
