@@ -273,6 +273,41 @@ import Glibc
         #expect(s.message?.text.hasSuffix(dir + "/out.csv") == true)
     }
 
+    @Test func exportOffersTheCommandsFormatsAndTheFrenchDialect() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        func export(_ line: String) {
+            s.press(":")
+            s.type(line)
+            s.press("enter")
+        }
+        // The period table shown is what a bare export writes; fr is the French Excel dialect.
+        s.press("t")
+        export("export csv fr weeks.csv")
+        let weeks = try #require(readText(dir + "/weeks.csv"))
+        #expect(weeks.hasPrefix("\u{FEFF}row;"), "\(weeks.prefix(40))")
+        #expect(weeks.contains("\r\nopening;"))
+        #expect(s.message?.text.contains("weekly table") == true)
+        export("export comparison csv cmp.csv")
+        #expect(readText(dir + "/cmp.csv")?.hasPrefix("name,total_cost,") == true)
+        export("export entries json entries.json")
+        #expect(readText(dir + "/entries.json")?.hasPrefix("{\n  \"entries\": [") == true)
+        export("export projection xlsx my plan.xlsx")
+        let bytes = try readFileBytes(path: dir + "/my plan.xlsx", displayName: "my plan.xlsx").get()
+        #expect(Array(bytes.prefix(2)) == [0x50, 0x4B])   // a zip: the workbook
+        // A workbook too never replaces the scenario's files, and asks before replacing another.
+        export("export comparison xlsx treso.toml")
+        #expect(s.message?.text.contains("scenario's own files") == true)
+        export("export comparison xlsx my plan.xlsx")
+        guard case .confirmReplace(let e) = s.mode else { Issue.record("no question before replacing"); return }
+        #expect(!e.sheets.isEmpty)
+        s.press("y")
+        #expect(s.message?.text.contains("comparison") == true)
+        export("export json fr x.json")
+        #expect(s.message?.isError == true && s.message?.text.contains("CSV dialect") == true)
+    }
+
     @Test func writeWithAPathSavesACopyThere() throws {
         let dir = try Fixture.demoCopy()
         defer { unlink(dir + "/copy.toml"); Fixture.remove(dir) }

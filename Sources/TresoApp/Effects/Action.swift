@@ -56,6 +56,12 @@ public struct FileExport: Sendable, Equatable {
     public var protecting: [String]
     /// The user agreed to replace an existing file.
     public var replace = false
+    /// Not empty: an .xlsx workbook of these sheets (`text` is then unused).
+    public var sheets: [Sheet] = []
+
+    public init(path: String, text: String, what: String, protecting: [String], replace: Bool = false, sheets: [Sheet] = []) {
+        self.path = path; self.text = text; self.what = what; self.protecting = protecting; self.replace = replace; self.sheets = sheets
+    }
 }
 
 /// The scenario file re-read from disk.
