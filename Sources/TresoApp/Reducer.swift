@@ -71,6 +71,8 @@ extension AppState {
         refreshDayDetail()
         refreshDecidedCount()
         refreshPeriods()
+        // The line cursor belongs to the text being typed: anything else starts the next one at its end.
+        if !mode.isTextEntry { lineBack = 0 }
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
     }
@@ -321,11 +323,8 @@ extension AppState {
     mutating func editText(_ edit: TextEdit) -> [Effect] {
         if let handled = editLine(edit) { return handled }
         switch mode {
-        case .filter(let kind, var text, let previous):
+        case .filter(let kind, let text, let previous):
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace: if !text.isEmpty { text.removeLast() }
-            case .clear: text = ""
             case .submit:
                 mode = .normal
                 let t = table(kind)
@@ -336,19 +335,21 @@ extension AppState {
                 withTable(kind) { $0.filter = previous }
                 refilterTable(kind)
                 return []
-            case .deleteWord: text = LineEditing.deletingWord(text)
-            case .historyPrevious, .historyNext: return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                mode = .filter(kind: kind, text: r.text, previous: previous)
+                // Moving the cursor leaves the rows as they are.
+                if r.text != text {
+                    withTable(kind) { $0.filter = r.text }
+                    refilterTable(kind)
+                }
             }
-            mode = .filter(kind: kind, text: text, previous: previous)
-            withTable(kind) { $0.filter = text }
-            refilterTable(kind)
-        case .command(var text):
+        case .command(let text):
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace:
-                if text.isEmpty { mode = .normal; return [] }
-                text.removeLast()
-            case .clear: text = ""
+            case .backspace where text.isEmpty:
+                mode = .normal
+                return []
             case .submit:
                 mode = .normal
                 commandHistory.record(text)
@@ -357,17 +358,14 @@ extension AppState {
                 mode = .normal
                 commandHistory.reset()
                 return []
-            case .deleteWord, .historyPrevious, .historyNext: return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                mode = .command(text: r.text)
             }
-            mode = .command(text: text)
         case .form(var f):
-            guard var text = f.editing else { return [] }
+            guard let text = f.editing else { return [] }
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace: if !text.isEmpty { text.removeLast() }
-            case .clear: text = ""
-            case .deleteWord: text = LineEditing.deletingWord(text)
-            case .historyPrevious, .historyNext: return []
             case .cancel:
                 f.editing = nil
                 mode = .form(f)
@@ -390,9 +388,12 @@ extension AppState {
                     message = Message("\(field.label): \(field.text(in: after)) — every plan re-projected")
                 }
                 return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                f.editing = r.text
+                mode = .form(f)
             }
-            f.editing = text
-            mode = .form(f)
         default:
             break
         }

@@ -310,12 +310,13 @@ enum MainScreen {
         switch s.mode {
         case .command(let text):
             grid.fill(area, style: t[.input])
-            grid.put(tail(":" + text + "█", width: area.width), x: area.x, y: area.y, style: t[.input], clip: area)
+            grid.put(editedLine(":", text, back: s.lineBack, width: area.width, style: t[.input]), x: area.x, y: area.y, clip: area)
             return
         case .filter(_, let text, _):
             grid.fill(area, style: t[.input])
-            let hint = "   Enter keeps · Esc restores · Ctrl-U clears"
-            grid.put(tail("/" + text + "█", width: area.width) + hint, x: area.x, y: area.y, style: t[.input], clip: area)
+            var spans = editedLine("/", text, back: s.lineBack, width: area.width, style: t[.input])
+            spans.append(Span("   Enter keeps · Esc restores · Ctrl-U clears", style: t[.input]))
+            grid.put(spans, x: area.x, y: area.y, clip: area)
             return
         default: break
         }
@@ -331,18 +332,31 @@ enum MainScreen {
             .render(into: &grid, area: area)
     }
 
-    /// The last `width` columns of a text being typed, so the cursor stays visible.
-    static func tail(_ text: String, width: Int) -> String {
-        guard displayWidth(text) > width, width > 0 else { return text }
-        var out = ""
-        var used = 0
-        for ch in text.reversed() {
-            let w = displayWidth(ch)
-            if used + w > width - 1 { break }
-            out = String(ch) + out
-            used += w
+    /// A line being typed with its cursor: the character under it drawn in reverse video (a █ block past the end),
+    /// at the column its display width puts it (wide and accented characters counted as the terminal counts them).
+    /// Cut to `width` so the cursor stays visible: "…" stands for what is off the left edge.
+    static func editedLine(_ lead: String, _ text: String, back: Int, width: Int, style: Style) -> [Span] {
+        let chars = Array(text)
+        let i = chars.count - min(max(0, back), chars.count)
+        var before = lead + String(chars[..<i])
+        let at = i < chars.count ? String(chars[i]) : "█"
+        var after = i + 1 < chars.count ? String(chars[(i + 1)...]) : ""
+        let atWidth = max(1, displayWidth(at))
+        if displayWidth(before) + atWidth > width - 1, width > 2 {
+            // Keep the end of what is before the cursor, so the cursor sits on the last columns.
+            var kept = ""
+            var used = 0
+            for ch in before.reversed() {
+                let w = displayWidth(ch)
+                if used + w > width - 1 - atWidth { break }
+                kept = String(ch) + kept
+                used += w
+            }
+            before = "…" + kept
+            after = ""
         }
-        return "…" + out
+        let cursor = i < chars.count ? style.patched(by: Style(attributes: .reverse)) : style
+        return [Span(before, style: style), Span(at, style: cursor), Span(after, style: style)]
     }
 
     /// Labels that stay in the key bar longest when it is narrow.

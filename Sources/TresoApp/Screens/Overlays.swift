@@ -107,14 +107,14 @@ enum Overlays {
             let selected = i == f.selected
             let base = selected ? t[.overlay].patched(by: t[.selection]) : t[.overlay]
             grid.fill(row, style: base)
-            var value = field.text(in: terms)
-            var valueStyle = base
+            var spans = [Span((selected ? "▸ " : "  ") + pad(field.label, toWidth: labelWidth), style: base)]
             if selected, let editing = f.editing {
-                value = editing + "█"
-                valueStyle = t[.input]
+                let room = row.width - 2 - displayWidth(spans[0].text)
+                spans += MainScreen.editedLine(" ", editing, back: s.lineBack, width: room, style: t[.input])
+            } else {
+                spans.append(Span(" " + field.text(in: terms), style: base))
             }
-            grid.put([Span((selected ? "▸ " : "  ") + pad(field.label, toWidth: labelWidth), style: base),
-                      Span(" " + value, style: valueStyle)], x: row.x, y: y, clip: row)
+            grid.put(spans, x: row.x, y: y, clip: row)
             y += 1
         }
         let footer = f.error.map { Span("✗ " + $0, style: t[.error]) }

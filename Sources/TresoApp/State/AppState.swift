@@ -61,6 +61,8 @@ public struct AppState: Sendable, Equatable {
     public internal(set) var comparisonCursor = 0
     /// Command lines run in this session, for ↑ / ↓ on the command line.
     var commandHistory = CommandHistory()
+    /// Where the cursor is in the text being typed (command line, filter, form field): characters from its end.
+    public internal(set) var lineBack = 0
     /// `.day`: the balance chart; `.week` / `.month`: the period table in its place (key `t`).
     public internal(set) var periodView: PeriodLength = .day
     public internal(set) var mode: Mode = .normal
