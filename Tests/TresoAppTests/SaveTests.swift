@@ -308,6 +308,42 @@ import Glibc
         #expect(s.message?.isError == true && s.message?.text.contains("CSV dialect") == true)
     }
 
+    /// Issue 13: the unsaved counter is the net difference from the file, not the number of steps taken.
+    @Test func aChangeThenItsReversalLeavesNothingUnsaved() throws {
+        var s = try Fixture.demo()
+        let opening = s.scenario.terms.openingBalance
+        // The opening balance changed, then typed back as it was: two steps, no difference.
+        s.press("e", "enter", "ctrl-u")
+        s.type("1000")
+        s.press("enter")
+        #expect(s.unsavedCount == 1 && s.isDirty)
+        #expect(s.screen.contains("● UNSAVED (1)"))
+        s.press("enter", "ctrl-u")
+        s.type(opening.decimalString)
+        s.press("enter", "esc")
+        #expect(s.undoCount == 2)
+        #expect(s.unsavedCount == 0 && !s.isDirty)
+        #expect(s.screen.contains("│ saved"))
+        // An invoice's decision set, then cleared by hand (not undone): nothing to save either.
+        s.send(.run("plan new Trial"))
+        let dup = s.unsavedCount
+        #expect(dup == 1)
+        let r = try id(s, .receivable) { i, _ in eligible(s, .receivable, i, .factor("bank")) }
+        s.select(r)
+        s.send(.setDecision(.factor("bank")))
+        #expect(s.unsavedCount == 2)
+        s.press("x")
+        #expect(s.unsavedCount == 1)
+        s.send(.run("plan rename Trial 2"))
+        s.send(.run("plan rename Trial"))
+        #expect(s.unsavedCount == 1)
+        s.send(.run("plan delete Trial"))
+        s.press("y")
+        #expect(s.unsavedCount == 0)
+        // Quitting now does not ask.
+        #expect(s.send(.command(.quit)) == [.quit])
+    }
+
     @Test func writeWithAPathSavesACopyThere() throws {
         let dir = try Fixture.demoCopy()
         defer { unlink(dir + "/copy.toml"); Fixture.remove(dir) }

@@ -45,7 +45,7 @@ enum MainScreen {
         if let src = s.balanceSource { left += " │ balance: \(src)" }
         var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
         if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
-        right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount)) " : " │ saved "
+        right += s.isDirty ? " │ ● UNSAVED (\(s.unsavedCount)) " : " │ saved "
         let rw = min(displayWidth(right), l.header.width)
         grid.put(truncate(left, toWidth: max(0, l.header.width - rw - 1)), x: 0, y: l.header.y, style: t[.header], clip: l.header)
         grid.put(truncate(right, toWidth: rw), x: l.header.maxX - rw, y: l.header.y, style: t[.header], clip: l.header)

@@ -127,7 +127,7 @@ enum Overlays {
         let t = s.theme
         let inner = box("Unsaved changes", width: 64, height: 7, theme: t, into: &grid)
         guard !inner.isEmpty else { return }
-        let n = s.undoCount
+        let n = s.unsavedCount
         Paragraph(lines: [
             [Span("\(n) change\(n == 1 ? "" : "s") not saved to \(s.tomlPath).", style: t[.overlay])],
             [],
@@ -143,7 +143,7 @@ enum Overlays {
         Paragraph(lines: [
             [Span("\(s.tomlPath) was changed by someone else since this session read it. Nothing was written.", style: t[.overlay])],
             [],
-            [Span(" r ", style: t[.key]), Span(" reload it and re-apply your \(s.undoCount) change\(s.undoCount == 1 ? "" : "s"), then save", style: t[.overlay])],
+            [Span(" r ", style: t[.key]), Span(" reload it and re-apply your \(s.unsavedCount) change\(s.unsavedCount == 1 ? "" : "s"), then save", style: t[.overlay])],
             [Span(" b ", style: t[.key]), Span(" save yours beside it: \(s.besidePath)", style: t[.overlay])],
             [Span(" Esc ", style: t[.key]), Span(" write nothing now", style: t[.overlay])],
         ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)

@@ -27,6 +27,9 @@ struct ViewCache: Sendable, Equatable {
     /// The active plan's period table for `periodView` (`day` of the key: the period length's index).
     var periods: PeriodTable?
     var periodsKey = DayKey(revision: -1, plan: -1, day: -1)
+    /// The net changes since the last save, for (workspace revision, saved workspace revision).
+    var unsaved = 0
+    var unsavedKey: [Int] = []
 
     static func == (_: ViewCache, _: ViewCache) -> Bool { true }
 }
