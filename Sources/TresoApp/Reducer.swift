@@ -88,6 +88,7 @@ extension AppState {
         case .confirmQuit: return runInConfirm(c)
         case .conflict: return runInConflict(c)
         case .confirmReplace(let e): return runInReplace(c, e)
+        case .confirmDestroy(let d): runInDestroy(c, d); return []
         case .normal, .filter, .command: break
         }
         let horizon = max(workspace.scenario.horizonDays, 1)
@@ -149,7 +150,7 @@ extension AppState {
         case .toggleSupplierFinancing: toggleInstrument(.supplier)
         case .toggleSplitPayment: toggleInstrument(.split)
         case .toggleNegotiation: toggleInstrument(.negotiate)
-        case .clearDecision: setOnSelection(.none, label: "clear")
+        case .clearDecision: clearSelection()
         case .toggleDefaulted: toggle(.defaulted)
         case .toggleMark:
             guard let kind = focus.invoiceKind else { break }
@@ -195,7 +196,7 @@ extension AppState {
             day = min(max(0, st.day - workspace.scenario.start), horizon - 1)
             message = Message("day cursor on \(st.day.iso), when \(workspace.scenario.invoices(kind)[i].id) settles")
         case .activatePlan: switchPlan(to: comparisonCursor)
-        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile: break
+        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile, .confirmDestroy: break
         }
         return []
     }

@@ -145,6 +145,24 @@ import TresoIO
         #expect(s.activePlanState.decisions.isEmpty)
     }
 
+    @Test func clearingTheDecisionsOfSeveralInvoicesAsksFirstAndUndoes() throws {
+        var s = try fresh()
+        s.send(.run("plan factor Acme + Vinci"))
+        s.focus = .receivables
+        s.press("*")                           // every row marked
+        let before = s.activePlanState.decisions
+        #expect(before.count > 1)
+        s.press("x")
+        guard case .confirmDestroy(let d) = s.mode else { Issue.record("no question"); return }
+        #expect(d.question == "Clear the decisions of \(before.count) receivables in \"factor Acme + Vinci\"?")
+        s.press("esc")
+        #expect(s.activePlanState.decisions == before)
+        s.press("x", "y")
+        #expect(s.activePlanState.decisions.isEmpty)
+        s.press("u")
+        #expect(s.activePlanState.decisions == before)
+    }
+
     @Test func setDecisionActionSetsOnTheSelection() throws {
         var s = try fresh()
         s.select(try invoice(s, .payable, accepting: [.negotiate]))
@@ -455,6 +473,13 @@ import TresoIO
         s.send(.run("plan new Spring 2027"))
         #expect(s.message?.text.contains("exists already") == true)
         s.send(.run("plan delete"))
+        // A deletion asks first, saying how much work goes with the plan; n keeps it.
+        #expect(s.mode == .confirmDestroy(Destruction(kind: .deletePlan(index: s.activePlan), question: "Delete plan \"Spring 2027 copy\" (1 decision)?")))
+        #expect(s.screen.contains("Delete plan \"Spring 2027 copy\" (1 decision)?"))
+        s.press("n")
+        #expect(s.workspace.planNames.contains("Spring 2027 copy"))
+        s.send(.run("plan delete Spring 2027 copy"))
+        s.press("y")
         #expect(s.workspace.planNames.contains("Spring 2027 copy") == false)
         s.press("u")
         #expect(s.workspace.planNames.contains("Spring 2027 copy"))

@@ -128,6 +128,7 @@ import Glibc
         while s.workspace.planCount > Workspace.builtinCount {
             s.send(.selectPlan(Workspace.builtinCount))
             s.send(.run("plan delete"))
+            s.press("y")
         }
         s.press("w")
         let text = try #require(readText(dir + "/treso.toml"))

@@ -11,6 +11,7 @@ enum Overlays {
         case .confirmQuit: confirm(s, into: &grid)
         case .conflict: conflict(s, into: &grid)
         case .confirmReplace(let e): replace(s, e, into: &grid)
+        case .confirmDestroy(let d): destroy(s, d, into: &grid)
         default: break
         }
     }
@@ -158,6 +159,18 @@ enum Overlays {
             [],
             [Span(" y ", style: t[.key]), Span(" replace it   ", style: t[.overlay]), Span(" n ", style: t[.key]),
              Span(" keep it, write nothing", style: t[.overlay])],
+        ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
+    }
+
+    static func destroy(_ s: AppState, _ d: Destruction, into grid: inout CellGrid) {
+        let t = s.theme
+        let inner = box("Confirm", width: 72, height: 7, theme: t, into: &grid)
+        guard !inner.isEmpty else { return }
+        Paragraph(lines: [
+            [Span(d.question, style: t[.overlay])],
+            [],
+            [Span(" y ", style: t[.key]), Span(" yes (u undoes it)   ", style: t[.overlay]), Span(" n ", style: t[.key]),
+             Span(" no, keep everything", style: t[.overlay])],
         ], wraps: true, style: t[.overlay]).render(into: &grid, area: inner)
     }
 }
