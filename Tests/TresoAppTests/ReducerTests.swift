@@ -184,6 +184,27 @@ import TresoIO
         #expect(s.activeProjection.summary.finalBalance == final)
     }
 
+    /// Issue 13: `d` is the scenario's what-if, so every plan — built-in ones too — is compared with it, in one undoable step.
+    @Test func defaultedAppliesToEveryPlanInOneUndoableStep() throws {
+        var s = try fresh()
+        s.send(.selectPlan(0))                 // "overdraft only", built in: no copy of it is made for a what-if
+        let plans = s.workspace.planCount
+        let id = try invoice(s, .receivable, accepting: [.factor("bank")])
+        s.select(id)
+        let costs = s.workspace.comparison.results.map(\.summary.finalBalance)
+        let steps = s.undoCount
+        s.press("d")
+        #expect(s.workspace.planCount == plans)
+        #expect(s.activePlan == 0)
+        for i in 0..<plans { #expect(s.workspace.plan(i).defaulted.contains(ref(s, id)), "\(s.workspace.planNames[i])") }
+        #expect(zip(s.workspace.comparison.results.map(\.summary.finalBalance), costs).allSatisfy { $0 < $1 })
+        #expect(s.message?.text.contains("every plan") == true)
+        #expect(s.undoCount == steps + 1)
+        s.press("u")
+        for i in 0..<plans { #expect(s.workspace.plan(i).defaulted.isEmpty) }
+        #expect(s.workspace.comparison.results.map(\.summary.finalBalance) == costs)
+    }
+
     @Test func markedRowsTakeTheDecisionTogether() throws {
         var s = try fresh()
         s.focus = .payables
