@@ -72,6 +72,7 @@ extension AppState {
         refreshDecidedCount()
         refreshPeriods()
         refreshUnsaved()
+        refreshMarkedImpact()
         // The line cursor belongs to the text being typed: anything else starts the next one at its end.
         if !mode.isTextEntry { lineBack = 0 }
         let dayRows = max(0, l.day.height - 2)

@@ -162,17 +162,39 @@ enum MainScreen {
         let all = s.scenario.invoices(kind).count
         let plan = s.activePlanState
         let decided = s.decidedCount[kind] ?? 0
-        var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
-        if table.count != all { text += "/\(all)" }
-        text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"
+        let name = kind == .receivable ? "Receivables" : "Payables"
+        var counted = name + " \(table.count)"
+        if table.count != all { counted += "/\(all)" }
+        let base = counted + " · Σ \(Format.money(table.shownTotal))"
+        let decidedText = " · \(decided) with a decision"
+        var markedText = "", impact = "", markedShort = ""
         if !table.marked.isEmpty {
             let m = s.markedTotal(kind)
-            text += " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+            markedText = " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+            markedShort = " ✓\(m.count)"
+            if let mi = s.markedImpact(kind), mi.impact.refused >= m.count {
+                impact = " · " + (kind == .receivable ? "factoring" : "reverse factoring") + " refuses \(m.count == 1 ? "it" : "them")"
+            } else if let mi = s.markedImpact(kind) {
+                // If financed: the plan's cost change and its lowest balance before → after (the engine's, like the picker).
+                let i = mi.impact
+                impact = " · if \(kind == .receivable ? "factored" : "reverse-factored"): cost \(Format.signed(i.costChange))"
+                    + ", lowest \(Format.money(i.lowestBefore)) → \(Format.money(i.lowestAfter))"
+                    + (i.refused > 0 ? " (\(i.refused) refused)" : "")
+            }
         }
-        if table.anchor != nil { text += " · range from row \((table.anchor ?? 0) + 1)" }
+        let range = table.anchor != nil ? " · range from row \((table.anchor ?? 0) + 1)" : ""
         var right = "sort \(table.sortColumn.title.lowercased()) \(table.ascending ? "▲" : "▼")"
         if !table.filter.isEmpty { right = "filter \"\(table.filter)\" · " + right }
         if body.isEmpty { right = "Tab opens" }
+        // The longest form that fits: what the marks would do stays, the decided count, the table's sum and the
+        // marked sum give way in that order when the row is short.
+        let room = titleArea.width - 2
+        let forms = markedText.isEmpty ? [base + decidedText + range, base + range]
+            : [base + decidedText + markedText + impact + range, base + markedText + impact + range, counted + markedText + impact + range,
+               counted + markedShort + " Σ \(Format.money(s.markedTotal(kind).total))" + impact + range, name + markedShort + impact + range]
+        var text = forms.first { displayWidth($0) <= room } ?? forms[forms.count - 1]
+        if !markedText.isEmpty && displayWidth(text) + displayWidth(right) + 2 > room { right = "" }
+        if text == base + range && markedText.isEmpty && displayWidth(base + decidedText + range) <= room { text = base + decidedText + range }
         title(text, right: right, focused: focused, area: titleArea, theme: t, into: &grid)
         guard !body.isEmpty else { return }
 

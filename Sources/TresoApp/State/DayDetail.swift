@@ -30,6 +30,8 @@ struct ViewCache: Sendable, Equatable {
     /// The net changes since the last save, for (workspace revision, saved workspace revision).
     var unsaved = 0
     var unsavedKey: [Int] = []
+    /// What financing each table's marked rows would change (the table title).
+    var markedImpact: [InvoiceKind: CachedMarkedImpact] = [:]
 
     static func == (_: ViewCache, _: ViewCache) -> Bool { true }
 }
