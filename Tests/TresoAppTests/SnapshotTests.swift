@@ -34,6 +34,16 @@ import TresoCore
         check(s, "chart-120x40-lowest")
     }
 
+    /// Issue 13: the help wraps at the width it is given and scrolls; snapshots at three sizes.
+    @Test(arguments: [(80, 24), (120, 40), (200, 50)])
+    func helpAtEverySize(_ size: (Int, Int)) throws {
+        var s = try Fixture.demo(width: size.0, height: size.1)
+        s.press("?")
+        check(s, "help-\(size.0)x\(size.1)")
+        s.press("pgdn")
+        check(s, "help-\(size.0)x\(size.1)-page2")
+    }
+
     @Test func overlays() throws {
         var s = try Fixture.demo(width: 100, height: 30)
         s.press("?")

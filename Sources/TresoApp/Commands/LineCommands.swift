@@ -22,8 +22,9 @@ enum LineCommands {
                     help: "move the day cursor: 2027-01-15 or 15/01/2027, today, start, end, lowest") { s, rest in s.goto(rest); return [] },
         LineCommand(name: "late", aliases: [], usage: ["late DAYS"],
                     help: "pay the selected payables DAYS (1–365) after the due date, penalties applied") { s, rest in s.late(rest); return [] },
-        LineCommand(name: "export", aliases: [], usage: ["export [projection|periods|comparison|entries] csv|json|xlsx|table [fr] FILE"],
-                    help: "write the active plan's projection (or the period table shown, the comparison, the journal entries); "
+        LineCommand(name: "export", aliases: [], usage: ["export [WHAT] csv|json|xlsx|table [fr] FILE"],
+                    help: "WHAT: projection (the default), periods (the default while the period table shows), comparison or entries "
+                        + "(the active plan's journal); "
                         + "fr: French Excel CSV; FILE is relative to the scenario folder, never one of its own files; asks before replacing") { s, rest in s.export(rest) },
         LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
                     help: "a built-in theme or a theme file") { s, rest in s.theme(rest) },
@@ -101,7 +102,7 @@ extension AppState {
     /// `:export [WHAT] FORMAT [fr] FILE`: the same sheets and texts as `treso project|compare|entries`, written by the
     /// effect runner (relative paths from the scenario folder; never the scenario's own files; asks before replacing).
     mutating func export(_ rest: String) -> [Effect] {
-        let usage = "export [projection|periods|comparison|entries] csv|json|xlsx|table [fr] FILE — e.g. export periods xlsx cash.xlsx"
+        let usage = "export [projection|periods|comparison|entries] csv|json|xlsx|table [fr] FILE, e.g. export periods xlsx cash.xlsx"
         // Words are taken off the front; the file name is what is left, as typed (it may hold spaces).
         var line = Substring(rest.trimmingSpaces())
         func peek() -> String { String(line.prefix { $0 != " " }).lowercased() }

@@ -19,6 +19,8 @@ public func render(_ state: AppState, into grid: inout CellGrid) {
     let l = state.layout
     if l.tooSmall {
         MainScreen.tooSmall(state, into: &grid)
+        // The help reads at any width: it is drawn over the "too small" notice.
+        if case .help = state.mode { Overlays.render(state, into: &grid) }
         return
     }
     MainScreen.header(state, l, into: &grid)
