@@ -210,8 +210,11 @@ enum MainScreen {
         for p in positions { idWidth = max(idWidth, displayWidth(invoices[table.order[p]].id)) }
         idWidth = min(idWidth, 18)
         let decisionWidth = wide ? 20 : 14
+        // As wide as the largest amount of the table (never cut), so the counterparty keeps the rest.
+        let largest = invoices.reduce(UInt64(0)) { max($0, $1.amount.cents.magnitude) }
+        let amountWidth = max(6, displayWidth(Format.money(Money(cents: Int64(clamping: largest)))) + 1)
         // The issue date joins when the counterparty keeps at least 24 columns.
-        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + 13 + decisionWidth + 9) >= 0
+        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + amountWidth + decisionWidth + 9) >= 0
         var columns = [
             Table.Column("Id", width: .fixed(idWidth)),
             Table.Column(kind == .receivable ? "Customer" : "Supplier", width: .fill),
@@ -220,7 +223,7 @@ enum MainScreen {
         columns += [
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
-            Table.Column("Amount", width: .fixed(13), alignment: .right),
+            Table.Column("Amount", width: .fixed(amountWidth), alignment: .right),
             Table.Column("Decision", width: .fixed(decisionWidth)),
         ]
         let settlements = kind == .receivable ? s.workspace.engine.receivableSettlements : s.workspace.engine.payableSettlements
@@ -274,21 +277,39 @@ enum MainScreen {
               focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
         let area = l.comparison
         guard !area.isEmpty else { return }
-        // Required columns first; optional ones join while the plan names keep 20 columns.
-        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 12) - 6
+        // Columns as wide as their widest figure (a million is never cut), required ones first; optional ones join
+        // while the plan names keep their own width (up to 32 columns); what is left widens the name column.
+        func widest(_ header: String, _ cells: (PlanResult) -> String) -> Int {
+            c.results.reduce(displayWidth(header)) { max($0, displayWidth(cells($1))) }
+        }
+        let wCost = widest("Cost") { Format.money($0.totalCost) }
+        let wEBE = widest("EBE part") { Format.money($0.operatingCost) }
+        let wRate = widest("Rate") { ($0.effectiveAnnualRatePercent(decimals: 2) ?? "—") + "%" }
+        let wLowest = widest("Lowest") { Format.balance($0.summary.lowestBalance) }
+        let wPeak = widest("Peak OD") { Format.money($0.summary.peakOverdraft) }
+        let wClosing = widest("Closing") { Format.money($0.closingPosition) }
+        let wBreach = widest("Breach") { $0.summary.daysOverLimit > 0 ? "\($0.summary.daysOverLimit) d" + ($0.legalBreaches > 0 ? " +\($0.legalBreaches)L" : "") : "0" }
+        let names = c.results.enumerated().reduce(4) { max($0, displayWidth((c.bestIndex == $1.offset ? "★ " : "") + $1.element.name)) }
+        // Short of room for the names, the overdrawn-days heading shortens first.
+        let odWide = area.width - 2 - min(names, 32) - [wCost, wRate, wLowest, 7, wBreach, 12].reduce(0, +) - 6 >= 0
+        let odTitle = odWide ? "OD days" : "OD d", wOD = odWide ? 7 : 4
+        let required = [wCost, wRate, wLowest, wOD, wBreach, 12]
+        var budget = area.width - 2 - min(names, 32) - required.reduce(0, +) - required.count
         func fits(_ w: Int) -> Bool {
             if budget >= w + 1 { budget -= w + 1; return true }
             return false
         }
-        let showOn = fits(5), showEBE = fits(10), showBuffer = fits(7)
-        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(11), alignment: .right)]
-        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(10), alignment: .right)) }
-        columns.append(Table.Column("Rate", width: .fixed(7), alignment: .right))
-        columns.append(Table.Column("Lowest", width: .fixed(13), alignment: .right))
+        let showOn = fits(5), showEBE = fits(wEBE), showBuffer = fits(7), showPeak = fits(wPeak), showClosing = fits(wClosing)
+        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(wCost), alignment: .right)]
+        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(wEBE), alignment: .right)) }
+        columns.append(Table.Column("Rate", width: .fixed(wRate), alignment: .right))
+        columns.append(Table.Column("Lowest", width: .fixed(wLowest), alignment: .right))
         if showOn { columns.append(Table.Column("on", width: .fixed(5))) }
-        columns.append(Table.Column("OD days", width: .fixed(7), alignment: .right))
+        if showPeak { columns.append(Table.Column("Peak OD", width: .fixed(wPeak), alignment: .right)) }
+        columns.append(Table.Column(odTitle, width: .fixed(wOD), alignment: .right))
         if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
-        columns.append(Table.Column("Breach", width: .fixed(8), alignment: .right))
+        columns.append(Table.Column("Breach", width: .fixed(wBreach), alignment: .right))
+        if showClosing { columns.append(Table.Column("Closing", width: .fixed(wClosing), alignment: .right)) }
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows
@@ -303,11 +324,13 @@ enum MainScreen {
             cells.append(r.effectiveAnnualRatePercent(decimals: 2).map { $0 + "%" } ?? "—"); styles.append(nil)
             cells.append(Format.balance(sum.lowestBalance)); styles.append(sum.lowestBalance.isNegative ? t[.negative] : nil)
             if showOn { cells.append(Format.dayMonth(sum.lowestBalanceDate)); styles.append(t[.muted]) }
+            if showPeak { cells.append(Format.money(sum.peakOverdraft)); styles.append(sum.peakOverdraft > .zero ? t[.warning] : t[.muted]) }
             cells.append(String(sum.daysOverdrawn)); styles.append(sum.daysOverdrawn > 0 ? t[.warning] : nil)
             if showBuffer { cells.append(String(sum.daysBelowBuffer)); styles.append(sum.daysBelowBuffer > 0 ? t[.warning] : nil) }
             var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
+            if showClosing { cells.append(Format.money(r.closingPosition)); styles.append(nil) }
             let verdict: String
             switch r.verdict {
             case .best: verdict = "★ best"
