@@ -211,8 +211,7 @@ enum MainScreen {
         idWidth = min(idWidth, 18)
         let decisionWidth = wide ? 20 : 14
         // As wide as the largest amount of the table (never cut), so the counterparty keeps the rest.
-        let largest = invoices.reduce(UInt64(0)) { max($0, $1.amount.cents.magnitude) }
-        let amountWidth = max(6, displayWidth(Format.money(Money(cents: Int64(clamping: largest)))) + 1)
+        let amountWidth = max(6, s.cache.amountWidth[kind] ?? 13)
         // The issue date joins when the counterparty keeps at least 24 columns.
         let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + amountWidth + decisionWidth + 9) >= 0
         var columns = [

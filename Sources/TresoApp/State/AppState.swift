@@ -112,6 +112,10 @@ public struct AppState: Sendable, Equatable {
         // Start on today when it falls inside the horizon, else on the first day.
         let t = today - scenario.start
         day = t >= 0 && t < max(scenario.horizonDays, 1) ? t : 0
+        for kind in InvoiceKind.allCases {
+            let largest = scenario.invoices(kind).reduce(UInt64(0)) { max($0, $1.amount.cents.magnitude) }
+            cache.amountWidth[kind] = Money(cents: Int64(clamping: largest)).formatted().count + 1
+        }
         resortTable(.receivable)
         resortTable(.payable)
         refreshDayDetail()

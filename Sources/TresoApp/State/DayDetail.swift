@@ -30,6 +30,8 @@ struct ViewCache: Sendable, Equatable {
     /// The net changes since the last save, for (workspace revision, saved workspace revision).
     var unsaved = 0
     var unsavedKey: [Int] = []
+    /// Columns the largest amount of each invoice list takes (the amount column's width), measured once at load.
+    var amountWidth: [InvoiceKind: Int] = [:]
     /// What financing each table's marked rows would change (the table title).
     var markedImpact: [InvoiceKind: CachedMarkedImpact] = [:]
 
