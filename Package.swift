@@ -30,7 +30,8 @@ let package = Package(
         // Pure drawing kit: geometry, cells, styles, widgets. No terminal.
         .target(name: "TerminalKit"),
         // Application state, actions, reducer, screens, key table, themes. No ncurses.
-        .target(name: "TresoApp", dependencies: ["TresoCore", "TresoIO", "TerminalKit"]),
+        // TresoOptimize for the optimizer's model (`o`); the solver itself (CbcMILP) is given by the executable.
+        .target(name: "TresoApp", dependencies: ["TresoCore", "TresoIO", "TerminalKit", "TresoOptimize"]),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
@@ -45,8 +46,15 @@ let package = Package(
         // The optimizer's model (plans as a mixed-integer program) and the small solver protocol it needs.
         // Depends on TresoCore only: the engine knows nothing of solvers.
         .target(name: "TresoOptimize", dependencies: ["TresoCore"]),
+        // CBC's C++ driver with an event handler reporting each incumbent during the search; runs only in
+        // the solver child process (CbcMILP), so a CBC abort cannot take treso down.
+        .target(
+            name: "CCbcChild",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/coin"])],
+            linkerSettings: ["CbcSolver", "Cbc", "Cgl", "OsiClp", "ClpSolver", "Clp", "Osi", "CoinUtils"].map { .linkedLibrary($0) }
+        ),
         // The only code that talks to CBC: an implementation of TresoOptimize's MILPSolver.
-        .target(name: "CbcMILP", dependencies: ["CCbc", "TresoOptimize"]),
+        .target(name: "CbcMILP", dependencies: ["CCbc", "CCbcChild", "TresoOptimize"]),
         // The only code that talks to ncurses.
         .target(name: "NcursesTerminal", dependencies: ["CNcursesw", "TerminalKit"]),
         .executableTarget(
@@ -66,7 +74,7 @@ let package = Package(
         .testTarget(name: "TresoOptimizeTests", dependencies: ["TresoOptimize", "CbcMILP", "TresoCore", "TresoIO", "TestSupport"]),
         .testTarget(name: "TresoIOTests", dependencies: ["TresoIO", "TresoFuzz", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
-        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TresoAppTests", dependencies: ["TresoApp", "TresoCore", "TresoIO", "TerminalKit", "TresoOptimize", "CbcMILP", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -3,16 +3,57 @@ import Synchronization
 import TresoOptimize
 
 /// COIN-OR CBC behind `MILPSolver`. The only code that imports CCbc.
+///
+/// By default each solve runs in a child process (ChildSolver.swift): CBC can abort on an internal
+/// assertion, and that must not end treso or the planner; the child also makes cancelling and the time
+/// limit hard (the child is killed, the best incumbent it reported is kept).
 public struct CbcSolver: MILPSolver {
+    public enum Isolation: Sendable {
+        /// In a child process running this executable (`path`), as treso does.
+        case childProcess(path: String)
+        /// In this process (no protection from a CBC abort; cancellation only between solves).
+        case inProcess
+        /// A child process when an executable able to run it is found (`treso` itself, or the `treso`
+        /// beside the running executable, or TRESO_SOLVER_EXECUTABLE), else in this process.
+        case automatic
+    }
     public var name: String { "CBC " + String(cString: Cbc_getVersion()) }
+    public var isolation: Isolation
+    /// Test hooks for the child process, once it has read the model.
+    public enum TestFault: String, Sendable {
+        /// Abort (SIGABRT), as CBC 2.10.8 did on a Clp assertion.
+        case abort
+        /// Never answer, as CBC's root LP on a huge model ignores its time limit.
+        case hang
+    }
+    public var testFault: TestFault? = nil
     /// CBC's C interface keeps process-wide state inside Cbc_solve (its command-line driver):
-    /// two solves at once (parallel tests, the planner while a command runs) must not overlap.
+    /// two in-process solves at once (parallel tests, the planner while a command runs) must not overlap.
     private static let lock = Mutex(())
 
-    public init() {}
+    public init(isolation: Isolation = .automatic) {
+        self.isolation = isolation
+    }
+
+    /// Where this solver runs its solves (nil: in this process).
+    public var childExecutable: String? {
+        switch isolation {
+        case .childProcess(let path): return path
+        case .inProcess: return nil
+        case .automatic: return Self.defaultChildExecutable()
+        }
+    }
 
     public func solve(_ m: LinearModel, options: MILPOptions) -> MILPResult {
-        Self.lock.withLock { _ in solveLocked(m, options: options) }
+        solve(m, options: options, observer: MILPObserver())
+    }
+
+    public func solve(_ m: LinearModel, options: MILPOptions, observer: MILPObserver) -> MILPResult {
+        if observer.cancel?.isCancelled == true {
+            return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity, cancelled: true)
+        }
+        if let exe = childExecutable { return solveInChild(m, options: options, observer: observer, executable: exe) }
+        return Self.lock.withLock { _ in solveLocked(m, options: options) }
     }
 
     /// Writes the model as an MPS file (`path` without extension; CBC adds ".mps"), for other solvers.

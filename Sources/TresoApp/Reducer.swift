@@ -8,14 +8,15 @@ import TresoIO
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     let effects = state.dispatch(action)
     state.settle()
-    return effects
+    return effects + state.scheduleRisk()
 }
 
 extension AppState {
     mutating func dispatch(_ action: Action) -> [Effect] {
         // A message stays up until the next key.
         switch action {
-        case .resize, .themeLoaded, .saveSucceeded, .saveConflict, .exported, .exportTargetExists, .reloaded, .effectFailed: break
+        case .resize, .themeLoaded, .saveSucceeded, .saveConflict, .exported, .exportTargetExists, .reloaded, .effectFailed,
+             .optimizeTick, .optimizeProgress, .riskComputed: break
         default: message = nil
         }
         switch action {
@@ -51,6 +52,10 @@ extension AppState {
             document.reload = .none
             message = Message(why, isError: true)
             return []
+        case .optimizeTick(let g, let seconds): optimizeTick(g, seconds: seconds); return []
+        case .optimizeProgress(let g, let p): optimizeProgress(g, p); return []
+        case .optimizeEnded(let g, let outcome): return optimizeEnded(g, outcome)
+        case .riskComputed(let g, let summary): riskComputed(g, summary); return []
         }
     }
 
@@ -197,6 +202,8 @@ extension AppState {
             day = min(max(0, st.day - workspace.scenario.start), horizon - 1)
             message = Message("day cursor on \(st.day.iso), when \(workspace.scenario.invoices(kind)[i].id) settles")
         case .activatePlan: switchPlan(to: comparisonCursor)
+        case .optimize: return startOptimizing()
+        case .stopOptimizing: return stopOptimizing()
         case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile, .confirmDestroy: break
         }
         return []

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A mixed-integer linear program in column-major form: minimise objective·x subject to
 /// rowLower ≤ A·x ≤ rowUpper and columnLower ≤ x ≤ columnUpper, some columns integer.
 /// Rows are declared first, then each column with its non-zero entries, so a model of
@@ -77,9 +79,42 @@ public struct MILPResult: Sendable {
     public var objective: Double
     /// The solver's proven lower bound on the objective of any solution.
     public var bound: Double
+    /// Set when the solver itself failed (its process died on a signal, an assertion…): what happened, naming
+    /// the solver. The other fields then hold the best solution it had reported before failing, if any.
+    public var failure: String?
+    /// The solve was stopped by its observer's cancellation token (the fields hold the best solution so far).
+    public var cancelled = false
 
-    public init(status: Status, values: [Double], objective: Double, bound: Double) {
+    public init(status: Status, values: [Double], objective: Double, bound: Double, failure: String? = nil, cancelled: Bool = false) {
         self.status = status; self.values = values; self.objective = objective; self.bound = bound
+        self.failure = failure; self.cancelled = cancelled
+    }
+}
+
+/// A request to stop, set from any thread (the planner's Esc), read by the running solve.
+public final class CancellationToken: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// What a solver reports while it searches.
+public struct MILPProgress: Sendable {
+    /// Objective of the best solution so far (nil before the first one).
+    public var objective: Double?
+    /// The proven lower bound so far (nil when none yet).
+    public var bound: Double?
+    public init(objective: Double?, bound: Double?) { self.objective = objective; self.bound = bound }
+}
+
+/// Who watches a solve: progress is called on the solving thread as the search improves; the solve
+/// stops (keeping its best solution) soon after `cancel` is set.
+public struct MILPObserver: Sendable {
+    public var progress: @Sendable (MILPProgress) -> Void
+    public var cancel: CancellationToken?
+    public init(progress: @escaping @Sendable (MILPProgress) -> Void = { _ in }, cancel: CancellationToken? = nil) {
+        self.progress = progress; self.cancel = cancel
     }
 }
 
@@ -88,4 +123,16 @@ public struct MILPResult: Sendable {
 public protocol MILPSolver: Sendable {
     var name: String { get }
     func solve(_ model: LinearModel, options: MILPOptions) -> MILPResult
+    /// The same, reporting progress and honouring cancellation. Solvers that cannot report progress
+    /// get a default that solves to the end (cancellation is then seen between solves only).
+    func solve(_ model: LinearModel, options: MILPOptions, observer: MILPObserver) -> MILPResult
+}
+
+extension MILPSolver {
+    public func solve(_ model: LinearModel, options: MILPOptions, observer: MILPObserver) -> MILPResult {
+        if observer.cancel?.isCancelled == true {
+            return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity, cancelled: true)
+        }
+        return solve(model, options: options)
+    }
 }

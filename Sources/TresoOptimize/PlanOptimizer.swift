@@ -67,14 +67,44 @@ public enum OptimizeError: Error, CustomStringConvertible, Sendable {
     case unknownInstrument(String, known: [String])
     case negativeOverdraftRate
     case solverFailed(String)
+    /// The solver process died (a CBC abort, a signal): the message names the solver and the signal.
+    case solverCrashed(String)
+    /// Cancelled before any plan keeping the floor was found.
+    case cancelled
     public var description: String {
         switch self {
+        case .solverCrashed(let why): return "the solver failed, no plan: " + why
+        case .cancelled: return "cancelled before any plan was found"
         case .unknownInstrument(let n, let known):
             return "no instrument named \"\(n)\"; the scenario has " + known.map { "\"\($0)\"" }.joined(separator: ", ")
         case .negativeOverdraftRate: return "the overdraft rates must not be negative to optimize"
         case .solverFailed(let why): return "the solver found no plan: " + why
         }
     }
+}
+
+/// How a running optimization is doing, reported as the solver improves (from the solving thread).
+public struct OptimizerProgress: Sendable {
+    public enum Phase: String, Sendable {
+        /// A first plan among decisions that keep the reference window (large models only).
+        case firstPlan = "first plan"
+        /// The cheapest plan that keeps the floor.
+        case cheapest = "cheapest plan"
+        /// No plan keeps the floor: the smallest extra limit that makes one possible.
+        case shortfall = "smallest shortfall"
+        /// The cheapest plan under that relaxed floor.
+        case relaxed = "cheapest plan under the relaxed floor"
+    }
+    public var phase: Phase
+    /// The cost of the best plan found so far, as the model counts it (the engine's cost to the cent but
+    /// for a charge whose rounding the solver's tolerance cannot resolve), nil before the first plan.
+    public var bestCost: Money?
+    /// The proven lower bound so far (nil before the solver has one, and in the shortfall phase).
+    public var bound: Money?
+    /// (best − bound) / |best| in ten-thousandths, when both are known.
+    public var gapTenThousandths: Int64?
+    /// Seconds since the optimization started.
+    public var elapsed: Double
 }
 
 /// Finds the cheapest plan as a mixed-integer program (docs/calculations.md § Optimizer):
@@ -114,10 +144,16 @@ public struct PlanOptimizer: Sendable {
         return builder.model
     }
 
-    public func optimize(_ request: OptimizeRequest) throws -> OptimizedPlan {
+    /// Finds the cheapest plan. Safe to call from a background thread: `progress` is called on that thread
+    /// as the solver improves; setting `cancel` stops the solve soon after (the solver process is killed) and
+    /// returns the best plan found so far that keeps the floor, with status `feasible` — or throws
+    /// `OptimizeError.cancelled` when there is none yet. `request.timeLimit` is hard: at the limit the solve
+    /// is stopped the same way. A solver that dies (CBC aborting) throws `OptimizeError.solverCrashed`.
+    public func optimize(_ request: OptimizeRequest, progress: @escaping @Sendable (OptimizerProgress) -> Void = { _ in },
+                         cancel: CancellationToken? = nil) throws -> OptimizedPlan {
         let clock = ContinuousClock()
         let t0 = clock.now
-        func elapsed() -> Double {
+        @Sendable func elapsed() -> Double {
             let d = clock.now - t0
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
@@ -135,9 +171,31 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
 
-        func remaining() -> Double { max(0.5, request.timeLimit - elapsed()) }
+        // The time limit is hard: each solve gets what is left (the solver process is killed at its end).
+        func remaining() -> Double { request.timeLimit - elapsed() }
+        let constant = base.effectsCost.total.cents
+        let unresolved = Int64(builder.unresolvedRoundings)
+        func observer(_ phase: OptimizerProgress.Phase) -> MILPObserver {
+            MILPObserver(progress: { p in
+                var report = OptimizerProgress(phase: phase, bestCost: nil, bound: nil, gapTenThousandths: nil, elapsed: elapsed())
+                if phase != .shortfall {
+                    if let o = p.objective, o.isFinite, abs(o) < 1e15 { report.bestCost = Money(cents: Int64(o.rounded()) + constant) }
+                    if let b = p.bound, b.isFinite, abs(b) < 1e15 {
+                        var cents = Int64((b - 1e-3).rounded(.up)) - unresolved + constant
+                        if let best = report.bestCost { cents = min(cents, best.cents) }
+                        report.bound = Money(cents: cents)
+                    }
+                    if let c = report.bestCost, let b = report.bound {
+                        let diff = c.cents - b.cents
+                        report.gapTenThousandths = diff <= 0 ? 0
+                            : Int64(divideRoundingHalfAwayFromZero(Int128(diff) * 10_000, Int128(max(c.magnitude.cents, 1))))
+                    }
+                }
+                progress(report)
+            }, cancel: cancel)
+        }
         var start: [Double]? = nil
-        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0) -> MILPResult {
+        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
             if minimiseShortfall {
@@ -148,11 +206,26 @@ public struct PlanOptimizer: Sendable {
                 for r in builder.limitRows { m.setRowBounds(r, lower: m.rowLower[r] + floorShift, upper: .infinity) }
             }
             let t = elapsed()
-            let r = solver.solve(m, options: MILPOptions(timeLimit: remaining(), relativeGap: request.maxGap,
+            let left = remaining()
+            if left <= 0.01 { return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity) }
+            let r = solver.solve(m, options: MILPOptions(timeLimit: left, relativeGap: request.maxGap,
                                                         large: builder.options.count > Self.largeModel, log: request.trace,
-                                                        start: minimiseShortfall || floorShift != 0 ? nil : start))
+                                                        start: minimiseShortfall || floorShift != 0 ? nil : start),
+                                 observer: observer(phase))
             if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
+            if let failure = r.failure { throw OptimizeError.solverCrashed(failure) }
             return r
+        }
+        /// The best plan so far when the user cancelled: it must keep the floor to be offered.
+        func cancelledPlan(_ r: MILPResult, boundSolve: MILPResult?) throws -> OptimizedPlan {
+            guard !r.values.isEmpty else { throw OptimizeError.cancelled }
+            var plan = builder.plan(from: r.values, base: base, name: request.planName)
+            guard builder.excess(of: plan.result).amount <= .zero else { throw OptimizeError.cancelled }
+            plan = builder.pruned(plan, allowedExcess: .zero)
+            let bound = builder.lowerBound(solverBound: boundSolve?.bound ?? -.infinity, cost: plan.result.totalCost)
+            return OptimizedPlan(status: .feasible, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
+                                 shortfall: nil, shortfallDay: nil, candidateInvoices: builder.candidateInvoices,
+                                 candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
         }
 
         // Large models whose decisions can stretch the window: first the plan among decisions that keep it at
@@ -163,25 +236,36 @@ public struct PlanOptimizer: Sendable {
             var m = builder.model
             for (j, o) in builder.options.enumerated() where o.latest > builder.referenceEnd { m.columnUpper[builder.optionColumns[j]] = 0 }
             let t = elapsed()
-            let first = solver.solve(m, options: MILPOptions(timeLimit: remaining() / 2, relativeGap: request.maxGap, large: true, log: request.trace))
+            let first = solver.solve(m, options: MILPOptions(timeLimit: remaining() / 2, relativeGap: request.maxGap, large: true, log: request.trace),
+                                     observer: observer(.firstPlan))
             if request.trace { print("trace start_s=\(elapsed() - t) status=\(first.status) obj=\(first.objective)") }
+            if let failure = first.failure { throw OptimizeError.solverCrashed(failure) }
+            if first.cancelled || cancel?.isCancelled == true { return try cancelledPlan(first, boundSolve: nil) }
             if !first.values.isEmpty { start = first.values }
         }
         var status: OptimizedPlan.Status
-        var r = solve(sUpper: 0, minimiseShortfall: false)
+        var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+        if r.cancelled || cancel?.isCancelled == true {
+            // The full model's incumbent, else the first solve's plan (a solution of the full model too).
+            let best = r.values.isEmpty ? MILPResult(status: .feasible, values: start ?? [], objective: 0, bound: -.infinity) : r
+            return try cancelledPlan(best, boundSolve: r)
+        }
         // The bound of the first solve holds for the limit as asked (a retry below tightens it).
         var boundSolve = r
         var plan = builder.plan(from: r.values, base: base, name: request.planName)
         var check = builder.excess(of: plan.result)
-        if !r.values.isEmpty && check.amount > .zero {
+        if !r.values.isEmpty && check.amount > .zero && remaining() > 0.01 {
             // The model rounds each charge like the engine, so this only happens within the solver's
             // tolerances: keep a few cents of margin and solve again.
-            r = solve(sUpper: 0, minimiseShortfall: false, floorShift: Double(builder.roundedCharges + 2))
-            plan = builder.plan(from: r.values, base: base, name: request.planName)
-            check = builder.excess(of: plan.result)
+            let retry = try solve(sUpper: 0, minimiseShortfall: false, floorShift: Double(builder.roundedCharges + 2), phase: .cheapest)
+            if !retry.values.isEmpty {
+                r = retry
+                plan = builder.plan(from: r.values, base: base, name: request.planName)
+                check = builder.excess(of: plan.result)
+            }
+            if retry.cancelled && check.amount <= .zero { return try cancelledPlan(r, boundSolve: boundSolve) }
         }
         var shortfall: Money? = nil, shortfallDay: Day? = nil
-        var slackUsed = 0.0
         if !r.values.isEmpty && check.amount <= .zero {
             // With a gap target the solver may stop before proving the optimum: "optimal" only when proven.
             status = r.status == .optimal && boundSolve.status == .optimal && (request.maxGap == 0 || r.objective <= r.bound + 0.5)
@@ -189,11 +273,15 @@ public struct PlanOptimizer: Sendable {
         } else {
             // No plan keeps the limit (or none was found in time): first the smallest extra limit
             // (a continuous slack on every day's floor, minimised), then the cheapest plan under it.
-            let phase1 = solve(sUpper: .infinity, minimiseShortfall: true)
+            if cancel?.isCancelled == true { throw OptimizeError.cancelled }
+            if r.status != .infeasible && remaining() <= 0.01 {
+                throw OptimizeError.solverFailed("time limit reached before any plan was found")
+            }
+            let phase1 = try solve(sUpper: .infinity, minimiseShortfall: true, phase: .shortfall)
+            if phase1.cancelled { throw OptimizeError.cancelled }
             guard !phase1.values.isEmpty else { throw OptimizeError.solverFailed("time limit reached before any plan was found") }
             let extra = max(0, (phase1.values[builder.slack] - 1e-6).rounded(.up))
-            slackUsed = extra
-            r = solve(sUpper: extra, minimiseShortfall: false)
+            r = try solve(sUpper: extra, minimiseShortfall: false, phase: .relaxed)
             if r.values.isEmpty { r = phase1 }
             boundSolve = r
             plan = builder.plan(from: r.values, base: base, name: request.planName)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CbcMILP
 import NcursesTerminal
 import TerminalKit
 import TresoApp
@@ -70,7 +71,9 @@ struct Open: ParsableCommand {
             // Every way out of the loop goes through stop(); signals and crashes are covered by the
             // backend's handlers, which restore the terminal before the process dies.
             defer { terminal.stop() }
-            TresoApp.run(&state, terminal: &terminal)
+            // `o` solves with CBC and each change is simulated (issue 14) on threads of their own; the loop keeps reading keys.
+            let jobs = JobRunner(workers: .standard(solver: { CbcSolver() }))
+            TresoApp.run(&state, terminal: &terminal, jobs: jobs)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CbcMILP
 import TresoCore
 import TresoIO
 import TerminalKit
@@ -19,6 +20,12 @@ struct Treso: ParsableCommand {
         subcommands: [Open.self, Project.self, Compare.self, Optimize.self, Risk.self, Entries.self, Report.self, Check.self, Init.self, Actual.self, Keys.self],
         defaultSubcommand: Open.self
     )
+
+    /// treso re-executes itself as the optimizer's solver process (CbcMILP): that run solves and exits.
+    static func main() {
+        CbcSolver.runChildIfRequested()
+        main(nil)
+    }
 }
 
 /// Today in local time: the CLI's default start date. The engine itself never reads the clock.

@@ -34,7 +34,7 @@ import TestSupport
 }
 
 /// Runs `treso ARGS` (shell-like quoting with double quotes) from the package root.
-func run(_ commandLine: String) throws -> (String, String, Int32) {
+func run(_ commandLine: String, environment extra: [String: String] = [:]) throws -> (String, String, Int32) {
     var args: [String] = []
     var current = "", quoted = false, any = false
     for ch in commandLine {
@@ -48,6 +48,7 @@ func run(_ commandLine: String) throws -> (String, String, Int32) {
     p.executableURL = URL(fileURLWithPath: tresoBinary())
     p.arguments = Array(args.dropFirst())
     p.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+    if !extra.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 } }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err

@@ -35,6 +35,16 @@ import TestSupport
         #expect(saved["days_over_limit"] as? Int == 0)
     }
 
+    /// CBC aborting (it once did on a Clp assertion) ends its child process, not treso: a clear error naming
+    /// the solver and the signal, exit 1, nothing on standard output.
+    @Test func aSolverAbortIsAnErrorNotACrash() throws {
+        let (out, err, code) = try run("treso optimize examples/demo --format json", environment: ["TRESO_SOLVER_TEST_FAULT": "abort"])
+        #expect(code == 1)
+        #expect(out.isEmpty)
+        #expect(err.contains("error: the solver failed, no plan: CBC 2."), "\(err)")
+        #expect(err.contains("signal 6 (SIGABRT"), "\(err)")
+    }
+
     @Test func infeasibleSaysByHowMuchAndWhen() throws {
         let (out, _, code) = try run("treso optimize examples/cases/6-construction-advance --instruments negotiate --format json")
         #expect(code == 2)

@@ -154,6 +154,11 @@ struct TUITests {
         screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(plan) }.map(String.init) ?? ""
     }
 
+    /// The background simulation has reported: no P(breach) cell shows "…".
+    static func simulated(_ screen: String) -> Bool {
+        screen.contains("P(breach)") && !screen.split(separator: "\n").contains { $0.contains(" … ") }
+    }
+
     /// The chart's rows (between the header and the receivables).
     static func chart(_ screen: String) -> String {
         screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(10).map { String($0.prefix(60)) }.joined(separator: "\n")
@@ -169,7 +174,8 @@ struct TUITests {
         try s.keys(":")
         try s.type("plan new e2e")
         try s.keys("Enter")
-        let before = try s.waitFor("plan 6/6: e2e")
+        // The comparison's P(breach) column fills in when the background simulation is done: compare settled rows.
+        let before = try s.wait(for: "the new plan, simulated") { $0.contains("plan 6/6: e2e") && Self.simulated($0) }
         try s.keys("/")
         try s.type(Self.invoice)
         try s.keys("Enter")
@@ -220,11 +226,11 @@ struct TUITests {
         try s.run(["resize-window", "-t", "main", "-x", "2", "-y", "2"])
         try s.run(["resize-window", "-t", "main", "-x", "120", "-y", "40"])
         let big = try s.wait(for: "the redraw at 120×40") {
-            $0.contains("Plans compared") && $0.contains("<buffer") && $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 40
+            $0.contains("Plans compared") && $0.contains("P(breach)") && $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 40
         }
         #expect(big.split(separator: "\n").allSatisfy { $0.count <= 120 })
         try s.run(["resize-window", "-t", "main", "-x", "80", "-y", "24"])
-        try s.wait(for: "the redraw at 80×24") { $0.contains("Plans compared") && !$0.contains("<buffer") }
+        try s.wait(for: "the redraw at 80×24") { $0.contains("Plans compared") && !$0.contains("P(b") }
 
         // Esc answers at once (ESCDELAY 25 ms, not ncurses' default second).
         try s.keys("/")
@@ -246,6 +252,69 @@ struct TUITests {
 
     /// Issue 9: two planners on one scenario, both saving. The second is told the file changed on disk,
     /// re-applies its work onto the first one's, and the file ends with both plans.
+    /// Issue 11: `o` runs the optimizer without freezing the planner and adds the plan `treso optimize` finds.
+    @Test func oAddsThePlanTresoOptimizeFinds() throws {
+        let s = try Session()
+        defer { s.close() }
+        let json = spawn([tresoBinary(), "optimize", s.dir, "--format", "json"], capture: true)
+        let cost = try #require(json.split(separator: "\n").first { $0.contains("\"total_cost\"") }?
+            .split(separator: "\"").dropFirst(3).first.map(String.init), "\(json)")
+        try s.launch(1)
+        try s.waitFor("Plans compared")
+        try s.keys("o")
+        // Waits for the whole frame (header and bottom line): a capture can fall in the middle of a redraw.
+        let done = try s.wait(for: "the optimal plan and its message", timeout: 60) {
+            $0.contains("plan 6/6: optimal") && $0.contains("plan \"optimal\" added")
+        }
+        // The new plan's row shows the optimizer's cost (thousands grouped by a space, as on screen), and so does the message.
+        let shown = Self.grouped(cost)
+        let row = Self.row(done, plan: "★ optimal") + Self.row(done, plan: "optimal")
+        #expect(row.contains(" " + shown + " "), "\(row) vs \(cost)")
+        #expect(done.contains("plan \"optimal\" added"), "\(done)")
+        #expect(done.contains("cost " + shown + " · bound "), "\(json)")
+        // Undoable like any change.
+        try s.keys("u")
+        try s.waitFor("plan 3/5")
+        try s.keys("q")
+        try s.waitFor("TRESO-EXITED-1")
+    }
+
+    /// Esc while `o` runs stops it at once: either nothing was found yet (no plan added) or the best plan so far is
+    /// added and says so; nothing else comes later.
+    @Test func oThenEscStops() throws {
+        let s = try Session()
+        defer { s.close() }
+        try s.launch(1)
+        try s.waitFor("Plans compared")
+        try s.keys("o", "Escape")
+        let stopped = try s.wait(for: "the stop", timeout: 30) {
+            $0.contains("optimization stopped") || $0.contains("stopped (best so far) plan \"optimal\" added")
+        }
+        #expect(!stopped.contains("optimal plan \"optimal\" added"), "the solve ended before Esc was read")
+        let plans = stopped.contains("optimization stopped") ? "plan 3/5" : "plan 6/6: optimal"
+        #expect(stopped.contains(plans))
+        usleep(3_000_000)
+        let later = try s.screen()
+        #expect(later.contains(plans), "\(later)")
+        #expect(!later.contains("optimizing"), "\(later)")
+        try s.keys("q")
+        try s.waitFor("TRESO-EXITED-1")
+    }
+
+    /// "-1234.56" → "-1 234.56", as Money.formatted() writes it.
+    static func grouped(_ decimal: String) -> String {
+        let negative = decimal.hasPrefix("-")
+        let digits = negative ? String(decimal.dropFirst()) : decimal
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        var whole = String(parts.first ?? "")
+        var out = ""
+        while whole.count > 3 {
+            out = " " + String(whole.suffix(3)) + out
+            whole = String(whole.dropLast(3))
+        }
+        return (negative ? "-" : "") + whole + out + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
     @Test func twoPlannersSavingTheSameScenarioBothKeepTheirPlans() throws {
         let s = try Session()
         defer { s.close() }

@@ -50,6 +50,18 @@ public struct LineChart: Sendable {
         public init(_ text: String, at index: Int? = nil, style: Style = .plain) { self.text = text; self.index = index; self.style = style }
     }
 
+    /// A range around the series (e.g. the 5–95 % quantiles of a simulated balance), drawn under everything else:
+    /// each column fills the rows between the lowest `low` and the highest `high` of its bucket with `glyph`.
+    public struct Band: Hashable, Sendable {
+        public var low: [Int64]
+        public var high: [Int64]
+        public var glyph: Character
+        public var style: Style
+        public init(low: [Int64], high: [Int64], glyph: Character = "░", style: Style = Style(attributes: .dim)) {
+            self.low = low; self.high = high; self.glyph = glyph; self.style = style
+        }
+    }
+
     public struct ReferenceLine: Hashable, Sendable {
         public var value: Int64
         public var glyph: Character
@@ -91,6 +103,8 @@ public struct LineChart: Sendable {
     public var roundYLabels = false
     /// Reference lines that would share a row are moved apart, so each keeps its own row and label.
     public var separatesReferenceLines = true
+    /// Drawn first: reference lines and series stay on top of it.
+    public var band: Band?
 
     public init(series: [Series], referenceLines: [ReferenceLine] = [], cursor: Int? = nil,
                 cursorGlyph: Character = "│", cursorStyle: Style = Style(attributes: .reverse),
@@ -120,6 +134,7 @@ public struct LineChart: Sendable {
             high = Swift.max(high ?? v, v)
         }
         for s in series { for v in s.values { include(v) } }
+        if let band { for v in band.low { include(v) }; for v in band.high { include(v) } }
         if fitsReferenceLines { for line in referenceLines { include(line.value) } }
         guard let low, let high else { return nil }
         return low...high
@@ -219,6 +234,18 @@ public struct LineChart: Sendable {
                 let y = parts.axis.y + row
                 grid.put(pad(yLabel(value), toWidth: labelArea.width, alignment: .right), x: labelArea.x, y: y, style: axisStyle, clip: labelArea)
                 grid.put("┤", x: axisX, y: y, style: axisStyle)
+            }
+        }
+
+        if let band, points > 0, !visible.isEmpty {
+            for x in visible.x..<visible.maxX {
+                let bucket = Self.bucket(column: x - plot.x, columns: plot.width, points: points)
+                let lowIndices = bucket.clamped(to: band.low.indices), highIndices = bucket.clamped(to: band.high.indices)
+                guard let lo = band.low[lowIndices].min(), let hi = band.high[highIndices].max(), lo <= hi else { continue }
+                let top = row(of: hi, height: plot.height, range: range), bottom = row(of: lo, height: plot.height, range: range)
+                for r in top...Swift.max(top, bottom) {
+                    grid.put(String(band.glyph), x: x, y: plot.y + r, style: band.style, clip: visible)
+                }
             }
         }
 

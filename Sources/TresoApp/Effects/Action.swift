@@ -46,6 +46,11 @@ public enum Action: Sendable, Equatable {
     /// The scenario file as it is on disk now (after a conflict).
     case reloaded(ReloadedScenario)
     case effectFailed(String)
+    /// Background jobs report back (`JobRunner`): a report whose generation the state no longer waits for is dropped.
+    case optimizeTick(generation: Int, seconds: Double)
+    case optimizeProgress(generation: Int, OptimizeProgress)
+    case optimizeEnded(generation: Int, OptimizeOutcome)
+    case riskComputed(generation: Int, RiskSummary)
 }
 
 /// A file the planner writes other than the scenario file itself: an export, a save to another path,
@@ -95,6 +100,10 @@ public enum Effect: Sendable, Equatable {
     case reload(path: String, defaultStart: Day)
     /// A built-in theme name or a theme file path.
     case loadTheme(String)
+    /// Start work off the event loop (`JobRunner`); what it reports comes back as actions.
+    case startJob(Job)
+    /// Stop the running job of this kind (an optimization keeps the best plan found so far, when it has one).
+    case cancelJob(JobKind)
     case quit
 }
 
@@ -123,6 +132,8 @@ extension AppState {
                 default: return nil
                 }
             }
+            // While `o` runs, Esc stops it, whatever pane has the focus.
+            if key == .escape, mode == .normal, jobs.optimizing != nil { return .command(.stopOptimizing) }
             if let c = KeyTable.command(for: key, in: keyContext) { return .command(c) }
             return .unbound(key)
         }

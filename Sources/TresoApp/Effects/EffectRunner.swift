@@ -44,7 +44,8 @@ public func runEffect(_ effect: Effect) -> Action? {
         case .success(let t): return .themeLoaded(t)
         case .failure(let e): return .effectFailed(e.description)
         }
-    case .quit:
+    case .quit, .startJob, .cancelJob:
+        // Jobs go to the event loop's `JobRunner`; without one (a benchmark, a test) they do not run.
         return nil
     }
 }

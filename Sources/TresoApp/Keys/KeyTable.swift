@@ -85,6 +85,8 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case sortByDecision = "sort-by-decision"
     case showInvoiceDay = "show-invoice-day"
     case activatePlan = "activate-plan"
+    case optimize
+    case stopOptimizing = "stop-optimizing"
     case choose
     case cancel
     case confirmSave = "save-and-quit"
@@ -145,7 +147,7 @@ public enum KeyTable {
         KeyBinding(.toggleMark, ["m", "insert"], invoices, "mark or unmark the row (decisions apply to every marked row)", bar: "mark"),
         KeyBinding(.selectRange, ["v"], invoices, "start or end a range selection from the cursor"),
         KeyBinding(.markAll, ["*"], invoices, "mark every row shown (after the filter)"),
-        KeyBinding(.clearMarks, ["esc"], invoices, "clear marks and the range selection"),
+        KeyBinding(.clearMarks, ["esc"], invoices, "clear marks and the range selection (while o runs: stops it instead)"),
         KeyBinding(.filter, ["/"], invoices, "filter rows by id, counterparty or decision, accents and case ignored; >10000 or <=500 on the amount, >2026-12-15 or 2026-12-01..2026-12-31 on the expected settlement (Enter keeps, Esc cancels)", bar: "filter"),
         KeyBinding(.sortById, ["1"], invoices, "sort by id (again: reverse)"),
         KeyBinding(.sortByCounterparty, ["2"], invoices, "sort by counterparty (again: reverse)"),
@@ -177,6 +179,8 @@ public enum KeyTable {
         KeyBinding(.newPlan, ["N"], [.global], "new empty plan (:plan new NAME)"),
         KeyBinding(.duplicatePlan, ["D"], [.global], "duplicate the active plan (:plan dup NAME)"),
         KeyBinding(.renamePlan, ["R"], [.global], "rename the active plan (:plan rename NAME)"),
+        KeyBinding(.optimize, ["o"], [.global], "optimize: propose the cheapest plan that keeps the overdraft limit as a new plan (as treso optimize; runs in the background, u undoes)", bar: "optimize"),
+        KeyBinding(.stopOptimizing, ["esc"], [.chart, .comparison], "while o runs: stop it, keeping the best plan found so far (in the tables too)"),
         KeyBinding(.editTerms, ["e"], [.global], "edit opening balance, buffer, overdraft and contract rates", bar: "terms"),
         KeyBinding(.undo, ["u"], [.global], "undo (no limit within the session)", bar: "undo"),
         KeyBinding(.redo, ["ctrl-r", "U"], [.global], "redo"),

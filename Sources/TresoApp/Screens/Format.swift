@@ -4,6 +4,17 @@ import TresoCore
 enum Format {
     static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
+    /// A share of paths as a percentage with one decimal, rounded half up: `12.4%`, `0%`, `100%`; never 0 or 100
+    /// when some but not all paths count (`<0.1%`, `>99.9%`). At most 6 columns.
+    static func probability(_ count: Int, of paths: Int) -> String {
+        guard paths > 0, count > 0 else { return "0%" }
+        if count >= paths { return "100%" }
+        let tenths = (Int128(count) * 2000 + Int128(paths)) / (2 * Int128(paths))
+        if tenths == 0 { return "<0.1%" }
+        if tenths >= 1000 { return ">99.9%" }
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
     /// `-12 345.67`
     static func money(_ m: Money) -> String { m.formatted() }
 

@@ -1,5 +1,6 @@
 import TerminalKit
 import TresoCore
+import TresoIO
 
 /// Draws the whole screen for `state` into a new grid of the state's size.
 public func render(_ state: AppState) -> CellGrid {
@@ -73,7 +74,12 @@ enum MainScreen {
         let sc = s.scenario
         let focused = s.focus == .chart && s.mode == .normal
         let plan = s.activePlanState.name
-        let legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
+        var legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
+        let risk = s.currentRisk
+        let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
+        if let r = risk, figures != nil {
+            legend += "  ░ 5–95 % of \(r.paths) paths"
+        }
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
 
@@ -92,6 +98,8 @@ enum MainScreen {
         var chart = LineChart(series: series, referenceLines: refs, cursor: s.day, cursorGlyph: "│", cursorStyle: t[.cursor],
                               aggregation: .min, axisStyle: t[.axis], yLabel: { Format.axis($0) })
         chart.roundYLabels = true
+        // The simulated band comes when the background simulation is done; the line above is the engine's, drawn at once.
+        if let f = figures { chart.band = LineChart.Band(low: f.p5, high: f.p95, glyph: "░", style: t[.chartBand]) }
         chart.xTicks = ChartAnnotations.monthTicks(start: sc.start, days: plan0.count)
         // Over the limit (with no overdraft: below zero) has its own glyph and role, and the cash missing is written on it.
         chart.breach = LineChart.Breach(below: -sc.overdraft.limit.cents, glyph: "✗", style: t[.chartBreach])
@@ -124,6 +132,7 @@ enum MainScreen {
                   Span(flags.isEmpty ? "" : " " + flags.joined(separator: " "), style: p.flags.contains(.overLimit) ? t[.error] : style)])
             line([Span("Opening ", style: t[.muted]), Span(Format.money(p.opening), style: t[.text])])
         }
+        if let why = optimizerNote(s) { line([Span("◆ ", style: t[.decision]), Span(why, style: t[.text])]) }
         let rows = max(0, area.maxY - y)
         let moves = d.movements
         if moves.isEmpty {
@@ -147,6 +156,21 @@ enum MainScreen {
                   Span(what + (m.overdue ? " (overdue)" : ""), style: m.category == .financing ? t[.decision] : t[.text])])
         }
         if more { line([Span("↓ \(moves.count - first - shown) more (j/k in the chart pane)", style: t[.muted])]) }
+    }
+
+    /// What `o` chose for the selected invoice buys, or which of its decisions keep this day within the limit.
+    static func optimizerNote(_ s: AppState) -> String? {
+        guard s.jobs.notes[s.activePlanState.name] != nil else { return nil }
+        if let kind = s.focus.invoiceKind, let i = s.table(kind).selectedInvoice, let b = s.benefit(of: InvoiceRef(kind, i)) {
+            return s.invoiceID(b.ref) + " " + b.decision.code + ": " + AppState.buys(b)
+        }
+        let day = s.dayDetail.day
+        guard let note = s.jobs.notes[s.activePlanState.name] else { return nil }
+        let keeping = note.benefits.values.filter { $0.coveredDays.contains(day) && s.benefit(of: $0.ref) != nil }.sorted { $0.ref < $1.ref }
+        guard let first = keeping.first else { return nil }
+        return "within the limit thanks to " + s.invoiceID(first.ref) + " " + first.decision.code
+            + " (" + (first.marginalCost.cents >= 0 ? "+" : "") + first.marginalCost.formatted() + ")"
+            + (keeping.count > 1 ? " and \(keeping.count - 1) more" : "")
     }
 
     // MARK: Invoices
@@ -298,6 +322,8 @@ enum MainScreen {
             if budget >= w + 1 { budget -= w + 1; return true }
             return false
         }
+        // Issue 14's P(breach) first: the share of simulated late-payment paths that go over the limit.
+        let riskWidth = fits(9) ? 9 : (fits(6) ? 6 : 0)
         let showOn = fits(5), showEBE = fits(wEBE), showBuffer = fits(7), showPeak = fits(wPeak), showClosing = fits(wClosing)
         var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(wCost), alignment: .right)]
         if showEBE { columns.append(Table.Column("EBE part", width: .fixed(wEBE), alignment: .right)) }
@@ -308,6 +334,8 @@ enum MainScreen {
         columns.append(Table.Column(odTitle, width: .fixed(wOD), alignment: .right))
         if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
         columns.append(Table.Column("Breach", width: .fixed(wBreach), alignment: .right))
+        // "…" while the simulation runs.
+        if riskWidth > 0 { columns.append(Table.Column(riskWidth == 9 ? "P(breach)" : "P(br)", width: .fixed(riskWidth), alignment: .right)) }
         if showClosing { columns.append(Table.Column("Closing", width: .fixed(wClosing), alignment: .right)) }
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
@@ -329,6 +357,13 @@ enum MainScreen {
             var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
+            if riskWidth > 0 {
+                let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
+                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%").
+                let text = risk.map { riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths) }
+                cells.append(text ?? (s.jobs.riskEnabled ? "…" : "—"))
+                styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
+            }
             if showClosing { cells.append(Format.money(r.closingPosition)); styles.append(nil) }
             let verdict: String
             switch r.verdict {
@@ -365,6 +400,11 @@ enum MainScreen {
             grid.put(spans, x: area.x, y: area.y, clip: area)
             return
         default: break
+        }
+        if s.message == nil, let progress = s.optimizeStatus {
+            grid.fill(area, style: t[.status])
+            grid.put(truncate(" " + progress, toWidth: area.width), x: area.x, y: area.y, style: t[.status], clip: area)
+            return
         }
         if let m = s.message {
             let style = m.isError ? t[.error] : t[.status]

@@ -85,6 +85,8 @@ public struct AppState: Sendable, Equatable {
     var quitAfterSave = false
     /// A note to put in front of the next message (e.g. that a built-in plan was copied).
     var pendingNotice: String?
+    /// Work off the event loop: the optimization (`o`) and the risk simulation after each change.
+    public internal(set) var jobs = BackgroundJobs()
 
     // MARK: Caches
 

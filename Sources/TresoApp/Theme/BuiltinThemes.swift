@@ -36,6 +36,7 @@ key            = { fg = "black", bg = "cyan", bold = true }
 key-label      = { fg = "default" }
 chart-plan     = { fg = "bright-cyan", bold = true }
 chart-baseline = { fg = "bright-black" }
+chart-band     = { fg = "bright-black", dim = true }
 zero-line      = { fg = "white" }
 buffer-line    = { fg = "yellow" }
 limit-line     = { fg = "red" }
@@ -71,6 +72,7 @@ key            = { fg = "white", bg = "blue", bold = true }
 key-label      = { fg = "default" }
 chart-plan     = { fg = "blue", bold = true }
 chart-baseline = { fg = "bright-black" }
+chart-band     = { fg = "bright-black", dim = true }
 zero-line      = { fg = "black" }
 buffer-line    = { fg = "94" }
 limit-line     = { fg = "red" }
@@ -106,6 +108,7 @@ key            = { fg = "black", bg = "bright-white", bold = true }
 key-label      = { fg = "bright-white", bg = "black" }
 chart-plan     = { fg = "bright-cyan", bold = true }
 chart-baseline = { fg = "white" }
+chart-band     = { fg = "white", dim = true }
 zero-line      = { fg = "bright-white" }
 buffer-line    = { fg = "bright-yellow", bold = true }
 limit-line     = { fg = "bright-red", bold = true }
@@ -142,6 +145,7 @@ key            = { fg = "black", bg = "75", bold = true }
 key-label      = { fg = "default" }
 chart-plan     = { fg = "33", bold = true }
 chart-baseline = { fg = "244" }
+chart-band     = { fg = "244", dim = true }
 zero-line      = { fg = "white" }
 buffer-line    = { fg = "220" }
 limit-line     = { fg = "208", bold = true }
@@ -177,6 +181,7 @@ key            = { reverse = true }
 key-label      = { fg = "default" }
 chart-plan     = { bold = true }
 chart-baseline = { dim = true }
+chart-band     = { dim = true }
 zero-line      = { fg = "default" }
 buffer-line    = { dim = true }
 limit-line     = { bold = true }

@@ -68,7 +68,8 @@ public enum RiskExport {
     }
 
     /// "12.35 %" from a count of paths, with its standard error's order shown by the number of paths.
-    static func percent(_ count: Int, _ paths: Int) -> String {
+    /// Also the planner's P(breach) column, so both say the same.
+    public static func percent(_ count: Int, _ paths: Int) -> String {
         let t = PlanRisk.probabilityText(count * 100, of: paths)   // percent with 4 decimals
         guard let dot = t.firstIndex(of: ".") else { return t + " %" }
         return String(t[..<t.index(dot, offsetBy: 3)]) + " %"
