@@ -177,6 +177,7 @@ class Invoice:
     status: str = "open"
     expected: dt.date | None = None
     discount: tuple | None = None  # (rate text, days)
+    vat: int | None = None  # the VAT the file gives (cents), else derived
 
     def disc_rate(self) -> Fr:
         return pct(self.discount[0])
@@ -208,6 +209,8 @@ class Scenario:
     default_vat_rate: str | None = None
     od_penalty: str | None = None
     od_usury: str | None = None
+    forecasts: list = field(default_factory=list)  # [[forecast]] dicts (calculations.md §18)
+    vat: dict | None = None  # [vat] (calculations.md §19)
 
 
 # --------------------------------------------------------------------------------- TOML / CSV writers
@@ -300,6 +303,23 @@ def write_scenario(sc: Scenario, folder: str) -> None:
                 v = toml_str(sv)
             ds.append(f"{{ {sk} = {v}, action = {toml_str(act)} }}")
         L.append("decisions = [\n  " + ",\n  ".join(ds) + ",\n]" if ds else "decisions = []")
+    for fc in sc.forecasts:
+        L.append("[[forecast]]")
+        for k, v in fc.items():
+            if k == "dates":
+                L.append("dates = [" + ", ".join(f"{{ on = {e['on'].isoformat()}, amount = {e['amount']} }}" for e in v) + "]")
+            elif k == "amount":
+                L.append(f"amount = {v}")
+            elif isinstance(v, int):
+                L.append(f"{k} = {v}")
+            elif k == "vat_rate":
+                L.append(f"vat_rate = {v}")
+            else:
+                L.append(f"{k} = {toml_str(v)}")
+    if sc.vat is not None:
+        L.append("[vat]")
+        for k, v in sc.vat.items():
+            L.append(f"{k} = {v}" if k in ("opening", "previous_year") else (f"{k} = {v}" if isinstance(v, int) else f"{k} = {toml_str(v)}"))
     with open(os.path.join(folder, "treso.toml"), "w") as f:
         f.write("\n".join(L) + "\n")
 
@@ -341,7 +361,8 @@ def load_scenario(folder: str) -> Scenario:
                     disc = (a, int(b))
                 out.append(Invoice(row["id"], row["counterparty"], D(row["issue_date"]), D(row["due_date"]),
                                    parse_cents(row["amount"]), (row.get("status") or "open").strip() or "open",
-                                   D(row["expected_date"]) if row.get("expected_date") else None, disc))
+                                   D(row["expected_date"]) if row.get("expected_date") else None, disc,
+                                   parse_cents(row["vat"]) if row.get("vat") else None))
         return out
 
     od = t.get("overdraft", {})
@@ -380,7 +401,8 @@ def load_scenario(folder: str) -> Scenario:
                                        [x for p in t.get("plans", []) for x in p.get("defaulted", [])])),
                     txt(t["default_vat_rate"]) if "default_vat_rate" in t else None,
                     txt(od["penalty_rate"]) if "penalty_rate" in od else None,
-                    txt(od["usury_rate"]) if "usury_rate" in od else None)
+                    txt(od["usury_rate"]) if "usury_rate" in od else None,
+                    [dict(f) for f in t.get("forecast", [])], dict(t["vat"]) if "vat" in t else None)
 
 
 # ---------------------------------------------------------------------------------------- generator
@@ -632,9 +654,34 @@ def gen_scenario(seed: int) -> Scenario:
     od_penalty = rng.choice([None, None, rate_text(rng, 0, 6, 2)])
     od_usury = rng.choice([None, None, rate_text(rng, 5, 25, 2)])
 
+    # Issue 15: forecast lines and computed VAT, from a stream of their own (the earlier draws stay as they were).
+    r2 = random.Random(seed * 7919 + 15)
+    forecasts = []
+    if r2.random() < 0.5:
+        for n in range(r2.randint(1, 3)):
+            kind = r2.choice(["sales", "purchases"])
+            f = dict(label=f"F{n}", kind=kind, vat_rate=r2.choice(["0", "5.5", "10", "20"]), terms_days=r2.choice([0, 30, 45, 60]))
+            if r2.random() < 0.2:
+                f["dates"] = [dict(on=start + dt.timedelta(days=r2.randint(0, horizon)), amount=cents_str(rand_amount(r2, 100, 40000)))
+                              for _ in range(r2.randint(1, 4))]
+            else:
+                f["every"] = r2.choice(["week", "month", "month", "quarter"])
+                f["amount"] = cents_str(rand_amount(r2, 100, 60000))
+            parties = sorted({i.party for i in (receivables if kind == "sales" else payables)})
+            pick = r2.random()
+            if pick < 0.4 and parties:
+                f["counterparty"] = r2.choice(parties)
+            elif pick < 0.8:
+                f["category"] = "Cat"
+            forecasts.append(f)
+    vat = None
+    if r2.random() < 0.5:
+        vat = dict(regime=r2.choice(["monthly", "quarterly", "annual"]), basis=r2.choice(["invoices", "receipts"]),
+                   day=r2.randint(1, 31), opening=cents_str(r2.choice([0, 0, rand_amount(r2, 1, 20000), -rand_amount(r2, 1, 20000)])),
+                   previous_year=cents_str(r2.choice([0, rand_amount(r2, 1, 90000)])))
     return Scenario(f"Seed {seed}", start, horizon, opening, min_cash, cal, delay_default, delays, od_limit, od_rate,
                     od_comm, recurring, receivables, payables, factoring, reverse, supplier, split, negotiation, plans,
-                    list(dict.fromkeys(all_defaulted)), default_vat, od_penalty, od_usury)
+                    list(dict.fromkeys(all_defaulted)), default_vat, od_penalty, od_usury, forecasts, vat)
 
 
 # ---------------------------------------------------------------------------------------- reference
@@ -671,6 +718,186 @@ class Reference:
         self.start = sc.start
         self.end = sc.start + dt.timedelta(days=sc.horizon - 1)
         self.neg = dict(NEG_DEFAULTS, **(sc.negotiation or {}))
+        if sc.forecasts:
+            self.add_forecast_invoices()
+
+    # -- §18, written from the docs: one forecast invoice per period that remains after consumption
+    def add_forecast_invoices(self):
+        sc = self.sc
+
+        def period_of(f, d):
+            every = "month" if f.get("dates") else f.get("every", "month")
+            if every == "week":
+                a = d - dt.timedelta(days=d.isoweekday() - 1)
+                return a, a + dt.timedelta(days=6)
+            if every == "quarter":
+                qm = (d.month - 1) // 3 * 3 + 1
+                y, m = add_months(d.year, qm, 2)
+                return dt.date(d.year, qm, 1), dt.date(y, m, month_end(y, m))
+            return dt.date(d.year, d.month, 1), dt.date(d.year, d.month, month_end(d.year, d.month))
+
+        def name_of(f, a):
+            every = f.get("every", "month")
+            if every == "quarter":
+                return f"{a.year}-Q{(a.month - 1) // 3 + 1}"
+            if every == "week":
+                y, w, _ = (a + dt.timedelta(days=3)).isocalendar()
+                return f"{y}-W{w:02d}"
+            return a.isoformat()[:7]
+
+        slots = []  # [line index, first, last, issue, name, forecast, invoiced]
+        for li, f in enumerate(sc.forecasts):
+            lo = max(f.get("from") or self.start, self.start)
+            hi = min(f.get("to") or self.end, self.end)
+            if f.get("dates"):
+                for e in f["dates"]:
+                    if lo <= e["on"] <= hi:
+                        a, z = period_of(f, e["on"])
+                        slots.append([li, a, z, e["on"], e["on"].isoformat(), parse_cents(str(e["amount"])), 0])
+            else:
+                a, _ = period_of(f, lo)
+                while a <= hi:
+                    a, z = period_of(f, a)
+                    if lo <= z <= hi:
+                        slots.append([li, a, z, z, name_of(f, a), parse_cents(str(f["amount"])), 0])
+                    a = z + ONE_DAY
+        for kind, invs in (("sales", sc.receivables), ("purchases", sc.payables)):
+            lines = [i for i, f in enumerate(sc.forecasts) if f["kind"] == kind]
+            named = {}
+            cat = []
+            for i in lines:
+                cp = sc.forecasts[i].get("counterparty")
+                if cp:
+                    named.setdefault(cp.lower(), []).append(i)
+                else:
+                    cat.append(i)
+            for inv in invs:
+                if inv.status != "open":
+                    continue  # treso reads only open invoices; paid and disputed ones are left out of the scenario
+                cands = named.get(inv.party.lower(), cat)
+                match = [sl for sl in slots if sl[0] in cands and sl[1] <= inv.issue <= sl[2]]
+                if not match:
+                    continue
+                rate = pct(str(sc.forecasts[match[0][0]].get("vat_rate", 20)))
+                excl = inv.amount - inv.vat if inv.vat is not None else rnd(Fr(inv.amount) / (1 + rate))
+                for k, sl in enumerate(match):
+                    if excl == 0:
+                        break
+                    take = excl if (k == len(match) - 1 or excl < 0) else min(excl, max(sl[5] - sl[6], 0))
+                    sl[6] += take
+                    excl -= take
+        for li, a, z, issue, name, fc, inv_ in slots:
+            rem = max(0, fc - inv_)
+            if rem == 0:
+                continue
+            f = sc.forecasts[li]
+            who = f.get("counterparty") or f.get("category") or f["label"]
+            vat = rnd(rem * pct(str(f.get("vat_rate", 20))))
+            due = issue + dt.timedelta(days=int(f.get("terms_days", 30)))
+            COV["forecast invoice (" + f["kind"] + ")"] += 1
+            if f["kind"] == "sales":
+                sc.receivables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
+                                              "open", due + dt.timedelta(days=self.delay_for(who)), None, vat))
+            else:
+                sc.payables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
+                                           "open", None, None, vat))
+
+    # -- §19, written from the docs
+    def vat_key(self, d):
+        regime = self.sc.vat.get("regime", "monthly")
+        if regime == "monthly":
+            return d.year * 12 + d.month - 1
+        if regime == "quarterly":
+            return d.year * 4 + (d.month - 1) // 3
+        return d.year
+
+    def vat_bounds(self, k):
+        regime = self.sc.vat.get("regime", "monthly")
+        if regime == "monthly":
+            y, m = divmod(k, 12)
+            return dt.date(y, m + 1, 1), dt.date(y, m + 1, month_end(y, m + 1))
+        if regime == "quarterly":
+            y, q = divmod(k, 4)
+            return dt.date(y, q * 3 + 1, 1), dt.date(y, q * 3 + 3, month_end(y, q * 3 + 3))
+        return dt.date(k, 1, 1), dt.date(k, 12, 31)
+
+    def vat_pay_date(self, y, m):
+        if m > 12:
+            y, m = y + 1, m - 12
+        return dt.date(y, m, min(int(self.sc.vat.get("day", 24)), month_end(y, m)))
+
+    def vat_return_date(self, k):
+        if self.sc.vat.get("regime", "monthly") == "annual":
+            return self.vat_pay_date(k + 1, 5)
+        z = self.vat_bounds(k)[1]
+        return self.vat_pay_date(z.year, z.month + 1)
+
+    def vat_payments(self, settle_days, extra):
+        """[(date, cents paid)] for the base periods' nets minus `extra` {period key: deductible cents}."""
+        sc, v = self.sc, self.sc.vat
+        limit = self.end + dt.timedelta(days=400)
+        k0 = self.vat_key(self.start)
+        keys = []
+        k = k0
+        while not (self.vat_return_date(k) > limit and self.vat_bounds(k)[0] > limit) and len(keys) <= 200:
+            keys.append(k)
+            k += 1
+        net = {k: 0 for k in keys}
+        rate = pct(sc.default_vat_rate or "20")
+        basis = v.get("basis", "receipts")
+        defaulted = set(sc.defaulted)
+        for sign, invs in ((1, sc.receivables), (-1, sc.payables)):
+            for inv in invs:
+                if inv.status != "open":
+                    continue
+                if basis == "invoices":
+                    d = inv.issue
+                else:
+                    if inv.status != "open" or (sign == 1 and inv.id in defaulted):
+                        continue
+                    d = settle_days[id(inv)]
+                kk = self.vat_key(d)
+                if kk in net:
+                    vat = inv.vat if inv.vat is not None else inv.amount - rnd(Fr(inv.amount) / (1 + rate))
+                    net[kk] += sign * vat
+        for kk, x in extra.items():
+            if kk in net:
+                net[kk] -= x
+        events = []  # (date, order, kind, amount)
+        prev_y = 0
+        for i, kk in enumerate(keys):
+            due = net[kk]
+            if v.get("regime", "monthly") == "annual":
+                base = parse_cents(str(v.get("previous_year", 0))) if i == 0 else max(net[keys[i - 1]], 0)
+                jul, dec = rnd(max(base, 0) * Fr(55, 100)), rnd(max(base, 0) * Fr(40, 100))
+                for m, a in ((7, jul), (12, dec)):
+                    d = self.vat_pay_date(kk, m)
+                    if self.start <= d <= limit:
+                        events.append((d, 0, "instalment", a))
+                due -= jul + dec
+            d = self.vat_return_date(kk)
+            if d <= limit:
+                events.append((d, 1, "return", due))
+        events.sort(key=lambda e: (e[0], e[1]))
+        opening = parse_cents(str(v.get("opening", 0)))
+        credit = -opening if opening < 0 else 0
+        out = []
+        prev = self.vat_return_date(k0 - 1)
+        if opening > 0 and (prev >= self.start or events):
+            when = prev if prev >= self.start else events[0][0]
+            out.append((self.cal.following(max(when, self.start)), opening))
+        for d, _, kind, due in events:
+            pay = 0
+            if kind == "instalment":
+                pay = due
+            elif due >= 0:
+                used = min(credit, due)
+                credit -= used
+                pay = due - used
+            else:
+                credit += -due
+            out.append((self.cal.following(max(d, self.start)), pay))
+        return out
 
     def in_h(self, d):
         return self.start <= d <= self.end
@@ -819,7 +1046,7 @@ class Reference:
     def build(self, plan):
         sc = self.sc
         b = dict(mvs=[], operating=0, financial=0, late_interest=0, late_ind=0, credit=0, relief=0, price=0, lost=0,
-                 vat=0, breaches=0, denom=0, applied=0, refused=0, latest=self.end, suppliers=set(), derived=0, beyond=0)
+                 vat=0, vat_items=[], breaches=0, denom=0, applied=0, refused=0, latest=self.end, suppliers=set(), derived=0, beyond=0)
         self.bad_ids = []
         actions = self.resolve(plan) if plan.get("negotiate_all") is None else \
             {i.id: "negotiate" for i in sc.payables if i.status == "open"}
@@ -901,6 +1128,7 @@ class Reference:
                         COV["factoring fee class financial"] += 1
                         b["financial"] += comm
                     b["vat"] += cvat
+                    b["vat_items"].append((F, cvat))
                     b["financial"] += interest
                     b["denom"] += adv * days
                     used_contracts.setdefault(cname, []).append(comm)
@@ -1108,6 +1336,25 @@ class Reference:
                 else:
                     b["financial"] += top
                 b["vat"] += tvat
+                b["vat_items"].append((last, tvat))
+        if sc.vat is not None:
+            COV["VAT returns computed (" + sc.vat.get("regime", "monthly") + ", " + sc.vat.get("basis", "receipts") + ")"] += 1
+            settle_days = {}
+            for inv in sc.receivables:
+                settle_days[id(inv)] = self.settle(self.scheduled(inv, True))[0]
+            for inv in sc.payables:
+                settle_days[id(inv)] = self.settle(self.scheduled(inv, False))[0]
+            base = self.vat_payments(settle_days, {})
+            extra = {}
+            for d, x in b["vat_items"]:
+                extra[self.vat_key(d)] = extra.get(self.vat_key(d), 0) + x
+            mine = self.vat_payments(settle_days, extra) if any(extra.values()) else base
+            for (d, p0), (_, p1) in zip(base, mine):
+                if p0:
+                    mvs.append(Mv(d, "disbursement", -p0, "VAT payment", "VAT"))
+                if p1 != p0:
+                    COV["plan's fees' VAT deducted in a VAT return"] += 1
+                    mvs.append(Mv(d, "financing", p0 - p1, "fees' VAT deducted", "VAT"))
         b["latest"] = min(b["latest"], self.end + dt.timedelta(days=400))
         return b
 

@@ -14,6 +14,8 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case creditLosses = "654"
     case collectedVAT = "44571"
     case priceIncreases = "607"
+    case vatDue = "44551"
+    case vatCredit = "44567"
 
     public var name: String {
         switch self {
@@ -29,8 +31,10 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .latePenalties: return "Pénalités et intérêts de retard"
         case .discountsReceived: return "Escomptes obtenus"
         case .creditLosses: return "Pertes sur créances irrécouvrables"
-        case .collectedVAT: return "TVA collectée (régularisation, créance irrécouvrable)"
+        case .collectedVAT: return "TVA collectée"
         case .priceIncreases: return "Achats (hausse de prix pour délai)"
+        case .vatDue: return "TVA à décaisser"
+        case .vatCredit: return "Crédit de TVA à reporter"
         }
     }
 
@@ -161,16 +165,47 @@ extension PlanState {
                 continue // a payment on another date is not a financing operation; its penalties are above
             }
         }
-        for m in planMovements() {
+        for m in planMovements() where m.source != .vatReturn {
             let isVAT = m.detail == .minimumFeeVAT
             let financial = engine.scenario.instruments.factoringContract(m.instrument)?.feeClass == .financial
             entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : (financial ? .financingInterest : .factoringCommissions), -m.amount, .zero),
                                                 (.bank, .zero, -m.amount)])
         }
+        vatEntries(entry)
         for c in projection.overdraftCharges where c.total != .zero {
             entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",
                   [(.bankInterest, c.total, .zero), (.bank, .zero, c.total)])
         }
         return out.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
+    }
+}
+
+extension PlanState {
+    /// The VAT returns of the plan as entries: each return settles collected (44571) against deductible (44566, the
+    /// plan's fees' VAT included) into VAT to pay (44551) or a credit to carry (44567); payments and instalments
+    /// debit 44551 against the bank (512). Nothing without `[vat]`.
+    func vatEntries(_ entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
+        guard let v = engine.vat else { return }
+        let extra = planDeductibleVAT(v)
+        for r in vatReturns() {
+            let label = MovementDetail.vatPayment(kind: r.kind, from: r.first, to: r.last).text(instrument: v.settings.formName)
+            if r.kind == .return, v.periods.indices.contains(r.period) {
+                let p = v.periods[r.period]
+                let deductible = p.deductible + Money(cents: r.period < extra.count ? extra[r.period] : 0)
+                let net = p.collected - deductible
+                entry(r.scheduled, "VAT", label + ": declaration", [(.collectedVAT, p.collected, .zero), (.deductibleVAT, .zero, deductible),
+                                                                    (.vatDue, net.isNegative ? -net : .zero, net.isNegative ? .zero : net),
+                                                                    (.vatCredit, .zero, .zero)].map { a in
+                    // A credit for the period goes to 44567 (to carry forward), not to 44551.
+                    a.0 == .vatDue && net.isNegative ? (.vatCredit, -net, .zero) : a
+                })
+                if r.creditUsed != .zero {
+                    entry(r.scheduled, "VAT", label + ": credit carried forward used", [(.vatDue, r.creditUsed, .zero), (.vatCredit, .zero, r.creditUsed)])
+                }
+            }
+            if r.payment != .zero {
+                entry(r.day, "VAT", label + ": payment", [(.vatDue, r.payment, .zero), (.bank, .zero, r.payment)])
+            }
+        }
     }
 }

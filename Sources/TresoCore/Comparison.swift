@@ -182,6 +182,7 @@ public struct PlanComparison: Sendable {
             assumptions.append("what-if: \(ids.count) receivable\(ids.count == 1 ? "" : "s") defaulted in every plan ("
                                + ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? ", …" : "") + ")")
         }
+        assumptions += PlanComparison.forecastAssumptions(engine)
         bestIndex = PlanComparison.best(results)
         for i in results.indices {
             let r = results[i]
@@ -210,6 +211,17 @@ public struct PlanComparison: Sendable {
             let n = st.derivedVATCount
             out.append("assumes VAT at \(rate) % on \(n) invoice\(n == 1 ? "" : "s") that do\(n == 1 ? "es" : "") not give it (default_vat_rate)")
         }
+        if !st.engine.scenario.forecasts.isEmpty {
+            var n = 0, total = Money.zero
+            for (ref, d) in st.decisions where ref.kind == .receivable && d != .none {
+                let inv = st.engine.scenario.receivables[ref.index]
+                if inv.isForecast { n += 1; total += inv.amount }
+            }
+            if n > 0 {
+                out.append("finances \(n) forecast receivable\(n == 1 ? "" : "s") (\(total.formatted()) incl. VAT, not yet invoiced): assumes "
+                           + "\(n == 1 ? "it is" : "they are") issued as forecast, on the forecast's terms")
+            }
+        }
         return out
     }
 
@@ -220,5 +232,31 @@ public struct PlanComparison: Sendable {
             best = i
         }
         return best
+    }
+}
+
+extension PlanComparison {
+    /// What every plan assumes about forecast lines and computed VAT (said next to the verdict, never hidden).
+    static func forecastAssumptions(_ engine: ForecastEngine) -> [String] {
+        let s = engine.scenario
+        var out: [String] = []
+        if !s.forecasts.isEmpty {
+            let sales = s.forecastTotal(.receivable), purchases = s.forecastTotal(.payable)
+            var parts: [String] = []
+            if sales.count > 0 { parts.append("forecast sales of \(sales.amount.formatted()) (\(sales.count) period\(sales.count == 1 ? "" : "s"))") }
+            if purchases.count > 0 { parts.append("forecast purchases of \(purchases.amount.formatted()) (\(purchases.count) period\(purchases.count == 1 ? "" : "s"))") }
+            if !parts.isEmpty {
+                out.append("assumes " + parts.joined(separator: " and ") + " materialise, incl. VAT, beyond what is already invoiced")
+            }
+        }
+        if let v = engine.vat {
+            var t = "VAT returns computed (\(v.settings.formName) \(v.settings.regime.rawValue), \(v.settings.basis == .receipts ? "on receipts" : "on invoices"), "
+                + "paid on day \(v.settings.day))"
+            if v.derivedCount > 0 {
+                t += "; assumes VAT at \(s.defaultVATRate.percentString) % on \(v.derivedCount) invoice\(v.derivedCount == 1 ? "" : "s") that give none"
+            }
+            out.append(t)
+        }
+        return out
     }
 }

@@ -29,7 +29,8 @@ extension ForecastEngine {
         s.terms = terms
         var e = ForecastEngine(scenario: s, calendar: calendar, table: table, receivableSettlements: receivableSettlements,
                                payableSettlements: payableSettlements, recurringOccurrences: recurringOccurrences,
-                               settlementLedger: settlementLedger, defaultedRefs: defaultedRefs, unknownDefaulted: unknownDefaulted)
+                               settlementLedger: settlementLedger, defaultedRefs: defaultedRefs, unknownDefaulted: unknownDefaulted,
+                               vat: vat)
         // Late-interest rates and insurance terms are terms: the base effects are recomputed (O(base effects)).
         e.computeBaseEffects()
         return e
@@ -37,8 +38,9 @@ extension ForecastEngine {
 
     private init(scenario: Scenario, calendar: BusinessCalendar, table: SettlementTable, receivableSettlements: [Settlement],
                  payableSettlements: [Settlement], recurringOccurrences: [(flow: Int, scheduled: Day, day: Day)],
-                 settlementLedger: CashLedger, defaultedRefs: Set<InvoiceRef>, unknownDefaulted: [String]) {
+                 settlementLedger: CashLedger, defaultedRefs: Set<InvoiceRef>, unknownDefaulted: [String], vat: VATSchedule?) {
         self.scenario = scenario
+        self.vat = vat
         self.calendar = calendar
         self.table = table
         self.receivableSettlements = receivableSettlements

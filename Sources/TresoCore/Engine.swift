@@ -34,6 +34,8 @@ public struct ForecastEngine: Sendable {
     public internal(set) var baseCost = FinancingCost()
     /// Base effects whose amount excl. VAT was derived (an assumption every plan starts with).
     public internal(set) var baseDerivedVATCount = 0
+    /// The VAT returns computed from the invoices (`[vat]`), with no plan's fees; nil without `[vat]`.
+    public let vat: VATSchedule?
     /// Receivables the scenario's what-if marks as defaulted, in every plan.
     public let defaultedRefs: Set<InvoiceRef>
     /// Defaulted ids that name no open receivable.
@@ -101,6 +103,9 @@ public struct ForecastEngine: Sendable {
                 ledger.add(flow.amount, on: settled, as: flow.amount.isNegative ? .disbursement : .receipt)
             }
         }
+        let vat = ForecastEngine.computeVAT(scenario: scenario, receivables: rs, payables: ps, limit: limit, table: table)
+        for r in vat?.returns ?? [] where r.payment != .zero { ledger.add(-r.payment, on: r.day, as: .disbursement) }
+        self.vat = vat
         receivableSettlements = rs
         payableSettlements = ps
         recurringOccurrences = occ
@@ -223,6 +228,7 @@ public struct ForecastEngine: Sendable {
             out.append(Movement(day: day, amount: flow.amount, category: flow.amount.isNegative ? .disbursement : .receipt,
                                 source: .recurring(o.flow), reference: flow.label, label: flow.label))
         }
+        if vat != nil { out += vatMovements(on: day) }
         return out
     }
 

@@ -74,11 +74,13 @@ public final class InvoiceOrigin: Sendable, Hashable {
     public let rate: Rate?
     /// The due date was not in the source: issue date + payment terms (`dueTerms` says which).
     public let dueTerms: String?
+    /// Not a real invoice: a `[[forecast]]` line's remaining amount for one period (docs/calculations.md §18).
+    public let forecast: ForecastTag?
 
     public init(invoicedAmount: Money? = nil, currency: String? = nil, currencyAmount: Money? = nil, rate: Rate? = nil,
-                dueTerms: String? = nil) {
+                dueTerms: String? = nil, forecast: ForecastTag? = nil) {
         self.invoicedAmount = invoicedAmount; self.currency = currency; self.currencyAmount = currencyAmount
-        self.rate = rate; self.dueTerms = dueTerms
+        self.rate = rate; self.dueTerms = dueTerms; self.forecast = forecast
     }
 
     public var isPartlyPaid: Bool { invoicedAmount != nil }
@@ -86,10 +88,10 @@ public final class InvoiceOrigin: Sendable, Hashable {
 
     public static func == (a: InvoiceOrigin, b: InvoiceOrigin) -> Bool {
         a.invoicedAmount == b.invoicedAmount && a.currency == b.currency && a.currencyAmount == b.currencyAmount
-            && a.rate == b.rate && a.dueTerms == b.dueTerms
+            && a.rate == b.rate && a.dueTerms == b.dueTerms && a.forecast == b.forecast
     }
     public func hash(into h: inout Hasher) {
-        h.combine(invoicedAmount); h.combine(currency); h.combine(currencyAmount); h.combine(rate); h.combine(dueTerms)
+        h.combine(invoicedAmount); h.combine(currency); h.combine(currencyAmount); h.combine(rate); h.combine(dueTerms); h.combine(forecast)
     }
 }
 

@@ -25,6 +25,8 @@ public enum MovementSource: Sendable, Hashable {
     case invoice(InvoiceRef)
     case recurring(Int)
     case bank
+    /// A VAT payment computed from the invoices (`[vat]`), or a plan's change to it.
+    case vatReturn
 }
 
 /// What a movement is, kept as data so that building a plan of a million movements formats no text;
@@ -47,6 +49,10 @@ public enum MovementDetail: Sendable, Hashable {
     case priceIncrease(days: Int)
     /// Bank charges of one overdraft period (`from`…`to`, the posting day).
     case overdraftInterest(from: Day, to: Day), highestOverdraftCommission(from: Day, to: Day), overdraftPenalty(from: Day, to: Day)
+    /// A VAT payment (`instrument` names the form, CA3 or CA12) for the period `from`…`to`.
+    case vatPayment(kind: VATReturn.Kind, from: Day, to: Day)
+    /// Less VAT to pay because a plan's fees carry deductible VAT (period `from`…`to`).
+    case vatRecovered(from: Day, to: Day)
 
     /// An ordinary settlement (a collection or a payment), not something an instrument added.
     public var isOrdinarySettlement: Bool {
@@ -88,6 +94,13 @@ public enum MovementDetail: Sendable, Hashable {
         case .overdraftInterest(let a, let b): return "overdraft interest " + a.iso + "…" + b.iso
         case .highestOverdraftCommission(let a, let b): return "highest-overdraft commission " + a.iso + "…" + b.iso
         case .overdraftPenalty(let a, let b): return "overdraft penalty over the limit " + a.iso + "…" + b.iso
+        case .vatPayment(let kind, let a, let b):
+            switch kind {
+            case .opening: return "VAT owed at the start ([vat] opening)"
+            case .instalment: return "VAT instalment \(a.year) (" + instrument + ")"
+            case .return: return "VAT return " + a.iso + "…" + b.iso + " (" + instrument + ")"
+            }
+        case .vatRecovered(let a, let b): return "fees' VAT deducted in the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
         }
     }
 }

@@ -84,6 +84,14 @@ extension PeriodCategory {
     public static let financing = PeriodCategory(group: .financing, name: "Financing")
     public static let bankCharges = PeriodCategory(group: .bankCharges, name: "Bank charges")
     public static let other = PeriodCategory(group: .other, name: "Other")
+    /// Cash of forecast invoices (`[[forecast]]`, not yet invoiced), beside the invoiced rows.
+    public static let customersForecast = PeriodCategory(group: .customers, name: "Customers (forecast)", rank: 1)
+    public static let suppliersForecast = PeriodCategory(group: .suppliers, name: "Suppliers (forecast)", rank: 1)
+    /// VAT payments computed from the invoices (`[vat]`), after the recurring flows.
+    public static let vatReturns = PeriodCategory(group: .recurring, name: "VAT returns", rank: Int.max)
+
+    /// Whether the row holds forecast (not yet invoiced) cash.
+    public var isForecast: Bool { self == .customersForecast || self == .suppliersForecast || name.hasSuffix(" (forecast)") }
 }
 
 extension PlanState {
@@ -139,8 +147,12 @@ extension PlanState {
         }
         let customers = byCounterparty ? -1 : slot(.customers)
         let suppliers = byCounterparty ? -1 : slot(.suppliers)
+        let hasForecasts = !s.forecasts.isEmpty
         func invoiceCategory(_ ref: InvoiceRef) -> Int {
             let receivable = ref.kind == .receivable
+            if !byCounterparty && hasForecasts && engine.invoice(ref).isForecast {
+                return slot(receivable ? .customersForecast : .suppliersForecast)
+            }
             guard byCounterparty else { return receivable ? customers : suppliers }
             let name = engine.invoice(ref).counterparty
             return slot(PeriodCategory(group: receivable ? .customers : .suppliers, name: name))
@@ -157,6 +169,7 @@ extension PlanState {
                 case .invoice(let ref): return invoiceCategory(ref)
                 case .recurring(let i): return i >= 0 && i < recurringSlots.count ? recurringSlots[i] : slot(.other)
                 case .bank: return slot(.other)
+                case .vatReturn: return slot(.vatReturns)
                 }
             }
         }
@@ -183,6 +196,10 @@ extension PlanState {
                 for i in invoices.indices where invoices[i].status == .open {
                     let day = settlements[i].day
                     guard day >= lo && day <= hi, i >= skip.count || !skip[i] else { continue }
+                    if hasForecasts && !byCounterparty && invoices[i].isForecast {
+                        add(sign * invoices[i].amount.cents, slot(kind == .receivable ? .customersForecast : .suppliersForecast), on: day)
+                        continue
+                    }
                     add(sign * invoices[i].amount.cents, invoiceCategory(InvoiceRef(kind, i)), on: day)
                 }
             }
@@ -196,6 +213,7 @@ extension PlanState {
         for o in engine.recurringOccurrences {
             add(s.recurring[o.flow].amount.cents, recurringSlots[o.flow], on: o.day)
         }
+        if engine.vat != nil { for m in engine.vatMovements() { add(m.amount.cents, category(of: m), on: m.day) } }
         for m in planMovements() { add(m.amount.cents, category(of: m), on: m.day) }
         for c in projection.overdraftCharges { add(-c.total.cents, slot(.bankCharges), on: c.postedOn) }
 

@@ -230,6 +230,7 @@ public struct PlanState: Sendable {
                                     detail: .minimumFeeVAT, instrument: t.contract.name))
             }
         }
+        if engine.vat != nil { out += vatAdjustments() }
         return out
     }
 

@@ -107,6 +107,10 @@ public struct Scenario: Sendable {
     public var paymentHistory: [String: [Int]] = [:]
     /// VAT rate used to derive the amount excluding VAT of an invoice that does not give its VAT.
     public var defaultVATRate: Rate = Rate(percentHundredths: 2000)
+    /// Sales and purchases expected but not yet invoiced (`[[forecast]]`); `withForecastInvoices()` turns them into invoices.
+    public var forecasts: [ForecastLine] = []
+    /// How VAT returns are computed and paid (`[vat]`; nil = no VAT return computed).
+    public var vat: VATSettings? = nil
     /// Source files, for locating problems in messages ("receivables.csv").
     public var receivablesFile: String
     public var payablesFile: String

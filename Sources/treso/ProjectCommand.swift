@@ -59,7 +59,13 @@ struct Project: ParsableCommand {
             if by != .day {
                 let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
                 switch format {
-                case .table: try out.emit(PeriodExport.table(t, title: title, currency: s.currency), format: .table)
+                case .table:
+                    var text = PeriodExport.table(t, title: title, currency: s.currency)
+                    let f = ForecastVATExport.forecastTable(s, from: lo, through: hi)
+                    if !f.isEmpty { text += "\n" + f }
+                    let v = ForecastVATExport.vatTable(state, from: lo, through: hi)
+                    if !v.isEmpty { text += "\n" + v }
+                    try out.emit(text, format: .table)
                 case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect), format: .csv)
                 case .json: try out.emit(PeriodExport.json(t), format: .json)
                 case .xlsx:

@@ -31,7 +31,7 @@ import TestSupport
             #expect(p["lowest_date"] is String)
         }
         let first = try #require(periods.first?["categories"] as? [String: Any])
-        #expect(Set(first.keys).isSuperset(of: ["Customers", "Suppliers", "Payroll", "Rent", "VAT"]))
+        #expect(Set(first.keys).isSuperset(of: ["Customers", "Suppliers", "Payroll", "Rent", "VAT returns", "Customers (forecast)"]))
     }
 
     @Test func frenchDialectOpensInExcel() throws {

@@ -74,9 +74,13 @@ struct CellGridTests {
     }
 
     @Test func controlsAndZeroWidthClustersAreNeverStoredRaw() {
-        var grid = CellGrid(width: 6, height: 1)
-        #expect(grid.put("a\n\u{1B}b\u{200B}c", x: 0, y: 0) == 5)
-        #expect(grid.lines() == ["a??bc "])
+        var grid = CellGrid(width: 9, height: 1)
+        #expect(grid.put("a\n\u{1B}b\u{200B}c", x: 0, y: 0) == 7)
+        #expect(grid.lines() == ["a\\n\\ebc  "])
+        // An escape is clipped like any text: cut at the edge, never half a control sent.
+        var narrow = CellGrid(width: 4, height: 1)
+        #expect(narrow.put("x\u{7}y", x: 0, y: 0) == 4)
+        #expect(narrow.lines() == ["x\\x0"])
     }
 
     @Test func fillRepeatsSymbolsAndClips() {

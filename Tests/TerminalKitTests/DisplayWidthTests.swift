@@ -45,16 +45,24 @@ struct DisplayWidthTests {
         #expect(displayWidth("a\u{200B}b") == 2)
     }
 
-    @Test func controlsAreDrawnAsQuestionMarks() {
-        #expect(sanitized("a\u{1B}[31mb") == "a?[31mb")
-        #expect(sanitized("x\ty\r\nz\u{7F}\u{85}") == "x?y?z??")
-        #expect(displayWidth("a\u{1B}b") == 3)
-        #expect(sanitized("a\u{202E}b") == "ab")  // bidi override is dropped, never sent raw
+    @Test func controlsAreDrawnAsTheirEscapes() {
+        #expect(sanitized("a\u{1B}[31mb") == "a\\e[31mb")
+        #expect(sanitized("x\ty\r\nz\u{7F}\u{85}") == "x\\ty\\r\\nz\\x7F\\x85")
+        #expect(displayWidth("a\u{1B}b") == 4)
+        #expect(displayWidth("\u{7}") == 4)
+        #expect(displayWidth("\r\n") == 4)  // one cluster, two escapes
+        #expect(sanitized("a\u{202E}b") == "a\\u{202E}b")  // bidi override shown, never sent raw
+        #expect(displayWidth("a\u{202E}b") == 10)
         #expect(sanitized("e\u{301}") == "e\u{301}")
+        // One convention: what the grid draws is what the headless commands print.
+        for text in ["F-1\u{1B}]0;pwned\u{7}", "a\u{2028}b\u{2066}c", "\u{0}\u{9F}"] {
+            #expect(sanitized(text) == escapingControls(text))
+            #expect(displayWidth(text) == displayWidth(escapingControls(text)))
+        }
     }
 
     @Test func characterAndStringWidthsAgree() {
-        for text in ["é", "漢", "🙂", "🇫🇷", "👨‍👩‍👧", "a", "\u{1}"] {
+        for text in ["é", "漢", "🙂", "🇫🇷", "👨‍👩‍👧", "a", "\u{1}", "\u{1B}", "\r\n", "\u{202E}"] {
             let character = Character(text)
             #expect(displayWidth(character) == displayWidth(text), "\(text)")
         }

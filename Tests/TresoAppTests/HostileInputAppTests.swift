@@ -47,4 +47,25 @@ struct HostileInputAppTests {
         let drawn = grid.lines().joined()
         #expect(!drawn.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
     }
+
+    /// The planner shows a hostile invoice id and counterparty escaped exactly as `treso check` prints
+    /// them (`\e`, `\x07`, `\u{202E}`), and the table's columns still line up.
+    @Test func controlCharactersFromFilesAreShownEscapedInThePlanner() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        let path = dir + "/receivables.csv"
+        let csv = try #require(readText(path))
+        var lines = csv.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        try #require(lines.count > 2 && lines[1].hasPrefix("FA-2026-01092;Usinage Précis 44;"))
+        lines[1] = "X\u{1B}[31mpw\u{07};Acme\u{202E}moc;" + lines[1].split(separator: ";", omittingEmptySubsequences: false).dropFirst(2).joined(separator: ";")
+        writeText(path, lines.joined(separator: "\n"))
+        var s = try Fixture.demo(width: 120, height: 40, path: dir)
+        s.select("X\u{1B}[31mpw\u{07}")
+        let screen = s.screen
+        #expect(!screen.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F || $0.value == 0x202E })
+        let row = try #require(screen.split(separator: "\n").first { $0.contains("X\\e[31mpw\\x07") }, "\(screen)")
+        #expect(row.contains("Acme\\u{202E}moc") || row.contains("Acme\\u{"), "\(row)")
+        #expect(s.invariantViolations() == [])
+        print(screen)
+    }
 }

@@ -98,6 +98,43 @@ import Glibc
         #expect(readText(dir + "/treso.toml") == text)
     }
 
+    /// Issue 9: `overdraft = { … }` written as an inline table could not be saved after editing terms.
+    @Test func termsInAnInlineOverdraftTableAreSavedInPlace() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        let demo = try #require(readText(dir + "/treso.toml"))
+        let section = "[overdraft]\nlimit = 50000.00\nannual_rate = 9.5            # percent, ACT/360\nhighest_overdraft_rate = 0.05   # percent of the month's largest debit\n"
+        #expect(demo.contains(section))
+        let inline = "# the bank's terms, on one line\noverdraft = { limit = 50000.00, annual_rate = 9.5 }  # ACT/360\n"
+        let original = demo.split(separator: section, omittingEmptySubsequences: false).joined(separator: "")
+        // The inline table must be among the root keys: it goes just before the first section.
+        let cut = try #require(original.firstRange(of: "\n["))
+        let text = String(original[..<cut.lowerBound]) + "\n" + inline + String(original[cut.lowerBound...])
+        writeText(dir + "/treso.toml", text)
+
+        var s = try Fixture.demo(path: dir)
+        #expect(s.scenario.overdraft.limit == Money(cents: 5_000_000))
+        s.press("e", "j", "j", "enter", "ctrl-u")  // the overdraft limit
+        s.type("60000")
+        s.press("enter", "j", "enter", "ctrl-u")  // its annual rate
+        s.type("7.25")
+        s.press("enter", "j", "enter", "ctrl-u")  // the highest-overdraft commission, missing from the file
+        s.type("0.04")
+        s.press("enter", "esc")
+        #expect(s.scenario.overdraft.limit == Money(cents: 6_000_000))
+        s.press("w")
+        #expect(!s.isDirty, "\(String(describing: s.message))")
+        let saved = try #require(readText(dir + "/treso.toml"))
+        let expected = text.split(separator: "overdraft = { limit = 50000.00, annual_rate = 9.5 }  # ACT/360", omittingEmptySubsequences: false)
+            .joined(separator: "overdraft = { limit = 60000.00, annual_rate = 7.25, highest_overdraft_rate = 0.04 }  # ACT/360")
+        #expect(saved == expected)  // every other byte, comments included, as it was
+
+        let again = try Fixture.demo(path: dir)
+        #expect(again.scenario.overdraft == s.scenario.overdraft)
+        #expect(again.scenario.overdraft.annualRate == s.scenario.overdraft.annualRate)
+        #expect(again.scenario.overdraft.highestOverdraftRate == s.scenario.overdraft.highestOverdraftRate)
+    }
+
     @Test func savingAnUnchangedScenarioChangesNoByte() throws {
         let dir = try Fixture.demoCopy()
         defer { Fixture.remove(dir) }

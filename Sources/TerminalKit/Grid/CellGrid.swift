@@ -26,7 +26,8 @@ public struct CellGrid: Hashable, Sendable {
     }
 
     /// Writes `text` on row `y` from column `x` with `style`, clipped to the grid and to `clip`.
-    /// Controls are drawn as `?`, zero-width clusters are dropped, a wide character that would
+    /// Controls are drawn as their escape (`\e`, `\x07`, `\u{202E}`: see `escapingControls`), one
+    /// column per character of it; zero-width clusters are dropped; a wide character that would
     /// straddle a clip edge becomes a space. Returns the number of columns written, which is also how
     /// far the text advanced when `x` starts inside the clip.
     @discardableResult
@@ -37,27 +38,36 @@ public struct CellGrid: Hashable, Sendable {
         var written = 0
         for character in text {
             guard column < bounds.maxX else { break }
-            guard let (symbol, w) = terminalSymbol(character) else { continue }
-            let end = saturatingAdd(column, w)
-            defer { column = end }
-            if end <= bounds.x { continue }
-            if column < bounds.x || end > bounds.maxX {
-                // Only part of a wide character is visible: show spaces in the visible part.
-                for c in max(column, bounds.x)..<min(end, bounds.maxX) {
-                    setCell(x: c, y: y, Cell(symbol: " ", style: style))
-                    written += 1
+            if let escape = controlEscape(character) {
+                for c in escape {
+                    guard column < bounds.maxX else { break }
+                    place(c, width: 1, column: &column, written: &written, y: y, style: style, bounds: bounds)
                 }
                 continue
             }
-            if w == 2 {
-                setCell(x: column, y: y, Cell(symbol: String(symbol), style: style))
-                setCell(x: column + 1, y: y, .continuation(style))
-            } else {
-                setCell(x: column, y: y, Cell(symbol: String(symbol), style: style))
-            }
-            written += w
+            guard let (symbol, w) = terminalSymbol(character) else { continue }
+            place(symbol, width: w, column: &column, written: &written, y: y, style: style, bounds: bounds)
         }
         return written
+    }
+
+    @inline(__always)
+    private mutating func place(_ symbol: Character, width w: Int, column: inout Int, written: inout Int,
+                                y: Int, style: Style, bounds: Rect) {
+        let end = saturatingAdd(column, w)
+        defer { column = end }
+        if end <= bounds.x { return }
+        if column < bounds.x || end > bounds.maxX {
+            // Only part of a wide character is visible: show spaces in the visible part.
+            for c in max(column, bounds.x)..<min(end, bounds.maxX) {
+                setCell(x: c, y: y, Cell(symbol: " ", style: style))
+                written += 1
+            }
+            return
+        }
+        setCell(x: column, y: y, Cell(symbol: String(symbol), style: style))
+        if w == 2 { setCell(x: column + 1, y: y, .continuation(style)) }
+        written += w
     }
 
     /// Writes styled spans one after another from column `x`; returns the columns written.

@@ -1,13 +1,19 @@
 // Display width is computed here, in Swift, rather than with the C library's `wcwidth`, so that
 // layout and snapshots give the same answer whatever the locale and platform.
+//
+// Control characters have one convention everywhere text from a file meets a terminal (the headless
+// commands' output and the planner's grid): they are written as a visible escape, `\e` for ESC,
+// `\t`, `\r`, `\n`, `\x07` for the other C0 controls, DEL and C1, `\u{202E}` above U+00FF (line and
+// paragraph separators, bidirectional overrides and isolates). See `escapingControls`.
 
 /// Columns a grapheme cluster takes on a terminal: 2 for East Asian Wide/Fullwidth characters and
 /// emoji (including flags, skin-tone and ZWJ sequences, and text characters with emoji variation
 /// selector U+FE0F), 0 for a cluster made only of combining marks, joiners, variation selectors or
-/// format characters, 1 otherwise. A control character counts 1 because it is drawn as `?`.
+/// format characters, 1 otherwise. A control character counts the columns of its escape (`\e` is 2).
 public func displayWidth(_ character: Character) -> Int {
-    // Printable ASCII and ASCII controls (drawn as "?") are both one column.
-    if character.asciiValue != nil { return 1 }
+    if let ascii = character.asciiValue {
+        return (ascii < 0x20 || ascii == 0x7F) ? escapeWidth(character) : 1
+    }
     return clusterWidth(character)
 }
 
@@ -18,51 +24,75 @@ public func displayWidth(_ text: String) -> Int {
     return total
 }
 
-/// `text` as it is safe to send to a terminal: every control character (C0, DEL, C1, line and
-/// paragraph separators) becomes `?`, and clusters of width 0 standing on their own are dropped.
+/// `text` as it is drawn on a terminal: every control character written as its escape (as
+/// `escapingControls` does), and clusters of width 0 standing on their own dropped.
 public func sanitized(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for character in text {
+        if let escape = controlEscape(character) { out += escape; continue }
         if let drawn = terminalSymbol(character) { out.append(drawn.symbol) }
     }
     return out
 }
 
-/// `text` with every control character (C0, DEL, C1, line and paragraph separators) written as a
-/// visible escape — `\e` for ESC, `\t`, `\r`, `\n`, else `\x07` or `\u{2028}` — so that text
-/// from a file printed by a headless command can neither move the cursor nor retitle or clear the
-/// terminal, and still shows what the file holds. `keepLineBreaks` leaves `\n` alone (for whole
-/// reports); a backslash is left as it is.
+/// `text` with every control character (C0, DEL, C1, line and paragraph separators, bidirectional
+/// overrides and isolates) written as a visible escape — `\e` for ESC, `\t`, `\r`, `\n`, else `\x07`
+/// or `\u{202E}` — so that text from a file can neither move the cursor nor retitle, clear or reorder
+/// the terminal, and still shows what the file holds. The planner's grid draws controls the same way.
+/// `keepLineBreaks` leaves `\n` alone (for whole reports); a backslash is left as it is.
 public func escapingControls(_ text: String, keepLineBreaks: Bool = false) -> String {
     guard text.unicodeScalars.contains(where: { isControl($0) && !(keepLineBreaks && $0 == "\n") }) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
         guard isControl(scalar), !(keepLineBreaks && scalar == "\n") else { out.append(scalar); continue }
-        let escape: String
-        switch scalar.value {
-        case 0x1B: escape = "\\e"
-        case 0x09: escape = "\\t"
-        case 0x0D: escape = "\\r"
-        case 0x0A: escape = "\\n"
-        case 0..<0x100:
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            escape = "\\x" + (hex.count < 2 ? "0" : "") + hex
-        default: escape = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-        }
-        out.append(contentsOf: escape.unicodeScalars)
+        out.append(contentsOf: escape(of: scalar).unicodeScalars)
     }
     return String(out)
 }
 
-/// What a cluster is drawn as and how wide it is; nil when it takes no column at all and is dropped.
+/// The escape one control scalar is written as.
+func escape(of scalar: Unicode.Scalar) -> String {
+    switch scalar.value {
+    case 0x1B: return "\\e"
+    case 0x09: return "\\t"
+    case 0x0D: return "\\r"
+    case 0x0A: return "\\n"
+    case 0..<0x100:
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "\\x" + (hex.count < 2 ? "0" : "") + hex
+    default: return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+}
+
+/// The escape a cluster that starts with a control is drawn as (`\r\n` is one cluster, drawn `\r\n`),
+/// or nil for any other cluster.
+@inline(__always)
+func controlEscape(_ character: Character) -> String? {
+    if let ascii = character.asciiValue {
+        guard ascii < 0x20 || ascii == 0x7F else { return nil }
+    } else {
+        guard let first = character.unicodeScalars.first, isControl(first) else { return nil }
+    }
+    var out = ""
+    for scalar in character.unicodeScalars {
+        if isControl(scalar) { out += escape(of: scalar) } else { out.unicodeScalars.append(scalar) }
+    }
+    return out
+}
+
+/// Columns of a control cluster's escape (all ASCII, one column each).
+func escapeWidth(_ character: Character) -> Int { controlEscape(character).map { displayWidth($0) } ?? 1 }
+
+/// What a cluster other than a control is drawn as and how wide it is; nil when it takes no column at
+/// all and is dropped, and for a control (drawn as several cells: see `controlEscape`).
 @inline(__always)
 func terminalSymbol(_ character: Character) -> (symbol: Character, width: Int)? {
     if let ascii = character.asciiValue {
-        return (ascii < 0x20 || ascii == 0x7F) ? ("?", 1) : (character, 1)
+        return (ascii < 0x20 || ascii == 0x7F) ? nil : (character, 1)
     }
     guard let first = character.unicodeScalars.first else { return nil }
-    if isControl(first) { return ("?", 1) }
+    if isControl(first) { return nil }
     let width = clusterWidth(character)
     return width == 0 ? nil : (character, width)
 }
@@ -71,12 +101,13 @@ func terminalSymbol(_ character: Character) -> (symbol: Character, width: Int)? 
 func isControl(_ scalar: Unicode.Scalar) -> Bool {
     let v = scalar.value
     return v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029
+        || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)  // bidirectional embeddings, overrides, isolates
 }
 
 func clusterWidth(_ character: Character) -> Int {
     let scalars = character.unicodeScalars
     guard let first = scalars.first else { return 0 }
-    if isControl(first) { return 1 }
+    if isControl(first) { return escapeWidth(character) }
     let base = scalarWidth(first)
     if base == 0 { return 0 }
     if base == 2 { return 2 }

@@ -49,12 +49,15 @@ struct Glyph: Sendable {
     var style: Style
 }
 
-/// Sanitised glyphs of styled spans; zero-width clusters are dropped, controls become `?`.
+/// Sanitised glyphs of styled spans; zero-width clusters are dropped, a control becomes the
+/// characters of its escape (`\e`, `\x07`: see `escapingControls`).
 func glyphs(of spans: [Span]) -> [Glyph] {
     var out: [Glyph] = []
     for span in spans {
         for character in span.text {
-            if let (symbol, width) = terminalSymbol(character) {
+            if let escape = controlEscape(character) {
+                for c in escape { out.append(Glyph(symbol: c, width: 1, style: span.style)) }
+            } else if let (symbol, width) = terminalSymbol(character) {
                 out.append(Glyph(symbol: symbol, width: width, style: span.style))
             }
         }

@@ -22,6 +22,7 @@ enum CFONBReader {
                     r.diagnostics.append(.warning(file, line: c.line, "statement of account \(c.account) has no closing record 07"))
                     r.statements.append(c)
                 }
+                if let d = limitDiagnostic(rec, file: file, what: "opening balance") { r.diagnostics.append(d) }
                 current = BankStatement(file: file, format: .cfonb120, account: account, currency: currency.isEmpty ? nil : currency,
                                         openingBalance: amount(rec), openingDate: date(field(rec, 35, 40)),
                                         closingBalance: nil, closingDate: nil, transactions: [], line: rec.line)
@@ -32,7 +33,8 @@ enum CFONBReader {
                     continue
                 }
                 guard let a = amount(rec) else {
-                    r.diagnostics.append(.error(file, line: rec.line, column: 91, "unreadable amount '\(field(rec, 91, 104))': operation skipped"))
+                    r.diagnostics.append(limitDiagnostic(rec, file: file, what: "operation amount", then: ": operation skipped")
+                        ?? .error(file, line: rec.line, column: 91, "unreadable amount '\(field(rec, 91, 104))': operation skipped"))
                     continue
                 }
                 guard let booked = date(field(rec, 35, 40)) else {
@@ -58,6 +60,7 @@ enum CFONBReader {
                 c.transactions[i].label += " " + info
                 current = c
             case "07":
+                if let d = limitDiagnostic(rec, file: file, what: "closing balance") { r.diagnostics.append(d) }
                 if var c = current {
                     c.closingBalance = amount(rec)
                     c.closingDate = date(field(rec, 35, 40))
@@ -115,9 +118,21 @@ enum CFONBReader {
     }
 
     /// Positions 91–104, sign in the last character, decimals in position 20.
+    /// Nil when unreadable or over `ScenarioLimits.maxAmount` (`limitDiagnostic` says so).
     static func amount(_ r: Record) -> Money? {
+        guard let m = unboundedAmount(r), m.cents.magnitude <= DecimalText.limit.magnitude else { return nil }
+        return m
+    }
+
+    static func unboundedAmount(_ r: Record) -> Money? {
         let decimals = Int(field(r, 20, 20)) ?? 2
         return overpunch(field(r, 91, 104), decimals: decimals)
+    }
+
+    /// An error at column 91 when the record's amount is over `ScenarioLimits.maxAmount`, naming the limit.
+    static func limitDiagnostic(_ r: Record, file: String, what: String, then suffix: String = "") -> Diagnostic? {
+        guard let m = unboundedAmount(r), let problem = ScenarioLimits.amountProblem(m, what: what) else { return nil }
+        return .error(file, line: r.line, column: 91, problem + suffix)
     }
 
     static func overpunch(_ text: String, decimals: Int) -> Money? {
@@ -152,7 +167,6 @@ enum CFONBReader {
             guard v % div == 0 else { return nil }
             cents = v / div
         }
-        guard cents < DecimalText.limit else { return nil }
         return Money(cents: sign * cents)
     }
 }

@@ -27,7 +27,10 @@ enum CamtReader {
                                   transactions: [], line: stmt.line)
             for bal in stmt.all("Bal") {
                 let code = bal.value("Tp", "CdOrPrtry", "Cd") ?? bal.value("Tp", "CdOrPrtry", "Prtry") ?? ""
-                guard let amt = signedAmount(bal) else { continue }
+                guard let amt = signedAmount(bal) else {
+                    if let d = DecimalText.limitDiagnostic(bal.child("Amt"), file: file, what: "balance \(code)") { r.diagnostics.append(d) }
+                    continue
+                }
                 let day = date(bal.child("Dt"))
                 switch code {
                 case "OPBD", "PRCD":
@@ -42,7 +45,9 @@ enum CamtReader {
                 let status = ntry.value("Sts") ?? ntry.value("Sts", "Cd") ?? "BOOK"
                 guard status == "BOOK" else { pending += 1; continue }
                 guard let amount = signedAmount(ntry) else {
-                    r.diagnostics.append(.error(file, line: ntry.line, "entry without a readable amount (Amt, CdtDbtInd): skipped"))
+                    r.diagnostics.append(DecimalText.limitDiagnostic(ntry.child("Amt"), file: file, what: "entry amount").map { d in
+                        var d = d; d.message += ": skipped"; return d
+                    } ?? .error(file, line: ntry.line, "entry without a readable amount (Amt, CdtDbtInd): skipped"))
                     continue
                 }
                 guard let booked = date(ntry.child("BookgDt")) ?? date(ntry.child("ValDt")) else {

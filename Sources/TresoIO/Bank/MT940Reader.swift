@@ -23,7 +23,10 @@ enum MT940Reader {
             case "60F", "60M":
                 finish()
                 let b = balance(f.value)
-                if b == nil { r.diagnostics.append(.error(file, line: f.line, "unreadable opening balance ':\(f.tag):\(f.value)'")) }
+                if b == nil {
+                    r.diagnostics.append(limitDiagnostic(f, file: file, what: "opening balance")
+                        ?? .error(file, line: f.line, "unreadable opening balance ':\(f.tag):\(f.value)'"))
+                }
                 current = BankStatement(file: file, format: .mt940, account: account, currency: b?.currency,
                                         openingBalance: b?.amount, openingDate: b?.day, closingBalance: nil, closingDate: nil,
                                         transactions: [], line: f.line)
@@ -33,7 +36,8 @@ enum MT940Reader {
                     continue
                 }
                 guard let t = statementLine(f.value, line: f.line) else {
-                    r.diagnostics.append(.error(file, line: f.line, "unreadable statement line ':61:\(f.value.prefix(40))': skipped"))
+                    r.diagnostics.append(limitDiagnostic(f, file: file, what: "statement line amount", then: ": skipped")
+                        ?? .error(file, line: f.line, "unreadable statement line ':61:\(f.value.prefix(40))': skipped"))
                     continue
                 }
                 current?.transactions.append(t)
@@ -48,7 +52,8 @@ enum MT940Reader {
                 if let b = balance(f.value) {
                     current?.closingBalance = b.amount; current?.closingDate = b.day
                 } else {
-                    r.diagnostics.append(.error(file, line: f.line, "unreadable closing balance ':\(f.tag):\(f.value)'"))
+                    r.diagnostics.append(limitDiagnostic(f, file: file, what: "closing balance")
+                        ?? .error(file, line: f.line, "unreadable closing balance ':\(f.tag):\(f.value)'"))
                 }
                 if f.tag == "62F" { finish() }
             default: break
@@ -83,6 +88,27 @@ enum MT940Reader {
         guard s.count == 6, s.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(s) else { return nil }
         let yy = v / 10000, mm = (v / 100) % 100, dd = v % 100
         return Day(year: yy < 80 ? 2000 + yy : 1900 + yy, month: mm, day: dd)
+    }
+
+    /// An error at the amount of a balance (`:60F:`, `:62F:`) or statement line (`:61:`) that is over
+    /// `ScenarioLimits.maxAmount`, at its line and column; nil when the amount is within it or unreadable.
+    static func limitDiagnostic(_ f: Field, file: String, what: String, then suffix: String = "") -> Diagnostic? {
+        let first = Array(f.value.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        var k = 0
+        if f.tag == "61" {
+            k = 6
+            if k + 4 <= first.count, first[k..<(k + 4)].allSatisfy({ $0.isASCII && $0.isNumber }) { k += 4 }
+            if k + 1 < first.count, first[k] == "R" { k += 1 }
+            if k < first.count, first[k] == "C" || first[k] == "D" { k += 1 }
+            if k < first.count, first[k].isLetter { k += 1 }
+        } else {
+            while k < first.count, first[k] == " " { k += 1 }
+            k += 10  // C/D, YYMMDD, currency
+        }
+        guard k < first.count else { return nil }
+        let amount = String(first[k...].prefix { $0.isNumber || $0 == "," })
+        guard let problem = DecimalText.limitProblem(amount.hasSuffix(",") ? amount + "00" : amount, what: what) else { return nil }
+        return .error(file, line: f.line, column: f.tag.count + 3 + k, problem + suffix)
     }
 
     /// `C110522EUR3236,28`

@@ -33,9 +33,14 @@ enum OFXReader {
                                   closingBalance: stmt.value("LEDGERBAL", "BALAMT").flatMap { DecimalText.money($0) },
                                   closingDate: stmt.value("LEDGERBAL", "DTASOF").flatMap { DecimalText.day($0) },
                                   transactions: [], line: stmt.line)
+            if let d = DecimalText.limitDiagnostic(stmt.path("LEDGERBAL", "BALAMT"), file: file, what: "closing balance (BALAMT)") {
+                r.diagnostics.append(d)
+            }
             for tr in stmt.child("BANKTRANLIST")?.all("STMTTRN") ?? [] {
                 guard let amount = tr.value("TRNAMT").flatMap({ DecimalText.money($0) }) else {
-                    r.diagnostics.append(.error(file, line: tr.line, "transaction with an unreadable TRNAMT '\(tr.value("TRNAMT") ?? "")': skipped"))
+                    r.diagnostics.append(DecimalText.limitDiagnostic(tr.child("TRNAMT"), file: file, what: "TRNAMT").map { d in
+                        var d = d; d.message += ": skipped"; return d
+                    } ?? .error(file, line: tr.line, "transaction with an unreadable TRNAMT '\(tr.value("TRNAMT") ?? "")': skipped"))
                     continue
                 }
                 guard let posted = tr.value("DTPOSTED").flatMap({ DecimalText.day($0) }) else {
@@ -60,10 +65,12 @@ enum OFXReader {
         let body = Array(text[start.lowerBound...])
         let root = XElement(namespace: "", name: "#document", attributes: [:], line: 0)
         var stack: [XElement] = [root]
-        var line = text[..<start.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        var line = text[..<start.lowerBound].reduce(1) { $1.isNewline ? $0 + 1 : $0 }
+        let offsetOfBody = text[..<start.lowerBound].reversed().prefix { !$0.isNewline }.count
+        var lineStart = 0  // index in `body` where the current line starts
         var i = 0
         while i < body.count {
-            if body[i] == "\n" { line += 1; i += 1; continue }
+            if body[i].isNewline { line += 1; i += 1; lineStart = i; continue }  // "\r\n" is one Character
             guard body[i] == "<" else { i += 1; continue }
             var j = i + 1
             while j < body.count && body[j] != ">" { j += 1 }
@@ -76,13 +83,15 @@ enum OFXReader {
                 continue
             }
             if tag.hasPrefix("!") || tag.hasPrefix("?") || tag.isEmpty { continue }
-            let e = XElement(namespace: "", name: tag, attributes: [:], line: line)
+            // Column just after the tag, where its value starts (as XMLTree reports it), in characters.
+            let e = XElement(namespace: "", name: tag, attributes: [:], line: line, column: i - lineStart + 1 + (lineStart == 0 ? offsetOfBody : 0))
             stack.last?.children.append(e)
             // Text up to the next tag.
             var k = i
             while k < body.count && body[k] != "<" { k += 1 }
             let value = String(body[i..<k]).trimmingCharacters(in: .whitespacesAndNewlines)
-            line += body[i..<k].filter { $0 == "\n" }.count
+            line += body[i..<k].filter(\.isNewline).count
+            if let nl = body[i..<k].lastIndex(where: \.isNewline) { lineStart = nl + 1 }
             i = k
             if value.isEmpty {
                 if stack.count < 256 { stack.append(e) }

@@ -206,7 +206,9 @@ struct InternSlot {
 /// thousand customers hold a few thousand heap strings instead of a million.
 /// Bounded: past `limit` distinct names, new names are simply built.
 struct StringInterner {
-    private var slots = [InternSlot](repeating: InternSlot(), count: 4096)
+    // Starts small (a file names a few hundred counterparties; the table doubles when half full): a
+    // 4096-slot start cost 100 KB of zeroed memory per file read, most of a small file's read time.
+    private var slots = [InternSlot](repeating: InternSlot(), count: 256)
     private var strings: [String] = []
     private var tails: [UInt8] = []
     private let limit = 1 << 16

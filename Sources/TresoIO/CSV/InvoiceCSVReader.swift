@@ -61,11 +61,10 @@ public enum InvoiceCSVReader {
     }
 
     public static func read(path: String, displayName: String, kind: InvoiceKind, options: InvoiceImportOptions) -> InvoiceFileResult {
-        // Read, not memory-mapped: a mapped file truncated by another process makes the reader fault
-        // (SIGBUS); reading costs one copy (measured in docs/decisions.md § Bounded, regular inputs).
-        switch readRegularFile(path: path, displayName: displayName, limit: .data) {
-        case .success(let bytes):
-            return bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, options: options) }
+        // Large files are memory-mapped, not copied (docs/decisions.md § Large files are mapped).
+        switch withRegularFile(path: path, displayName: displayName, limit: .data, { read(buffer: $0, displayName: displayName, kind: kind, options: options) }) {
+        case .success(let r):
+            return r
         case .failure(let d):
             var r = InvoiceFileResult(diagnostics: [d])
             r.unusable = true
@@ -82,8 +81,9 @@ public enum InvoiceCSVReader {
         bytes.withUnsafeBufferPointer { read(buffer: $0, displayName: displayName, kind: kind, options: options) }
     }
 
-    static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, currency: String,
-                     parallel: Bool? = nil) -> InvoiceFileResult {
+    /// Reads bytes the caller owns (a mapping, the fuzzer's input) without copying them.
+    public static func read(buffer: UnsafeBufferPointer<UInt8>, displayName: String, kind: InvoiceKind, currency: String,
+                            parallel: Bool? = nil) -> InvoiceFileResult {
         read(buffer: buffer, displayName: displayName, kind: kind, options: InvoiceImportOptions(currency: currency), parallel: parallel)
     }
 
@@ -472,9 +472,11 @@ struct InvoiceCSVParser {
     func averageRowBytes(from s: Int) -> Int {
         let end = t.end, window = 16_384
         var bytes = 0, rows = 0
-        for k in 0..<4 {
+        // Up to four windows' worth, one pass over the whole data (the windows would overlap).
+        let windows = end - s <= 4 * window ? 1 : 4
+        for k in 0..<windows {
             var i = s + (end - s) / 4 * k
-            let stop = min(end, i + window)
+            let stop = windows == 1 ? end : min(end, i + window)
             if k > 0 { while i < stop && t.p[i] != 0x0A && t.p[i] != 0x0D { i += 1 } } // to a line start
             var lineStart = i, blank = true
             while i < stop {

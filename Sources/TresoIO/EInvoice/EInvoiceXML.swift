@@ -45,6 +45,15 @@ enum EInvoiceXML {
         let settlement = transaction?.child(zugferd1 ? "ApplicableSupplyChainTradeSettlement" : "ApplicableHeaderTradeSettlement")
         let summation = settlement?.child(zugferd1 ? "SpecifiedTradeSettlementMonetarySummation" : "SpecifiedTradeSettlementHeaderMonetarySummation")
 
+        // An amount over ScenarioLimits.maxAmount is named at its line:column, not reported as "missing".
+        for (name, what) in [("DuePayableAmount", "amount due"), ("GrandTotalAmount", "grand total"),
+                             ("TotalPrepaidAmount", "prepaid amount"), ("RoundingAmount", "rounding amount")] {
+            if let d = DecimalText.limitDiagnostic(summation?.child(name), file: file, what: "\(what) (\(name))") { return .failure(d) }
+        }
+        for t in summation?.all("TaxTotalAmount") ?? [] {
+            if let d = DecimalText.limitDiagnostic(t, file: file, what: "VAT total (TaxTotalAmount)") { return .failure(d) }
+        }
+
         let profile = context?.value("GuidelineSpecifiedDocumentContextParameter", "ID")
         let id = header?.value("ID")
         if id == nil { missing.append("the invoice number (ExchangedDocument/ID)") }
@@ -140,6 +149,11 @@ enum EInvoiceXML {
         if issue == nil { missing.append(issueText == nil ? "the issue date (cbc:IssueDate)" : "a readable issue date ('\(issueText ?? "")')") }
         let currency = root.value("DocumentCurrencyCode")
         if currency == nil { missing.append("the currency (cbc:DocumentCurrencyCode)") }
+        if let d = DecimalText.limitDiagnostic(root.path("LegalMonetaryTotal", "PayableAmount"), file: file,
+                                               what: "amount due (PayableAmount)") { return .failure(d) }
+        for t in root.all("TaxTotal") {
+            if let d = DecimalText.limitDiagnostic(t.child("TaxAmount"), file: file, what: "VAT total (TaxAmount)") { return .failure(d) }
+        }
         let payableText = root.value("LegalMonetaryTotal", "PayableAmount")
         let amount = payableText.flatMap { DecimalText.money($0) }
         if amount == nil { missing.append(payableText == nil ? "the amount due (LegalMonetaryTotal/PayableAmount)" : "a readable amount due ('\(payableText ?? "")')") }

@@ -5,12 +5,34 @@ import TresoCore
 /// (OFX/MT940 use a comma). Decimals beyond the cent must be zeros: a real fraction of a cent is an
 /// error rather than a silent rounding.
 enum DecimalText {
-    /// Largest amount a statement or e-invoice may carry: 10 000 000 000 000.00 (sums of a million of them stay exact).
-    static let limit: Int64 = 1_000_000_000_000_000
+    /// Largest amount a statement or e-invoice may carry: `ScenarioLimits.maxAmount`, the limit every
+    /// amount treso reads stays within (1 000 000 000.00), so that sums of them cannot overflow.
+    static let limit: Int64 = ScenarioLimits.maxAmount.cents
 
+    /// The amount, or nil when it is unreadable or over `limit` (`limitProblem` says which).
     static func money(_ text: some StringProtocol) -> Money? {
-        guard let m = unbounded(text), m.cents > -limit, m.cents < limit else { return nil }
+        guard let m = unbounded(text), m.cents.magnitude <= limit.magnitude else { return nil }
         return m
+    }
+
+    /// "amount 2 000 000 000.00 is over the limit of 1 000 000 000.00 per amount" when `text` is an amount
+    /// over `limit` (one too large for any integer counts too); nil when it is within it or unreadable.
+    static func limitProblem(_ text: some StringProtocol, what: String = "amount") -> String? {
+        if let m = unbounded(text) {
+            return ScenarioLimits.amountProblem(m, what: what)
+        }
+        // Digits beyond what cents can hold: over the limit rather than "unreadable".
+        let t = text.trimmingSpaces()
+        let whole = t.prefix { $0 != "." && $0 != "," }.filter { $0 != " " && $0 != "+" && $0 != "-" }
+        guard whole.count > 13, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+              t.allSatisfy({ ($0.isASCII && $0.isNumber) || " .,+-".contains($0) }) else { return nil }
+        return "\(what) \(t.prefix(40)) is over the limit of \(ScenarioLimits.maxAmount.formatted()) per amount"
+    }
+
+    /// An error at the element holding an amount over `limit` (file:line:column, naming the limit), or nil.
+    static func limitDiagnostic(_ e: XElement?, file: String, what: String) -> Diagnostic? {
+        guard let e, let text = e.trimmedText, let problem = limitProblem(text, what: what) else { return nil }
+        return .error(file, line: e.line, column: e.column, problem)
     }
 
     /// Sum that cannot trap: nil when it leaves the range of an amount.

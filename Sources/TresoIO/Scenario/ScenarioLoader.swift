@@ -37,6 +37,7 @@ public enum ScenarioLoader {
                            "receivables", "payables", "customer_delay_days", "customer_delays", "overdraft", "recurring",
                            "default_vat_rate", "what_if"]
         + FinancingSection.rootKeys + ImportSection.rootKeys + StatementsSection.rootKeys + RiskSection.rootKeys
+        + ForecastSection.rootKeys
 
     /// `path` is a scenario folder or its `treso.toml`. `defaultStart` is used when the file has no `start`
     /// (the CLI passes today; the engine never reads the clock).
@@ -151,6 +152,7 @@ public enum ScenarioLoader {
 
         let financing = FinancingSection.read(root: root, sink: sink)
         let risk = RiskSection.read(root: root, sink: sink)
+        let forecast = ForecastSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
         if let t = root.table(ScenarioKeys.whatIf) {
@@ -243,6 +245,11 @@ public enum ScenarioLoader {
         scenario.defaulted = defaulted
         scenario.risk = risk
         let errorsBefore = sink.items.filter { $0.severity == .error }.count
+        // Forecast invoices are built once the real ones are known (they consume the forecast), after every import,
+        // and before the plans are checked (a plan may name a forecast invoice).
+        scenario.forecasts = forecast.lines
+        scenario.vat = forecast.vat
+        if !forecast.lines.isEmpty { scenario = scenario.withForecastInvoices() }
         financing.apply(to: &scenario, file: tomlPath, sink: sink)
         if let v = ScenarioLimits.firstViolation(in: scenario) {
             let origin = TOMLPosition(line: 0, column: 0)

@@ -7,9 +7,10 @@ import TresoCore
 /// Every edit is checked by re-parsing the new text and looking the edited key up again; if the result
 /// would not parse, or would not mean what was asked, the edit throws and the text is left unchanged.
 ///
-/// Keys inside inline tables (`limits = { max = 3 }`) cannot be edited one by one (replace the whole
-/// inline table value with `set` instead), and arrays of tables are only changed with
-/// `replaceArrayOfTables`.
+/// Keys inside inline tables (`overdraft = { limit = 50000, annual_rate = 6.5 }`) are edited in place
+/// like any other: a value's bytes are replaced, a missing key is added before the closing `}` as
+/// `, key = value`, a removed key takes its comma with it; the rest of the line is untouched. Arrays of
+/// tables are only changed with `replaceArrayOfTables`.
 public struct TOMLEditor: Sendable {
     private var bytes: [UInt8]
     /// The document as the current text reads.
@@ -41,7 +42,7 @@ public struct TOMLEditor: Sendable {
         let valueBytes = Array(literal.utf8)
         var new = bytes
 
-        let parent = try Self.parentTable(of: path, in: parser.root, verb: "set", valueParentIsMissing: false)
+        let parent = try Self.parentTable(of: path, in: parser.root, bytes: bytes, verb: "set", valueParentIsMissing: false)
 
         if parent == nil {
             new = appendingSection(to: new, header: Array(path.dropLast()), keyLine: Self.keyLine([last], valueBytes), newline: nl)
@@ -69,14 +70,27 @@ public struct TOMLEditor: Sendable {
                     }
                 case .implicit:
                     new = appendingSection(to: new, header: Array(path.dropLast()), keyLine: Self.keyLine([last], valueBytes), newline: nl)
-                case .arrayElement, .inline:
+                case .inline:
+                    // `{ a = 1 }` becomes `{ a = 1, b = 2 }`; `{}` becomes `{ b = 2 }`.
+                    guard let brace = table.insertAfter, brace < new.count, new[brace] == Byte.rbrace else {
+                        throw Self.failure("cannot set `\(Self.dotted(path))`: its inline table could not be read back")
+                    }
+                    var at = brace
+                    while at > 0, new[at - 1] == Byte.space || new[at - 1] == Byte.tab { at -= 1 }
+                    let pair = Self.keyLine([last], valueBytes)
+                    if table.keys.isEmpty {
+                        new.replaceSubrange(at..<brace, with: [Byte.space] + pair + [Byte.space])
+                    } else {
+                        new.insert(contentsOf: [Byte.comma, Byte.space] + pair, at: at)
+                    }
+                case .arrayElement:
                     throw Self.failure("cannot set `\(Self.dotted(path))`: its table cannot be edited by key path")
                 }
             }
         }
 
         let check = try commit(new, action: "set `\(Self.dotted(path))`")
-        guard case .value(let value)? = Self.lookup(path, in: check.root), value.range.upperBound <= new.count,
+        guard case .value(let value)? = Self.lookup(path, in: check.root, bytes: new), value.range.upperBound <= new.count,
               Array(new[value.range]) == valueBytes else {
             throw Self.failure("cannot set `\(Self.dotted(path))`: the edited file would not read back the same value")
         }
@@ -85,14 +99,20 @@ public struct TOMLEditor: Sendable {
     }
 
     /// The table that holds `path`'s last key, walking from `root`; nil when a table on the way does not
-    /// exist (or, with `valueParentIsMissing`, is a plain value). An array of tables or an inline table on the way
-    /// cannot be edited key by key: that is an error naming the part of the path at fault.
-    static func parentTable(of path: [String], in root: PTable, verb: String, valueParentIsMissing: Bool) throws(TOMLError) -> PTable? {
+    /// exist (or, with `valueParentIsMissing`, is a plain value). An inline table on the way is read again
+    /// from `bytes` as a tree whose values keep their byte ranges, so its keys are edited in place. An array
+    /// of tables on the way, or a dotted table inside an inline table, cannot be edited key by key: that is
+    /// an error naming the part of the path at fault.
+    static func parentTable(of path: [String], in root: PTable, bytes: [UInt8], verb: String,
+                            valueParentIsMissing: Bool) throws(TOMLError) -> PTable? {
         var table = root
         for n in path.indices.dropLast() {
             let shown = dotted(path[...n])
             switch table.items[path[n]] {
             case .table(let sub)?:
+                if table.kind == .inline {
+                    throw TOMLError(sub.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is a dotted key inside an inline table; write it as `\(tomlKey(path[n])) = { … }`")
+                }
                 table = sub
             case nil:
                 return nil
@@ -100,7 +120,14 @@ public struct TOMLEditor: Sendable {
                 throw TOMLError(array.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is an array of tables (use replaceArrayOfTables)")
             case .value(let value)?:
                 if value.isInlineTable {
-                    throw TOMLError(value.node.keyPosition, "`\(shown) = { … }` is an inline table: write it as a [\(shown)] section to \(verb) `\(dotted(path))`")
+                    var parser = TOMLParser(bytes)
+                    parser.i = value.range.lowerBound
+                    guard parser.i < bytes.count, bytes[parser.i] == Byte.lbrace,
+                          let inline = try? parser.parseInlineTableTree(depth: table.depth + 1) else {
+                        throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: the inline table `\(shown)` could not be read back")
+                    }
+                    table = inline
+                    continue
                 }
                 if valueParentIsMissing { return nil }
                 throw TOMLError(value.node.keyPosition, "cannot \(verb) `\(dotted(path))`: `\(shown)` is a \(value.node.typeName), not a table")
@@ -114,7 +141,7 @@ public struct TOMLEditor: Sendable {
     public mutating func remove(_ path: [String]) throws(TOMLError) {
         guard let last = path.last else { throw Self.failure("cannot remove a value: the key path is empty") }
         let parser = try Self.analyze(bytes)
-        guard let table = try Self.parentTable(of: path, in: parser.root, verb: "remove", valueParentIsMissing: true) else { return }
+        guard let table = try Self.parentTable(of: path, in: parser.root, bytes: bytes, verb: "remove", valueParentIsMissing: true) else { return }
         let value: PValue
         switch table.items[last] {
         case nil:
@@ -127,11 +154,16 @@ public struct TOMLEditor: Sendable {
             throw TOMLError(array.keyPosition, "cannot remove `\(Self.dotted(path))`: it is an array of tables (use replaceArrayOfTables)")
         }
         var new = bytes
-        let start = parser.lineStart(of: value.keyStart)
-        let end = Self.endOfLine(after: value.range.upperBound, in: new)
-        new.removeSubrange(start..<end)
+        if table.kind == .inline {
+            // `{ a = 1, b = 2 }` loses `b = 2` and the comma before it (or after it, for the first key).
+            new.removeSubrange(Self.pairRange(keyStart: value.keyStart, valueEnd: value.range.upperBound, in: new))
+        } else {
+            let start = parser.lineStart(of: value.keyStart)
+            let end = Self.endOfLine(after: value.range.upperBound, in: new)
+            new.removeSubrange(start..<end)
+        }
         let check = try commit(new, action: "remove `\(Self.dotted(path))`")
-        if case .value? = Self.lookup(path, in: check.root) {
+        if case .value? = Self.lookup(path, in: check.root, bytes: new) {
             throw Self.failure("cannot remove `\(Self.dotted(path))`: it is still defined after the edit")
         }
         bytes = new
@@ -224,7 +256,7 @@ public struct TOMLEditor: Sendable {
 
         let check = try commit(new, action: "replace `[[\(Self.dotted(path))]]`")
         var count = 0
-        if case .tables(let array)? = Self.lookup(path, in: check.root) { count = array.elements.count }
+        if case .tables(let array)? = Self.lookup(path, in: check.root, bytes: new) { count = array.elements.count }
         guard count == blocks.count else {
             throw Self.failure("cannot replace `[[\(Self.dotted(path))]]`: the \(blocks.count) new block(s) define \(count) element(s); each block must start with its own `[[\(Self.dotted(path))]]` header")
         }
@@ -233,6 +265,25 @@ public struct TOMLEditor: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The bytes of one `key = value` pair of an inline table with the comma that separates it from a
+    /// neighbour: the following comma and spaces when there is one, else the preceding spaces and comma.
+    static func pairRange(keyStart: Int, valueEnd: Int, in text: [UInt8]) -> Range<Int> {
+        func isBlank(_ c: UInt8) -> Bool { c == Byte.space || c == Byte.tab }
+        var after = valueEnd
+        while after < text.count, isBlank(text[after]) { after += 1 }
+        if after < text.count, text[after] == Byte.comma {
+            after += 1
+            while after < text.count, isBlank(text[after]) { after += 1 }
+            return keyStart..<after
+        }
+        var before = keyStart
+        while before > 0, isBlank(text[before - 1]) { before -= 1 }
+        if before > 0, text[before - 1] == Byte.comma {
+            return (before - 1)..<valueEnd
+        }
+        return keyStart..<valueEnd
+    }
 
     static func analyze(_ bytes: [UInt8]) throws(TOMLError) -> TOMLParser {
         var parser = TOMLParser(bytes)
@@ -253,13 +304,24 @@ public struct TOMLEditor: Sendable {
         }
     }
 
-    static func lookup(_ path: [String], in root: PTable) -> PEntry? {
+    /// The entry at `path` in the text `bytes` was parsed from (inline tables on the way are read again
+    /// from `bytes`, so a value inside one comes with its byte range).
+    static func lookup(_ path: [String], in root: PTable, bytes: [UInt8]) -> PEntry? {
         var table = root
         for (n, key) in path.enumerated() {
             guard let entry = table.items[key] else { return nil }
             if n == path.count - 1 { return entry }
-            guard case .table(let sub) = entry else { return nil }
-            table = sub
+            switch entry {
+            case .table(let sub):
+                table = sub
+            case .value(let value) where value.isInlineTable:
+                var parser = TOMLParser(bytes)
+                parser.i = value.range.lowerBound
+                guard let inline = try? parser.parseInlineTableTree(depth: table.depth + 1) else { return nil }
+                table = inline
+            default:
+                return nil
+            }
         }
         return nil
     }

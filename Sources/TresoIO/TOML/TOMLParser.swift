@@ -611,6 +611,12 @@ struct TOMLParser {
     }
 
     mutating func parseInlineTable(depth: Int) throws(TOMLError) -> TOMLTable {
+        Self.convert(try parseInlineTableTree(depth: depth))
+    }
+
+    /// The inline table starting at `i` (its `{`) as a tree whose values keep their byte ranges, for the
+    /// editor; the table's `insertAfter` is the offset of its closing `}`.
+    mutating func parseInlineTableTree(depth: Int) throws(TOMLError) -> PTable {
         let start = i
         guard depth <= Self.maxDepth else {
             throw error(start, "arrays and tables are nested too deeply (more than \(Self.maxDepth) levels)")
@@ -619,8 +625,9 @@ struct TOMLParser {
         i += 1
         skipWhitespace()
         if i < b.count, b[i] == Byte.rbrace {
+            table.insertAfter = i
             i += 1
-            return Self.convert(table)
+            return table
         }
         while true {
             skipWhitespace()
@@ -639,8 +646,9 @@ struct TOMLParser {
                     throw error(i, "a trailing comma is not allowed in an inline table")
                 }
             case Byte.rbrace:
+                table.insertAfter = i
                 i += 1
-                return Self.convert(table)
+                return table
             case Byte.lf, Byte.cr:
                 throw error(i, "newlines are not allowed inside an inline table; close it with `}` on this line or use a [table] section")
             default:

@@ -15,9 +15,13 @@ final class XElement: @unchecked Sendable {
     var children: [XElement] = []
     /// 1-based line where the element starts in the source (for diagnostics).
     let line: Int
+    /// 1-based column just after its start tag, where its text begins (libxml2's position when it
+    /// reports the element; 0 when unknown).
+    let column: Int
 
-    init(namespace: String, name: String, attributes: [String: String], line: Int) {
+    init(namespace: String, name: String, attributes: [String: String], line: Int, column: Int = 0) {
         self.namespace = namespace; self.name = name; self.attributes = attributes; self.line = line
+        self.column = column
     }
 
     /// First child with this local name (any namespace when `ns` is nil).
@@ -132,7 +136,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
             return
         }
         let e = XElement(namespace: namespaceURI ?? "", name: elementName, attributes: attributeDict,
-                           line: parser.lineNumber)
+                           line: parser.lineNumber, column: max(0, parser.columnNumber + 1))
         if let parent = stack.last { parent.children.append(e) } else if root == nil { root = e }
         stack.append(e)
     }

@@ -1,0 +1,46 @@
+import TresoCore
+
+/// The forecast lines against the invoices that consume them, and the computed VAT returns, as text tables
+/// (printed under `treso project --by week|month`). docs/calculations.md §18 and §19.
+public enum ForecastVATExport {
+    /// One row per forecast period: forecast, invoiced, remaining (excl. VAT), and the forecast invoice it became.
+    public static func forecastTable(_ s: Scenario, from: Day? = nil, through: Day? = nil) -> String {
+        let periods = s.forecastPeriods().filter { p in (from.map { p.issue >= $0 } ?? true) && (through.map { p.issue <= $0 } ?? true) }
+        guard !periods.isEmpty else { return "" }
+        var t = TextTable(headers: ["Forecast", "Kind", "Period", "Forecast", "Invoiced", "Remaining", "Issued", "Due"],
+                          alignments: [.left, .left, .left, .right, .right, .right, .left, .left])
+        for p in periods {
+            let line = s.forecasts[p.line]
+            let due = p.remaining > .zero ? (p.issue + line.termsDays).iso : "·"
+            t.add([line.label, line.kind.rawValue, p.name, p.forecast.formatted(), p.invoiced.formatted(), p.remaining.formatted(),
+                   p.remaining > .zero ? p.issue.iso : "·", due])
+        }
+        return "Forecast vs invoiced (excl. VAT; an invoice belongs to the period of its issue date):\n" + t.render()
+            + "Remaining = max(0, forecast − invoiced): only that part is projected, as a forecast invoice incl. VAT.\n"
+    }
+
+    /// One row per VAT payment date of the plan.
+    public static func vatTable(_ state: PlanState, from: Day? = nil, through: Day? = nil) -> String {
+        guard let v = state.engine.vat else { return "" }
+        let returns = state.vatReturns().filter { r in (from.map { r.day >= $0 } ?? true) && (through.map { r.day <= $0 } ?? true) }
+        guard !returns.isEmpty else { return "" }
+        var t = TextTable(headers: ["VAT", "Period", "Collected", "Deductible", "Due", "Credit used", "Paid", "On", "Credit after"],
+                          alignments: [.left, .left, .right, .right, .right, .right, .right, .left, .right])
+        let extra = state.vatReturnsDeductibleExtra()
+        for r in returns {
+            var collected = "", deductible = ""
+            if r.kind == .return, v.periods.indices.contains(r.period) {
+                let p = v.periods[r.period]
+                collected = p.collected.formatted()
+                deductible = (p.deductible + (r.period < extra.count ? extra[r.period] : .zero)).formatted()
+            }
+            let what = r.kind == .return ? v.settings.formName : (r.kind == .instalment ? "instalment" : "opening")
+            let period = r.kind == .instalment ? String(r.first.year) : r.first.iso + "…" + r.last.iso
+            t.add([what, period, collected, deductible, r.due.formatted(), r.creditUsed.formatted(), r.payment.formatted(),
+                   r.day.iso, r.creditAfter.formatted()])
+        }
+        let basis = v.settings.basis == .receipts ? "receipts (encaissements)" : "invoices (débits)"
+        return "VAT returns (\(v.settings.regime.rawValue), on \(basis), paid on day \(v.settings.day); [\(state.name)]):\n" + t.render()
+            + "Due = collected − deductible (− instalments); a negative due is a credit carried forward to the next returns.\n"
+    }
+}
