@@ -145,7 +145,9 @@ extension AppState {
             return
         }
         let activeBefore = activePlan
-        let prefix = ensureEditablePlan()
+        // A default is the scenario's what-if, applied to every plan (Workspace.apply): even on a built-in plan it
+        // needs no copy of it.
+        let prefix = what == .defaulted ? [] : ensureEditablePlan()
         let plan = activePlan
         let st = activePlanState
         var changes: [Change] = []
@@ -163,7 +165,7 @@ extension AppState {
             for ref in refs where st.defaulted.contains(ref) == allOn {
                 changes.append(.defaulted(plan: plan, ref: ref, from: allOn, to: !allOn))
             }
-            verb = (allOn ? "paid again (what-if off): " : "defaulted (what-if: never paid): ") + describe(refs)
+            verb = (allOn ? "paid again in every plan (what-if off): " : "defaulted in every plan (what-if: never paid): ") + describe(refs)
         }
         let refusals = applyEdit("toggle", changes, prefix: prefix, activeBefore: activeBefore,
                                toggle: ToggleKey(plan: plan, what: what, refs: refs))

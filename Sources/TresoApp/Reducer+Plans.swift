@@ -90,13 +90,11 @@ extension AppState {
                 message = Message("\"\(workspace.planNames[target])\" is built in and cannot be deleted", isError: true)
                 return []
             }
-            let snap = workspace.snapshot(target)
-            activePlan = target > Workspace.builtinCount ? target - 1 : (workspace.planCount > Workspace.builtinCount + 1 ? target : 0)
-            applyEdit("delete plan \(snap.name)", [.removePlan(at: target, snap)], activeBefore: target)
-            activePlan = workspace.clampPlan(activePlan)
-            document.history.setLastActiveAfter(activePlan)
-            comparisonCursor = activePlan
-            message = Message("deleted plan \"\(snap.name)\" (u brings it back)")
+            let n = workspace.plan(target).decisions.count
+            let name = workspace.planNames[target]
+            mode = .confirmDestroy(Destruction(kind: .deletePlan(index: target),
+                                               question: "Delete plan \"\(name)\" (\(n) decision\(n == 1 ? "" : "s"))?"))
+            message = Message("delete plan \"\(name)\" (\(n) decision\(n == 1 ? "" : "s"))? y deletes it, n keeps it")
         case "":
             message = Message("plan: " + LineCommands.summary, isError: true)
         default:
@@ -114,4 +112,45 @@ extension AppState {
 
 struct NameProblem: Error {
     var text: String
+}
+
+extension AppState {
+    /// Deletes a user plan (after the question); u brings it back.
+    mutating func deletePlan(at target: Int) {
+        guard workspace.planCount > target, !workspace.isBuiltin(target) else { return }
+        let snap = workspace.snapshot(target)
+        activePlan = target > Workspace.builtinCount ? target - 1 : (workspace.planCount > Workspace.builtinCount + 1 ? target : 0)
+        applyEdit("delete plan \(snap.name)", [.removePlan(at: target, snap)], activeBefore: target)
+        activePlan = workspace.clampPlan(activePlan)
+        document.history.setLastActiveAfter(activePlan)
+        comparisonCursor = activePlan
+        message = Message("deleted plan \"\(snap.name)\" (u brings it back)")
+        planChangedTables()
+    }
+
+    /// `x`: clears the selection's decisions; asks first when that throws away the decisions of several invoices.
+    mutating func clearSelection() {
+        guard let kind = focus.invoiceKind else { setOnSelection(.none, label: "clear"); return }
+        let plan = activePlanState
+        let decided = selectionRefs().filter { plan.decision(for: $0) != .none }.count
+        guard decided > 1 else { setOnSelection(.none, label: "clear"); return }
+        let question = "Clear the decisions of \(decided) \(kind.rawValue)s in \"\(plan.name)\"?"
+        mode = .confirmDestroy(Destruction(kind: .clearDecisions(kind), question: question))
+        message = Message(question + " y clears them, n keeps them")
+    }
+
+    mutating func runInDestroy(_ c: Command, _ d: Destruction) {
+        switch c {
+        case .confirmDestroy:
+            mode = .normal
+            switch d.kind {
+            case .deletePlan(let i): deletePlan(at: i)
+            case .clearDecisions: setOnSelection(.none, label: "clear")
+            }
+        case .cancel:
+            mode = .normal
+            message = Message("kept: nothing deleted")
+        default: break
+        }
+    }
 }

@@ -32,7 +32,7 @@ extension AppState {
         do {
             let text = try file.textToSave(terms: workspace.scenario.terms, planBlocks: blocks, defaulted: defaulted)
             return (text, PendingSave(text: text, editID: document.history.currentID, terms: workspace.scenario.terms,
-                                      rules: rules, planBlocks: blocks, defaulted: defaulted))
+                                      rules: rules, planBlocks: blocks, defaulted: defaulted, workspace: workspace))
         } catch {
             quitAfterSave = false
             message = Message("cannot save \(tomlPath): \(error.description)", isError: true)
@@ -56,6 +56,7 @@ extension AppState {
                                 fingerprint: fingerprint ?? FileFingerprint(text: text))
         document.history.markSaved(at: p.editID)
         workspace.markSaved(rules: p.rules)
+        if let w = p.workspace { document.saved = w; document.savedGeneration += 1 }
         if case .adopting = document.reload {
             // The merged file is written: read it back, so the session shows exactly what it holds.
             return [.reload(path: tomlPath, defaultStart: today)]
@@ -126,7 +127,7 @@ extension AppState {
             if quitAfterSave { quitAfterSave = false; return [.quit] }
             return []
         case .merging:
-            let changes = undoCount
+            let changes = unsavedCount
             let merged: String
             do {
                 merged = try reapplied(onto: r)

@@ -77,6 +77,10 @@ extension AppState {
         refreshDayDetail()
         refreshDecidedCount()
         refreshPeriods()
+        refreshUnsaved()
+        refreshMarkedImpact()
+        // The line cursor belongs to the text being typed: anything else starts the next one at its end.
+        if !mode.isTextEntry { lineBack = 0 }
         let dayRows = max(0, l.day.height - 2)
         dayScroll = min(max(0, dayScroll), max(0, dayDetail.movements.count - dayRows))
     }
@@ -91,6 +95,7 @@ extension AppState {
         case .confirmQuit: return runInConfirm(c)
         case .conflict: return runInConflict(c)
         case .confirmReplace(let e): return runInReplace(c, e)
+        case .confirmDestroy(let d): runInDestroy(c, d); return []
         case .normal, .filter, .command: break
         }
         let horizon = max(workspace.scenario.horizonDays, 1)
@@ -152,7 +157,7 @@ extension AppState {
         case .toggleSupplierFinancing: toggleInstrument(.supplier)
         case .toggleSplitPayment: toggleInstrument(.split)
         case .toggleNegotiation: toggleInstrument(.negotiate)
-        case .clearDecision: setOnSelection(.none, label: "clear")
+        case .clearDecision: clearSelection()
         case .toggleDefaulted: toggle(.defaulted)
         case .toggleMark:
             guard let kind = focus.invoiceKind else { break }
@@ -200,7 +205,7 @@ extension AppState {
         case .activatePlan: switchPlan(to: comparisonCursor)
         case .optimize: return startOptimizing()
         case .stopOptimizing: return stopOptimizing()
-        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile: break
+        case .choose, .cancel, .confirmSave, .reloadAndReapply, .saveBeside, .replaceFile, .confirmDestroy: break
         }
         return []
     }
@@ -329,11 +334,8 @@ extension AppState {
     mutating func editText(_ edit: TextEdit) -> [Effect] {
         if let handled = editLine(edit) { return handled }
         switch mode {
-        case .filter(let kind, var text, let previous):
+        case .filter(let kind, let text, let previous):
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace: if !text.isEmpty { text.removeLast() }
-            case .clear: text = ""
             case .submit:
                 mode = .normal
                 let t = table(kind)
@@ -344,19 +346,21 @@ extension AppState {
                 withTable(kind) { $0.filter = previous }
                 refilterTable(kind)
                 return []
-            case .deleteWord: text = LineEditing.deletingWord(text)
-            case .historyPrevious, .historyNext: return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                mode = .filter(kind: kind, text: r.text, previous: previous)
+                // Moving the cursor leaves the rows as they are.
+                if r.text != text {
+                    withTable(kind) { $0.filter = r.text }
+                    refilterTable(kind)
+                }
             }
-            mode = .filter(kind: kind, text: text, previous: previous)
-            withTable(kind) { $0.filter = text }
-            refilterTable(kind)
-        case .command(var text):
+        case .command(let text):
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace:
-                if text.isEmpty { mode = .normal; return [] }
-                text.removeLast()
-            case .clear: text = ""
+            case .backspace where text.isEmpty:
+                mode = .normal
+                return []
             case .submit:
                 mode = .normal
                 commandHistory.record(text)
@@ -365,17 +369,14 @@ extension AppState {
                 mode = .normal
                 commandHistory.reset()
                 return []
-            case .deleteWord, .historyPrevious, .historyNext: return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                mode = .command(text: r.text)
             }
-            mode = .command(text: text)
         case .form(var f):
-            guard var text = f.editing else { return [] }
+            guard let text = f.editing else { return [] }
             switch edit {
-            case .insert(let c): text.append(c)
-            case .backspace: if !text.isEmpty { text.removeLast() }
-            case .clear: text = ""
-            case .deleteWord: text = LineEditing.deletingWord(text)
-            case .historyPrevious, .historyNext: return []
             case .cancel:
                 f.editing = nil
                 mode = .form(f)
@@ -398,9 +399,12 @@ extension AppState {
                     message = Message("\(field.label): \(field.text(in: after)) — every plan re-projected")
                 }
                 return []
+            default:
+                guard let r = LineEditing.apply(edit, text: text, back: lineBack) else { return [] }
+                lineBack = r.back
+                f.editing = r.text
+                mode = .form(f)
             }
-            f.editing = text
-            mode = .form(f)
         default:
             break
         }

@@ -246,6 +246,10 @@ case "keypress-periods":
     // The period view (issue 13): change a decision, open the week table (re-summed for the new plan), move a week,
     // months, back to the chart, back to the receivables.
     timeKeys("keypress-periods", [.down, .char(" "), .char("t"), .right, .char("t"), .left, .char("t"), .backtab, .backtab], rounds: 20, dir: dir)
+case "keypress-marks":
+    // Marking rows (issue 13): each mark re-measures, on a copy of the plan, what factoring the marked rows would
+    // change (the table title); Esc clears the marks.
+    timeKeys("keypress-marks", [.char("m"), .char("m"), .char("m"), .up, .char("m"), .escape, .down], rounds: 20, dir: dir)
 case "optimize":
     guard args.count >= 7, args[4] == "-" || Int64(args[4]) != nil, let seconds = Double(args[5]), let gap = Double(args[6]) else {
         fail("usage: treso-bench optimize DIR INSTRUMENTS LIMIT% SECONDS GAP%")

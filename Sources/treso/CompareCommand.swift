@@ -13,16 +13,24 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("plan"), help: "A plan to include (repeatable). Default: every plan in the scenario.")
     var plans: [String] = []
 
-    @Option(help: "table, csv or json.")
-    var format: OutputFormat = .table
+    @Option(help: "table, csv, json or xlsx (with --output: numbers as numbers, dates as dates).")
+    var format: CommandFormat = .table
+
+    @OptionGroup var out: OutputOptions
 
     func run() throws {
         try Self.exitOnFailure {
             let (_, s) = try scenario.load()
             let selected = try selectPlans(s, names: plans)
             let comparison = PlanComparison(engine: ForecastEngine(scenario: s), plans: selected)
-            printReport(ComparisonExport.render(comparison, format: format, title: "\(s.name): plans over \(s.start.iso) … \(s.end.iso)",
-                                          currency: s.currency), format: format)
+            switch format {
+            case .csv: try out.emit(ComparisonExport.sheet(comparison).csv(out.dialect), format: .csv)
+            case .xlsx: try out.emitWorkbook([ComparisonExport.sheet(comparison)])
+            case .table, .json:
+                let text = try format.textOnly()
+                try out.emit(ComparisonExport.render(comparison, format: text, title: "\(s.name): plans over \(s.start.iso) … \(s.end.iso)",
+                                                     currency: s.currency), format: text)
+            }
         }
     }
 }

@@ -12,15 +12,23 @@ struct Entries: ParsableCommand {
     @Option(help: "The plan whose operations to journalise.")
     var plan: String
 
-    @Option(help: "table or csv.")
-    var format: OutputFormat = .table
+    @Option(help: "table, csv, json or xlsx (with --output). Debit and credit are both positive, as in a journal.")
+    var format: CommandFormat = .table
+
+    @OptionGroup var out: OutputOptions
 
     func run() throws {
         try Self.exitOnFailure {
             let (_, s) = try scenario.load()
             let state = try planState(ForecastEngine(scenario: s), name: plan)
             let entries = state.journalEntries(projection: state.project())
-            printReport(EntriesExport.render(entries, format: format, title: "\(s.name) [\(state.name)]: journal entries"), format: format)
+            switch format {
+            case .csv: try out.emit(EntriesExport.sheet(entries).csv(out.dialect), format: .csv)
+            case .xlsx: try out.emitWorkbook([EntriesExport.sheet(entries)])
+            case .table, .json:
+                let text = try format.textOnly()
+                try out.emit(EntriesExport.render(entries, format: text, title: "\(s.name) [\(state.name)]: journal entries"), format: text)
+            }
         }
     }
 }

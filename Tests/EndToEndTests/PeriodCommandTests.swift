@@ -87,3 +87,64 @@ import TestSupport
         #expect(code2 == 64 && missing.contains("--format xlsx needs --output"))
     }
 }
+
+/// `compare` and `entries` take the same export options as `project`: `--format csv|json|xlsx`, `--dialect fr`, `--output`.
+@Suite struct CompareAndEntriesExportTests {
+    @Test func compareInTheFrenchDialect() throws {
+        let (out, err, code) = try run("treso compare examples/cases/0-overdraft --format csv --dialect fr")
+        #expect(code == 0, "\(err)")
+        #expect(out.hasPrefix("\u{FEFF}name;total_cost;operating_cost;"))
+        // Costs positive with a decimal comma, the rate too, dates DD/MM/YYYY, balances negative when overdrawn.
+        #expect(out.contains("\r\noverdraft only;91,91;0,00;91,91;91,91;0,00;0,00;10,8090;-10091,91;28/01/2027;"))
+        let (standard, _, _) = try run("treso compare examples/cases/0-overdraft --format csv")
+        #expect(standard.contains("\noverdraft only,91.91,0.00,91.91,91.91,0.00,0.00,10.8090,-10091.91,2027-01-28,"))
+    }
+
+    @Test func entriesAsCSVJSONAndToAFile() throws {
+        let (out, err, code) = try run("treso entries examples/cases/2-factoring-advance --plan factor --format csv --dialect fr")
+        #expect(code == 0, "\(err)")
+        #expect(out.hasPrefix("\u{FEFF}entry;date;reference;label;account;account_name;debit;credit\r\n"))
+        #expect(out.contains("\r\n1;03/12/2026;F-2026-001;assignment of the receivable to the factor;467;Factor / organisme de financement;20000,00;0,00\r\n"))
+        let (json, _, _) = try run("treso entries examples/cases/2-factoring-advance --plan factor --format json")
+        let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let entries = try #require(obj?["entries"] as? [[String: Any]])
+        let lines = try #require(entries.first?["lines"] as? [[String: Any]])
+        #expect(lines.first?["debit"] as? String == "20000.00" && lines.first?["account"] as? String == "467")
+        let dir = NSTemporaryDirectory() + "treso-entries-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (quiet, _, code2) = try run("treso entries examples/cases/2-factoring-advance --plan factor --format csv --output \(dir)/e.csv")
+        #expect(code2 == 0 && quiet.isEmpty)
+        #expect(readText(dir + "/e.csv")?.hasPrefix("entry,date,reference,") == true)
+    }
+
+    @Test func compareAndEntriesAsWorkbooks() throws {
+        let dir = NSTemporaryDirectory() + "treso-xlsx2-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (_, err, code) = try run("treso compare examples/cases/0-overdraft --format xlsx --output \(dir)/c.xlsx")
+        #expect(code == 0, "\(err)")
+        let (_, err2, code2) = try run("treso entries examples/cases/2-factoring-advance --plan factor --format xlsx -o \(dir)/e.xlsx")
+        #expect(code2 == 0, "\(err2)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import zipfile,re,sys
+            for f in sys.argv[1:]:
+                x = zipfile.ZipFile(f).read('xl/worksheets/sheet1.xml').decode()
+                print(re.findall(r'<row r="2".*?</row>', x)[0])
+            """, dir + "/c.xlsx", dir + "/e.xlsx"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // The comparison's total cost 91.91 and rate 10.809 are numbers; the entry's date (2026-12-03: serial 46359) a date.
+        #expect(text.contains("<v>91.91</v>"), "\(text)")
+        #expect(text.contains("<v>10.809</v>"), "\(text)")
+        #expect(text.contains("<v>46359</v>"), "\(text)")
+        #expect(text.contains("<v>20000</v>"), "\(text)")
+        let (_, missing, code3) = try run("treso compare examples/demo --format xlsx")
+        #expect(code3 == 64 && missing.contains("--format xlsx needs --output"))
+    }
+}

@@ -34,7 +34,7 @@ import TestSupport
     }
 
     /// Rendered by headless Chromium with JavaScript off: the page must paint its chart and tables.
-    /// Chromium is not installed by scripts/setup (hundreds of MB for one test); without it this test is skipped.
+    /// scripts/setup installs Chromium (Debian's, without recommends), so CI runs this; elsewhere, without it, the test is skipped.
     @Test(.enabled(if: ReportTests.chromium != nil, "chromium is not installed (apt-get install chromium): the screenshot check is skipped"))
     func headlessChromiumRendersTheReport() throws {
         let dir = NSTemporaryDirectory() + "treso-report-shot-\(getpid())"

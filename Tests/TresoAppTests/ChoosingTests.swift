@@ -54,6 +54,35 @@ import TresoCore
         #expect(s.screen.contains("✓ 2 marked Σ " + sum.formatted()))
     }
 
+    /// The title says what factoring the marked rows would change, measured as the picker measures it.
+    @Test(arguments: [(80, 24), (120, 40), (200, 50)])
+    func markedRowsShowWhatFactoringThemWouldChange(_ size: (Int, Int)) throws {
+        var s = try Fixture.demo(width: size.0, height: size.1)
+        s.send(.selectPlan(0))
+        let d = try #require(s.financingDecision(for: .receivable))
+        let eligible = s.scenario.receivables.indices.filter { i in
+            s.workspace.engine.options(for: InvoiceRef(.receivable, i)).contains { $0.decision == d && $0.refusal == nil }
+        }
+        s.receivables.marked = Set(eligible.prefix(2))
+        s.send(.resize(width: size.0, height: size.1))
+        let impact = try #require(s.markedImpact(.receivable))
+        let refs = s.table(.receivable).marked.sorted().map { InvoiceRef(.receivable, $0) }
+        let expected = s.withImpact([PickerOption(decision: impact.decision, refusal: nil)], on: refs).first?.impact
+        #expect(impact.impact == expected)
+        #expect(impact.impact.lowestBefore == s.activeProjection.summary.lowestBalance)
+        let line = try #require(s.screen.split(separator: "\n").first { $0.contains("✓") })
+        let text = "if factored: cost " + Format.signed(impact.impact.costChange) + ", lowest " + Format.money(impact.impact.lowestBefore)
+            + " → " + Format.money(impact.impact.lowestAfter)
+        #expect(line.contains(text), "\(line)")
+        #expect(impact.impact.lowestAfter != impact.impact.lowestBefore || impact.impact.costChange != .zero)
+        // Another mark: measured again.
+        s.receivables.marked.insert(eligible[2])
+        s.send(.resize(width: size.0, height: size.1))
+        #expect(s.markedImpact(.receivable)?.impact != impact.impact)
+        s.press("esc")
+        #expect(s.markedImpact(.receivable) == nil)
+    }
+
     @Test func pickerShowsEachOptionsCostAndLowestBalance() throws {
         var s = try Fixture.demo(width: 120, height: 40)
         s.press("G", "f")

@@ -148,6 +148,24 @@ import TresoIO
         #expect(s.activePlanState.decisions.isEmpty)
     }
 
+    @Test func clearingTheDecisionsOfSeveralInvoicesAsksFirstAndUndoes() throws {
+        var s = try fresh()
+        s.send(.run("plan factor Acme + Vinci"))
+        s.focus = .receivables
+        s.press("*")                           // every row marked
+        let before = s.activePlanState.decisions
+        #expect(before.count > 1)
+        s.press("x")
+        guard case .confirmDestroy(let d) = s.mode else { Issue.record("no question"); return }
+        #expect(d.question == "Clear the decisions of \(before.count) receivables in \"factor Acme + Vinci\"?")
+        s.press("esc")
+        #expect(s.activePlanState.decisions == before)
+        s.press("x", "y")
+        #expect(s.activePlanState.decisions.isEmpty)
+        s.press("u")
+        #expect(s.activePlanState.decisions == before)
+    }
+
     @Test func setDecisionActionSetsOnTheSelection() throws {
         var s = try fresh()
         s.select(try invoice(s, .payable, accepting: [.negotiate]))
@@ -169,6 +187,27 @@ import TresoIO
         #expect(s.activeProjection.summary.finalBalance == final)
     }
 
+    /// Issue 13: `d` is the scenario's what-if, so every plan — built-in ones too — is compared with it, in one undoable step.
+    @Test func defaultedAppliesToEveryPlanInOneUndoableStep() throws {
+        var s = try fresh()
+        s.send(.selectPlan(0))                 // "overdraft only", built in: no copy of it is made for a what-if
+        let plans = s.workspace.planCount
+        let id = try invoice(s, .receivable, accepting: [.factor("bank")])
+        s.select(id)
+        let costs = s.workspace.comparison.results.map(\.summary.finalBalance)
+        let steps = s.undoCount
+        s.press("d")
+        #expect(s.workspace.planCount == plans)
+        #expect(s.activePlan == 0)
+        for i in 0..<plans { #expect(s.workspace.plan(i).defaulted.contains(ref(s, id)), "\(s.workspace.planNames[i])") }
+        #expect(zip(s.workspace.comparison.results.map(\.summary.finalBalance), costs).allSatisfy { $0 < $1 })
+        #expect(s.message?.text.contains("every plan") == true)
+        #expect(s.undoCount == steps + 1)
+        s.press("u")
+        for i in 0..<plans { #expect(s.workspace.plan(i).defaulted.isEmpty) }
+        #expect(s.workspace.comparison.results.map(\.summary.finalBalance) == costs)
+    }
+
     @Test func markedRowsTakeTheDecisionTogether() throws {
         var s = try fresh()
         s.focus = .payables
@@ -181,7 +220,7 @@ import TresoIO
         #expect(s.payables.cursor == 3)
         s.press("n")
         #expect(s.activePlanState.decisions.count == 3)
-        #expect(s.screen.contains("✓ 3 marked"))
+        #expect(s.screen.contains("✓ 3 marked") || s.screen.contains("✓3 Σ"))
         s.press("n")
         #expect(s.activePlanState.decisions.isEmpty)
         s.press("esc")
@@ -458,6 +497,13 @@ import TresoIO
         s.send(.run("plan new Spring 2027"))
         #expect(s.message?.text.contains("exists already") == true)
         s.send(.run("plan delete"))
+        // A deletion asks first, saying how much work goes with the plan; n keeps it.
+        #expect(s.mode == .confirmDestroy(Destruction(kind: .deletePlan(index: s.activePlan), question: "Delete plan \"Spring 2027 copy\" (1 decision)?")))
+        #expect(s.screen.contains("Delete plan \"Spring 2027 copy\" (1 decision)?"))
+        s.press("n")
+        #expect(s.workspace.planNames.contains("Spring 2027 copy"))
+        s.send(.run("plan delete Spring 2027 copy"))
+        s.press("y")
         #expect(s.workspace.planNames.contains("Spring 2027 copy") == false)
         s.press("u")
         #expect(s.workspace.planNames.contains("Spring 2027 copy"))
@@ -594,6 +640,30 @@ import TresoIO
         #expect(s.send(.run("wq")).first.map { if case .save = $0 { return true } else { return false } } == true)
     }
 
+    /// Issue 13: at any width from 40 to 250 columns, scrolling the help shows every word of it; nothing is cut.
+    @Test func helpShowsEveryWordAtEveryWidth() throws {
+        var expected: [String] = [LineCommands.summary, Overlays.typingHelp]
+        for l in KeyTable.helpLines() { expected += [l.keys, l.name, l.help] }
+        let words = Set(expected.flatMap { $0.split(separator: " ").map(String.init) })
+        for width in [40, 47, 63, 80, 99, 120, 161, 200, 250] {
+            var s = try fresh()
+            s.send(.resize(width: width, height: 24))
+            s.press("?")
+            var seen: Set<String> = []
+            var pages = 0
+            while true {
+                for line in render(s).lines() { for w in line.split(separator: " ") { seen.insert(String(w)) } }
+                let before = s.mode
+                s.press("pgdn")
+                pages += 1
+                if s.mode == before || pages > 200 { break }
+            }
+            let missing = words.subtracting(seen).filter { !$0.allSatisfy { "│╭╮╰╯─·".contains($0) } }
+            #expect(missing.isEmpty, "width \(width): \(missing.sorted().prefix(10))")
+            #expect(pages > 1)
+        }
+    }
+
     @Test func helpOpensScrollsAndCloses() throws {
         var s = try Fixture.demo()
         s.press("?")
@@ -603,9 +673,11 @@ import TresoIO
         #expect(s.mode == .help(scroll: 2))
         s.press("k")
         #expect(s.mode == .help(scroll: 1))
-        s.press("pgdn", "pgdn", "pgdn", "pgdn")
+        // Wrapped at 100 columns the help is longer: page down to the quit prompt's keys.
+        var pages = 0
+        while !s.screen.contains("quit-without-saving") && pages < 30 { s.press("pgdn"); pages += 1 }
         #expect(s.screen.contains("quit-without-saving"))
-        s.press("pgup", "pgup", "pgup", "pgup", "pgup")
+        for _ in 0...pages { s.press("pgup") }
         #expect(s.mode == .help(scroll: 0))
         s.press("esc")
         #expect(s.mode == .normal)

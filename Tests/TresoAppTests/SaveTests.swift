@@ -165,6 +165,7 @@ import Glibc
         while s.workspace.planCount > Workspace.builtinCount {
             s.send(.selectPlan(Workspace.builtinCount))
             s.send(.run("plan delete"))
+            s.press("y")
         }
         s.press("w")
         let text = try #require(readText(dir + "/treso.toml"))
@@ -308,6 +309,77 @@ import Glibc
         s.press("enter", "y")
         #expect(readText(dir + "/out.csv") == first)
         #expect(s.message?.text.hasSuffix(dir + "/out.csv") == true)
+    }
+
+    @Test func exportOffersTheCommandsFormatsAndTheFrenchDialect() throws {
+        let dir = try Fixture.demoCopy()
+        defer { Fixture.remove(dir) }
+        var s = try Fixture.demo(path: dir)
+        func export(_ line: String) {
+            s.press(":")
+            s.type(line)
+            s.press("enter")
+        }
+        // The period table shown is what a bare export writes; fr is the French Excel dialect.
+        s.press("t")
+        export("export csv fr weeks.csv")
+        let weeks = try #require(readText(dir + "/weeks.csv"))
+        #expect(weeks.hasPrefix("\u{FEFF}row;"), "\(weeks.prefix(40))")
+        #expect(weeks.contains("\r\nopening;"))
+        #expect(s.message?.text.contains("weekly table") == true)
+        export("export comparison csv cmp.csv")
+        #expect(readText(dir + "/cmp.csv")?.hasPrefix("name,total_cost,") == true)
+        export("export entries json entries.json")
+        #expect(readText(dir + "/entries.json")?.hasPrefix("{\n  \"entries\": [") == true)
+        export("export projection xlsx my plan.xlsx")
+        let bytes = try readFileBytes(path: dir + "/my plan.xlsx", displayName: "my plan.xlsx").get()
+        #expect(Array(bytes.prefix(2)) == [0x50, 0x4B])   // a zip: the workbook
+        // A workbook too never replaces the scenario's files, and asks before replacing another.
+        export("export comparison xlsx treso.toml")
+        #expect(s.message?.text.contains("scenario's own files") == true)
+        export("export comparison xlsx my plan.xlsx")
+        guard case .confirmReplace(let e) = s.mode else { Issue.record("no question before replacing"); return }
+        #expect(!e.sheets.isEmpty)
+        s.press("y")
+        #expect(s.message?.text.contains("comparison") == true)
+        export("export json fr x.json")
+        #expect(s.message?.isError == true && s.message?.text.contains("CSV dialect") == true)
+    }
+
+    /// Issue 13: the unsaved counter is the net difference from the file, not the number of steps taken.
+    @Test func aChangeThenItsReversalLeavesNothingUnsaved() throws {
+        var s = try Fixture.demo()
+        let opening = s.scenario.terms.openingBalance
+        // The opening balance changed, then typed back as it was: two steps, no difference.
+        s.press("e", "enter", "ctrl-u")
+        s.type("1000")
+        s.press("enter")
+        #expect(s.unsavedCount == 1 && s.isDirty)
+        #expect(s.screen.contains("● UNSAVED (1)"))
+        s.press("enter", "ctrl-u")
+        s.type(opening.decimalString)
+        s.press("enter", "esc")
+        #expect(s.undoCount == 2)
+        #expect(s.unsavedCount == 0 && !s.isDirty)
+        #expect(s.screen.contains("│ saved"))
+        // An invoice's decision set, then cleared by hand (not undone): nothing to save either.
+        s.send(.run("plan new Trial"))
+        let dup = s.unsavedCount
+        #expect(dup == 1)
+        let r = try id(s, .receivable) { i, _ in eligible(s, .receivable, i, .factor("bank")) }
+        s.select(r)
+        s.send(.setDecision(.factor("bank")))
+        #expect(s.unsavedCount == 2)
+        s.press("x")
+        #expect(s.unsavedCount == 1)
+        s.send(.run("plan rename Trial 2"))
+        s.send(.run("plan rename Trial"))
+        #expect(s.unsavedCount == 1)
+        s.send(.run("plan delete Trial"))
+        s.press("y")
+        #expect(s.unsavedCount == 0)
+        // Quitting now does not ask.
+        #expect(s.send(.command(.quit)) == [.quit])
     }
 
     @Test func writeWithAPathSavesACopyThere() throws {

@@ -19,8 +19,8 @@ import TresoIO
         #expect(end == .inputEnded)
         // The first frame, then one after each event.
         #expect(t.frames.count == 5)
-        #expect(text(t.frames[1]).contains("Keys — generated from the key table"))
-        #expect(!text(t.frames[2]).contains("Keys — generated from the key table"))
+        #expect(text(t.frames[1]).contains("Keys · lines 1–"))
+        #expect(!text(t.frames[2]).contains("Keys · lines 1–"))
         #expect(s.focus == .chart)
         // The last frame is what the state renders.
         #expect(t.lastFrame.map(text) == s.screen)

@@ -11,7 +11,7 @@ import TresoCore
         #expect(snapshotMismatch(s.screen + "\n", named: name) == nil)
     }
 
-    @Test(arguments: [(80, 24), (100, 30), (120, 40)])
+    @Test(arguments: [(80, 24), (100, 30), (120, 40), (200, 50)])
     func mainScreen(width: Int, height: Int) throws {
         check(try Fixture.demo(width: width, height: height), "main-\(width)x\(height)")
     }
@@ -32,6 +32,36 @@ import TresoCore
         var s = try Fixture.demo(width: 120, height: 40)
         s.press("tab", "tab", "L")
         check(s, "chart-120x40-lowest")
+    }
+
+    /// Issue 13: columns use the width given. At 80×24 the plan names are whole and millions are never cut; at 200
+    /// columns the comparison gains columns (peak overdraft, closing position).
+    @Test func columnsUseTheWidthGiven() throws {
+        var s = try Fixture.demo(width: 80, height: 24)
+        s.press("e", "enter", "ctrl-u")
+        s.type("4000000")
+        s.press("enter", "esc")
+        let screen = s.screen
+        for r in s.workspace.comparison.results {
+            #expect(screen.contains(r.name), "\(r.name) cut")
+            #expect(screen.contains(Format.balance(r.summary.lowestBalance)), "\(Format.balance(r.summary.lowestBalance)) cut")
+            #expect(screen.contains(Format.money(r.totalCost)))
+        }
+        #expect(s.workspace.comparison.results.contains { $0.summary.lowestBalance.cents >= 400_000_000 })
+        s.send(.resize(width: 200, height: 50))
+        let wide = s.screen
+        #expect(wide.contains("Peak OD") && wide.contains("Closing") && wide.contains("EBE part") && wide.contains("<buffer"))
+        for r in s.workspace.comparison.results { #expect(wide.contains(Format.money(r.closingPosition))) }
+    }
+
+    /// Issue 13: the help wraps at the width it is given and scrolls; snapshots at three sizes.
+    @Test(arguments: [(80, 24), (120, 40), (200, 50)])
+    func helpAtEverySize(_ size: (Int, Int)) throws {
+        var s = try Fixture.demo(width: size.0, height: size.1)
+        s.press("?")
+        check(s, "help-\(size.0)x\(size.1)")
+        s.press("pgdn")
+        check(s, "help-\(size.0)x\(size.1)-page2")
     }
 
     @Test func overlays() throws {

@@ -28,8 +28,10 @@ enum LineCommands {
         LineCommand(name: "account", aliases: ["acct"], usage: ["account NAME|all"],
                     help: "with [accounts]: show one bank account in the chart and the day table, or all of them consolidated")
                     { s, rest in s.showAccount(rest); return [] },
-        LineCommand(name: "export", aliases: [], usage: ["export csv|json FILE"],
-                    help: "write the active plan's daily projection (csv, json or table); FILE is relative to the scenario folder") { s, rest in s.export(rest) },
+        LineCommand(name: "export", aliases: [], usage: ["export [WHAT] csv|json|xlsx|table [fr] FILE"],
+                    help: "WHAT: projection (the default), periods (the default while the period table shows), comparison or entries "
+                        + "(the active plan's journal); "
+                        + "fr: French Excel CSV; FILE is relative to the scenario folder, never one of its own files; asks before replacing") { s, rest in s.export(rest) },
         LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
                     help: "a built-in theme or a theme file") { s, rest in s.theme(rest) },
         LineCommand(name: "w", aliases: ["write", "save"], usage: ["w"],
@@ -66,6 +68,11 @@ enum LineCommands {
         for c in table { for n in [c.name] + c.aliases { if !seen.insert(n).inserted { dup.append(n) } } }
         return dup
     }
+}
+
+/// What `:export` writes: the formats of `treso project|compare|entries --format`.
+enum ExportFormat: String {
+    case csv, json, xlsx, table
 }
 
 extension AppState {
@@ -155,18 +162,75 @@ extension AppState {
         message = Message("showing account \(name): the chart and the day's balance (the movements listed and the comparison stay consolidated)")
     }
 
+    /// `:export [WHAT] FORMAT [fr] FILE`: the same sheets and texts as `treso project|compare|entries`, written by the
+    /// effect runner (relative paths from the scenario folder; never the scenario's own files; asks before replacing).
     mutating func export(_ rest: String) -> [Effect] {
-        let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let format = OutputFormat(rawValue: parts[0].lowercased()) else {
-            message = Message("export csv FILE (or json FILE, table FILE): the active plan's daily projection", isError: true)
+        let usage = "export [projection|periods|comparison|entries] csv|json|xlsx|table [fr] FILE, e.g. export periods xlsx cash.xlsx"
+        // Words are taken off the front; the file name is what is left, as typed (it may hold spaces).
+        var line = Substring(rest.trimmingSpaces())
+        func peek() -> String { String(line.prefix { $0 != " " }).lowercased() }
+        func take() { line = line.drop { $0 != " " }.drop { $0 == " " } }
+        var what = periodView == .day ? "projection" : "periods"
+        if ["projection", "periods", "comparison", "entries"].contains(peek()) { what = peek(); take() }
+        guard let format = ExportFormat(rawValue: peek()) else { message = Message(usage, isError: true); return [] }
+        take()
+        var dialect = CSVDialect.standard
+        if let d = CSVDialect(rawValue: peek()), line.contains(" ") { dialect = d; take() }
+        let file = String(line)
+        guard !file.isEmpty else { message = Message(usage, isError: true); return [] }
+        if dialect == .fr && format != .csv {
+            message = Message("fr is a CSV dialect: export \(what) csv fr FILE", isError: true)
             return []
         }
-        let p = activeProjection
         let s = workspace.scenario
-        let out = ProjectionExport.render(p.days[...], summary: p.summary, format: format,
-                                          title: "\(s.name) [\(activePlanState.name)]: \(s.start.iso) … \(s.end.iso)", currency: s.currency)
-        return [.export(FileExport(path: ExportTarget.resolve(parts[1].trimmingSpaces(), in: file.folder), text: out,
-                                   what: "exported the projection of \"\(activePlanState.name)\"", protecting: ownFiles))]
+        let plan = activePlanState
+        let p = activeProjection
+        let title = "\(s.name) [\(plan.name)]: \(s.start.iso) … \(s.end.iso)"
+        var text = ""
+        var sheets: [Sheet] = []
+        let subject: String
+        switch what {
+        case "periods":
+            let length = periodView == .day ? PeriodLength.week : periodView
+            let t = plan.periodTable(length, projection: p)
+            subject = "the \(length.rawValue)ly table of \"\(plan.name)\""
+            switch format {
+            case .table: text = PeriodExport.table(t, title: title, currency: s.currency)
+            case .csv: text = PeriodExport.sheet(t).csv(dialect)
+            case .json: text = PeriodExport.json(t)
+            case .xlsx: sheets = [PeriodExport.sheet(t), ProjectionExport.sheet(p.days[...])]
+            }
+        case "comparison":
+            let c = workspace.comparison
+            subject = "the comparison of \(c.results.count) plans"
+            let ctitle = "\(s.name): plans over \(s.start.iso) … \(s.end.iso)"
+            switch format {
+            case .table: text = ComparisonExport.table(c, title: ctitle, currency: s.currency)
+            case .csv: text = ComparisonExport.sheet(c).csv(dialect)
+            case .json: text = ComparisonExport.json(c)
+            case .xlsx: sheets = [ComparisonExport.sheet(c)]
+            }
+        case "entries":
+            let entries = plan.journalEntries(projection: p)
+            subject = "the journal entries of \"\(plan.name)\""
+            switch format {
+            case .table: text = EntriesExport.render(entries, format: .table, title: "\(s.name) [\(plan.name)]: journal entries")
+            case .csv: text = EntriesExport.sheet(entries).csv(dialect)
+            case .json: text = EntriesExport.json(entries)
+            case .xlsx: sheets = [EntriesExport.sheet(entries)]
+            }
+        default:
+            subject = "the projection of \"\(plan.name)\""
+            switch format {
+            case .table, .json:
+                text = ProjectionExport.render(p.days[...], summary: p.summary, format: format == .json ? .json : .table, title: title, currency: s.currency)
+            case .csv: text = ProjectionExport.sheet(p.days[...]).csv(dialect)
+            case .xlsx: sheets = [ProjectionExport.sheet(p.days[...])]
+            }
+        }
+        return [.export(FileExport(path: ExportTarget.resolve(file, in: self.file.folder), text: text,
+                                   what: "exported \(subject)" + (format == .xlsx ? " as a workbook" : (dialect == .fr ? " (French Excel CSV)" : "")),
+                                   protecting: ownFiles, sheets: sheets))]
     }
 
     mutating func theme(_ rest: String) -> [Effect] {

@@ -9,8 +9,12 @@ public enum TextEdit: Sendable, Equatable {
     case clear
     case submit
     case cancel
-    /// Ctrl-W: the word before the end, as a shell does.
+    /// Ctrl-W: the word before the cursor, as a shell does.
     case deleteWord
+    /// Delete (and Ctrl-D): the character under the cursor.
+    case deleteForward
+    /// ← / → (Ctrl-B / Ctrl-F): the cursor one character left or right; Home / End (Ctrl-A / Ctrl-E): to the start or end.
+    case left, right, home, end
     /// ↑ / ↓ on the command line: the previous / next line run in this session.
     case historyPrevious, historyNext
 }
@@ -61,6 +65,12 @@ public struct FileExport: Sendable, Equatable {
     public var protecting: [String]
     /// The user agreed to replace an existing file.
     public var replace = false
+    /// Not empty: an .xlsx workbook of these sheets (`text` is then unused).
+    public var sheets: [Sheet] = []
+
+    public init(path: String, text: String, what: String, protecting: [String], replace: Bool = false, sheets: [Sheet] = []) {
+        self.path = path; self.text = text; self.what = what; self.protecting = protecting; self.replace = replace; self.sheets = sheets
+    }
 }
 
 /// The scenario file re-read from disk.
@@ -107,7 +117,12 @@ extension AppState {
             if mode.isTextEntry {
                 switch key {
                 case .char(let c): return .text(.insert(c))
-                case .backspace, .delete, .ctrl("h"): return .text(.backspace)
+                case .backspace, .ctrl("h"): return .text(.backspace)
+                case .delete, .ctrl("d"): return .text(.deleteForward)
+                case .left, .ctrl("b"): return .text(.left)
+                case .right, .ctrl("f"): return .text(.right)
+                case .home, .ctrl("a"): return .text(.home)
+                case .end, .ctrl("e"): return .text(.end)
                 case .ctrl("u"): return .text(.clear)
                 case .ctrl("w"): return .text(.deleteWord)
                 case .up: return .text(.historyPrevious)

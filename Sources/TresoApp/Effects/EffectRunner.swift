@@ -22,6 +22,10 @@ public func runEffect(_ effect: Effect) -> Action? {
         case .exists where !export.replace:
             return .exportTargetExists(export)
         case .exists, .free:
+            if !export.sheets.isEmpty {
+                if let why = XLSXWriter.write(export.sheets, to: export.path) { return .effectFailed("not written: " + why) }
+                return .exported(export)
+            }
             switch SafeWrite.replace(export.path, with: Array(export.text.utf8)) {
             case .written: return .exported(export)
             case .failed(let d): return .effectFailed("not written: " + d.description)

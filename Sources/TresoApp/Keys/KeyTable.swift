@@ -3,7 +3,7 @@ import TerminalKit
 /// Where a key binding is active. The panes share the `global` bindings; the modal contexts
 /// (help, picker, form, confirm) only have their own.
 public enum KeyContext: String, CaseIterable, Sendable, Hashable {
-    case global, receivables, payables, chart, comparison, help, picker, form, confirm, conflict, replace
+    case global, receivables, payables, chart, comparison, help, picker, form, confirm, conflict, replace, destroy
 
     public var title: String {
         switch self {
@@ -18,6 +18,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .confirm: return "Quit with unsaved changes"
         case .conflict: return "Scenario file changed on disk"
         case .replace: return "Replace an existing file"
+        case .destroy: return "Confirm a deletion"
         }
     }
 
@@ -93,6 +94,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case reloadAndReapply = "reload-and-reapply"
     case saveBeside = "save-beside"
     case replaceFile = "replace-file"
+    case confirmDestroy = "confirm-delete"
 }
 
 /// One row of the key table: a command, its keys, where it is active, and what the help says.
@@ -214,6 +216,9 @@ public enum KeyTable {
         // Replace an existing file
         KeyBinding(.replaceFile, ["y"], [.replace], "replace the existing file", bar: "replace"),
         KeyBinding(.cancel, ["n", "esc", "q"], [.replace], "keep it: write nothing", bar: "keep"),
+        // Confirm a deletion (a plan, the decisions of several invoices)
+        KeyBinding(.confirmDestroy, ["y"], [.destroy], "yes: delete (u undoes it afterwards)", bar: "delete"),
+        KeyBinding(.cancel, ["n", "esc", "q"], [.destroy], "no: keep everything", bar: "keep"),
     ]
 
     /// The bindings active in `context`, its own first.
@@ -307,7 +312,7 @@ public enum KeyTable {
             out.append((":" + c.name, c.usage.joined(separator: " · "), c.help + aliases, false))
         }
         out.append((":NAME", "any command's long name", "runs it, e.g. :toggle-factoring, :next-week (the names above)", false))
-        for c in [KeyContext.picker, .form, .confirm, .conflict, .replace, .help] { section(c) }
+        for c in [KeyContext.picker, .form, .confirm, .conflict, .replace, .destroy, .help] { section(c) }
         return out
     }
 

@@ -41,7 +41,8 @@ public struct MainLayout: Sendable, Equatable {
 
         let body = all.inset(top: 1, left: 0, bottom: 1, right: 0)
         let avail = body.height
-        let comparisonHeight = min(2 + max(planCount, 1), max(5, avail / 3))
+        // Up to a third of the body (rounded up, so 80×24 shows six plans); more plans scroll with the active one.
+        let comparisonHeight = min(2 + max(planCount, 1), max(5, (avail + 2) / 3))
         let rest = avail - comparisonHeight
         let chartHeight = max(6, rest * 45 / 100)
         let invoicesHeight = rest - chartHeight

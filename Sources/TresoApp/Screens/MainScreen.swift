@@ -20,6 +20,8 @@ public func render(_ state: AppState, into grid: inout CellGrid) {
     let l = state.layout
     if l.tooSmall {
         MainScreen.tooSmall(state, into: &grid)
+        // The help reads at any width: it is drawn over the "too small" notice.
+        if case .help = state.mode { Overlays.render(state, into: &grid) }
         return
     }
     MainScreen.header(state, l, into: &grid)
@@ -46,7 +48,7 @@ enum MainScreen {
         if let src = s.balanceSource { left += " │ balance: \(src)" }
         var right = "plan \(s.activePlan + 1)/\(s.workspace.planCount): \(s.activePlanState.name)"
         if s.workspace.isBuiltin(s.activePlan) { right += " (built in)" }
-        right += s.isDirty ? " │ ● UNSAVED (\(s.undoCount)) " : " │ saved "
+        right += s.isDirty ? " │ ● UNSAVED (\(s.unsavedCount)) " : " │ saved "
         let rw = min(displayWidth(right), l.header.width)
         grid.put(truncate(left, toWidth: max(0, l.header.width - rw - 1)), x: 0, y: l.header.y, style: t[.header], clip: l.header)
         grid.put(truncate(right, toWidth: rw), x: l.header.maxX - rw, y: l.header.y, style: t[.header], clip: l.header)
@@ -187,17 +189,39 @@ enum MainScreen {
         let all = s.scenario.invoices(kind).count
         let plan = s.activePlanState
         let decided = s.decidedCount[kind] ?? 0
-        var text = (kind == .receivable ? "Receivables" : "Payables") + " \(table.count)"
-        if table.count != all { text += "/\(all)" }
-        text += " · Σ \(Format.money(table.shownTotal)) · \(decided) with a decision"
+        let name = kind == .receivable ? "Receivables" : "Payables"
+        var counted = name + " \(table.count)"
+        if table.count != all { counted += "/\(all)" }
+        let base = counted + " · Σ \(Format.money(table.shownTotal))"
+        let decidedText = " · \(decided) with a decision"
+        var markedText = "", impact = "", markedShort = ""
         if !table.marked.isEmpty {
             let m = s.markedTotal(kind)
-            text += " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+            markedText = " · ✓ \(m.count) marked Σ \(Format.money(m.total))"
+            markedShort = " ✓\(m.count)"
+            if let mi = s.markedImpact(kind), mi.impact.refused >= m.count {
+                impact = " · " + (kind == .receivable ? "factoring" : "reverse factoring") + " refuses \(m.count == 1 ? "it" : "them")"
+            } else if let mi = s.markedImpact(kind) {
+                // If financed: the plan's cost change and its lowest balance before → after (the engine's, like the picker).
+                let i = mi.impact
+                impact = " · if \(kind == .receivable ? "factored" : "reverse-factored"): cost \(Format.signed(i.costChange))"
+                    + ", lowest \(Format.money(i.lowestBefore)) → \(Format.money(i.lowestAfter))"
+                    + (i.refused > 0 ? " (\(i.refused) refused)" : "")
+            }
         }
-        if table.anchor != nil { text += " · range from row \((table.anchor ?? 0) + 1)" }
+        let range = table.anchor != nil ? " · range from row \((table.anchor ?? 0) + 1)" : ""
         var right = "sort \(table.sortColumn.title.lowercased()) \(table.ascending ? "▲" : "▼")"
         if !table.filter.isEmpty { right = "filter \"\(table.filter)\" · " + right }
         if body.isEmpty { right = "Tab opens" }
+        // The longest form that fits: what the marks would do stays, the decided count, the table's sum and the
+        // marked sum give way in that order when the row is short.
+        let room = titleArea.width - 2
+        let forms = markedText.isEmpty ? [base + decidedText + range, base + range]
+            : [base + decidedText + markedText + impact + range, base + markedText + impact + range, counted + markedText + impact + range,
+               counted + markedShort + " Σ \(Format.money(s.markedTotal(kind).total))" + impact + range, name + markedShort + impact + range]
+        var text = forms.first { displayWidth($0) <= room } ?? forms[forms.count - 1]
+        if !markedText.isEmpty && displayWidth(text) + displayWidth(right) + 2 > room { right = "" }
+        if text == base + range && markedText.isEmpty && displayWidth(base + decidedText + range) <= room { text = base + decidedText + range }
         title(text, right: right, focused: focused, area: titleArea, theme: t, into: &grid)
         guard !body.isEmpty else { return }
 
@@ -211,8 +235,10 @@ enum MainScreen {
         for p in positions { idWidth = max(idWidth, displayWidth(invoices[table.order[p]].id)) }
         idWidth = min(idWidth, 18)
         let decisionWidth = wide ? 20 : 14
+        // As wide as the largest amount of the table (never cut), so the counterparty keeps the rest.
+        let amountWidth = max(6, s.cache.amountWidth[kind] ?? 13)
         // The issue date joins when the counterparty keeps at least 24 columns.
-        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + 13 + decisionWidth + 9) >= 0
+        let showsIssued = body.width - (idWidth + 24 + 2 * dateWidth + max(dateWidth, 8) + amountWidth + decisionWidth + 9) >= 0
         var columns = [
             Table.Column("Id", width: .fixed(idWidth)),
             Table.Column(kind == .receivable ? "Customer" : "Supplier", width: .fill),
@@ -221,7 +247,7 @@ enum MainScreen {
         columns += [
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
-            Table.Column("Amount", width: .fixed(13), alignment: .right),
+            Table.Column("Amount", width: .fixed(amountWidth), alignment: .right),
             Table.Column("Decision", width: .fixed(decisionWidth)),
         ]
         let settlements = kind == .receivable ? s.workspace.engine.receivableSettlements : s.workspace.engine.payableSettlements
@@ -275,25 +301,43 @@ enum MainScreen {
               focused: focused, area: l.comparisonTitle, theme: t, into: &grid)
         let area = l.comparison
         guard !area.isEmpty else { return }
-        // Required columns first; optional ones join while the plan names keep 20 columns.
-        var budget = area.width - 2 - 20 - (11 + 7 + 13 + 7 + 8 + 12) - 6
+        // Columns as wide as their widest figure (a million is never cut), required ones first; optional ones join
+        // while the plan names keep their own width (up to 32 columns); what is left widens the name column.
+        func widest(_ header: String, _ cells: (PlanResult) -> String) -> Int {
+            c.results.reduce(displayWidth(header)) { max($0, displayWidth(cells($1))) }
+        }
+        let wCost = widest("Cost") { Format.money($0.totalCost) }
+        let wEBE = widest("EBE part") { Format.money($0.operatingCost) }
+        let wRate = widest("Rate") { ($0.effectiveAnnualRatePercent(decimals: 2) ?? "—") + "%" }
+        let wLowest = widest("Lowest") { Format.balance($0.summary.lowestBalance) }
+        let wPeak = widest("Peak OD") { Format.money($0.summary.peakOverdraft) }
+        let wClosing = widest("Closing") { Format.money($0.closingPosition) }
+        let wBreach = widest("Breach") { $0.summary.daysOverLimit > 0 ? "\($0.summary.daysOverLimit) d" + ($0.legalBreaches > 0 ? " +\($0.legalBreaches)L" : "") : "0" }
+        let names = c.results.enumerated().reduce(4) { max($0, displayWidth((c.bestIndex == $1.offset ? "★ " : "") + $1.element.name)) }
+        // Short of room for the names, the overdrawn-days heading shortens first.
+        let odWide = area.width - 2 - min(names, 32) - [wCost, wRate, wLowest, 7, wBreach, 12].reduce(0, +) - 6 >= 0
+        let odTitle = odWide ? "OD days" : "OD d", wOD = odWide ? 7 : 4
+        let required = [wCost, wRate, wLowest, wOD, wBreach, 12]
+        var budget = area.width - 2 - min(names, 32) - required.reduce(0, +) - required.count
         func fits(_ w: Int) -> Bool {
             if budget >= w + 1 { budget -= w + 1; return true }
             return false
         }
         // Issue 14's P(breach) first: the share of simulated late-payment paths that go over the limit.
         let riskWidth = fits(9) ? 9 : (fits(6) ? 6 : 0)
-        let showOn = fits(5), showEBE = fits(10), showBuffer = fits(7)
-        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(11), alignment: .right)]
-        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(10), alignment: .right)) }
-        columns.append(Table.Column("Rate", width: .fixed(7), alignment: .right))
-        columns.append(Table.Column("Lowest", width: .fixed(13), alignment: .right))
+        let showOn = fits(5), showEBE = fits(wEBE), showBuffer = fits(7), showPeak = fits(wPeak), showClosing = fits(wClosing)
+        var columns = [Table.Column("Plan", width: .fill), Table.Column("Cost", width: .fixed(wCost), alignment: .right)]
+        if showEBE { columns.append(Table.Column("EBE part", width: .fixed(wEBE), alignment: .right)) }
+        columns.append(Table.Column("Rate", width: .fixed(wRate), alignment: .right))
+        columns.append(Table.Column("Lowest", width: .fixed(wLowest), alignment: .right))
         if showOn { columns.append(Table.Column("on", width: .fixed(5))) }
-        columns.append(Table.Column("OD days", width: .fixed(7), alignment: .right))
+        if showPeak { columns.append(Table.Column("Peak OD", width: .fixed(wPeak), alignment: .right)) }
+        columns.append(Table.Column(odTitle, width: .fixed(wOD), alignment: .right))
         if showBuffer { columns.append(Table.Column("<buffer", width: .fixed(7), alignment: .right)) }
-        columns.append(Table.Column("Breach", width: .fixed(8), alignment: .right))
+        columns.append(Table.Column("Breach", width: .fixed(wBreach), alignment: .right))
         // "…" while the simulation runs.
         if riskWidth > 0 { columns.append(Table.Column(riskWidth == 9 ? "P(breach)" : "P(br)", width: .fixed(riskWidth), alignment: .right)) }
+        if showClosing { columns.append(Table.Column("Closing", width: .fixed(wClosing), alignment: .right)) }
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows
@@ -308,6 +352,7 @@ enum MainScreen {
             cells.append(r.effectiveAnnualRatePercent(decimals: 2).map { $0 + "%" } ?? "—"); styles.append(nil)
             cells.append(Format.balance(sum.lowestBalance)); styles.append(sum.lowestBalance.isNegative ? t[.negative] : nil)
             if showOn { cells.append(Format.dayMonth(sum.lowestBalanceDate)); styles.append(t[.muted]) }
+            if showPeak { cells.append(Format.money(sum.peakOverdraft)); styles.append(sum.peakOverdraft > .zero ? t[.warning] : t[.muted]) }
             cells.append(String(sum.daysOverdrawn)); styles.append(sum.daysOverdrawn > 0 ? t[.warning] : nil)
             if showBuffer { cells.append(String(sum.daysBelowBuffer)); styles.append(sum.daysBelowBuffer > 0 ? t[.warning] : nil) }
             var breaches = sum.daysOverLimit > 0 ? "\(sum.daysOverLimit) d" : "0"
@@ -320,6 +365,7 @@ enum MainScreen {
                 cells.append(text ?? (s.jobs.riskEnabled ? "…" : "—"))
                 styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
             }
+            if showClosing { cells.append(Format.money(r.closingPosition)); styles.append(nil) }
             let verdict: String
             switch r.verdict {
             case .best: verdict = "★ best"
@@ -346,12 +392,13 @@ enum MainScreen {
         switch s.mode {
         case .command(let text):
             grid.fill(area, style: t[.input])
-            grid.put(tail(":" + text + "█", width: area.width), x: area.x, y: area.y, style: t[.input], clip: area)
+            grid.put(editedLine(":", text, back: s.lineBack, width: area.width, style: t[.input]), x: area.x, y: area.y, clip: area)
             return
         case .filter(_, let text, _):
             grid.fill(area, style: t[.input])
-            let hint = "   Enter keeps · Esc restores · Ctrl-U clears"
-            grid.put(tail("/" + text + "█", width: area.width) + hint, x: area.x, y: area.y, style: t[.input], clip: area)
+            var spans = editedLine("/", text, back: s.lineBack, width: area.width, style: t[.input])
+            spans.append(Span("   Enter keeps · Esc restores · Ctrl-U clears", style: t[.input]))
+            grid.put(spans, x: area.x, y: area.y, clip: area)
             return
         default: break
         }
@@ -372,18 +419,31 @@ enum MainScreen {
             .render(into: &grid, area: area)
     }
 
-    /// The last `width` columns of a text being typed, so the cursor stays visible.
-    static func tail(_ text: String, width: Int) -> String {
-        guard displayWidth(text) > width, width > 0 else { return text }
-        var out = ""
-        var used = 0
-        for ch in text.reversed() {
-            let w = displayWidth(ch)
-            if used + w > width - 1 { break }
-            out = String(ch) + out
-            used += w
+    /// A line being typed with its cursor: the character under it drawn in reverse video (a █ block past the end),
+    /// at the column its display width puts it (wide and accented characters counted as the terminal counts them).
+    /// Cut to `width` so the cursor stays visible: "…" stands for what is off the left edge.
+    static func editedLine(_ lead: String, _ text: String, back: Int, width: Int, style: Style) -> [Span] {
+        let chars = Array(text)
+        let i = chars.count - min(max(0, back), chars.count)
+        var before = lead + String(chars[..<i])
+        let at = i < chars.count ? String(chars[i]) : "█"
+        var after = i + 1 < chars.count ? String(chars[(i + 1)...]) : ""
+        let atWidth = max(1, displayWidth(at))
+        if displayWidth(before) + atWidth > width - 1, width > 2 {
+            // Keep the end of what is before the cursor, so the cursor sits on the last columns.
+            var kept = ""
+            var used = 0
+            for ch in before.reversed() {
+                let w = displayWidth(ch)
+                if used + w > width - 1 - atWidth { break }
+                kept = String(ch) + kept
+                used += w
+            }
+            before = "…" + kept
+            after = ""
         }
-        return "…" + out
+        let cursor = i < chars.count ? style.patched(by: Style(attributes: .reverse)) : style
+        return [Span(before, style: style), Span(at, style: cursor), Span(after, style: style)]
     }
 
     /// Labels that stay in the key bar longest when it is narrow.

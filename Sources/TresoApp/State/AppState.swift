@@ -10,6 +10,8 @@ struct PendingSave: Sendable, Equatable {
     var rules: [Int: [PlanRule]]
     var planBlocks: [String]
     var defaulted: [String]
+    /// The document as written: what "unsaved" is measured against once the write succeeds.
+    var workspace: Workspace? = nil
 }
 
 /// The document being edited: every plan and the terms (the workspace), the session's undo history,
@@ -18,6 +20,11 @@ struct DocumentState: Sendable, Equatable {
     var workspace: Workspace
     var file: ScenarioDocument
     var history = UndoHistory()
+    /// The document as the scenario file holds it (as read, or as last saved): unsaved changes are the net
+    /// difference from it, so a change and its reversal leave nothing unsaved.
+    var saved: Workspace
+    /// Bumped at each save, so a save at the same revision refreshes the count.
+    var savedGeneration = 0
     var pendingSave: PendingSave?
     /// Where a "reload and re-apply" after a conflict stands.
     var reload: ReloadStage = .none
@@ -63,6 +70,8 @@ public struct AppState: Sendable, Equatable {
     public internal(set) var comparisonCursor = 0
     /// Command lines run in this session, for ↑ / ↓ on the command line.
     var commandHistory = CommandHistory()
+    /// Where the cursor is in the text being typed (command line, filter, form field): characters from its end.
+    public internal(set) var lineBack = 0
     /// `.day`: the balance chart; `.week` / `.month`: the period table in its place (key `t`).
     public internal(set) var periodView: PeriodLength = .day
     public internal(set) var mode: Mode = .normal
@@ -101,12 +110,16 @@ public struct AppState: Sendable, Equatable {
         let file = ScenarioDocument(path: tomlPath, text: tomlText, terms: scenario.terms,
                                     planBlocks: workspace.planBlocks(rules: workspace.rulesToSave()),
                                     defaulted: workspace.defaultedIDs(), fingerprint: tomlFingerprint)
-        document = DocumentState(workspace: workspace, file: file)
+        document = DocumentState(workspace: workspace, file: file, saved: workspace)
         cache = ViewCache(search: [.receivable: InvoiceSearchText(scenario.receivables), .payable: InvoiceSearchText(scenario.payables)],
                           dayDetail: DayDetail(day: scenario.start, position: nil, movements: [], key: DayKey(revision: -1, plan: -1, day: -1)))
         // Start on today when it falls inside the horizon, else on the first day.
         let t = today - scenario.start
         day = t >= 0 && t < max(scenario.horizonDays, 1) ? t : 0
+        for kind in InvoiceKind.allCases {
+            let largest = scenario.invoices(kind).reduce(UInt64(0)) { max($0, $1.amount.cents.magnitude) }
+            cache.amountWidth[kind] = Money(cents: Int64(clamping: largest)).formatted().count + 1
+        }
         resortTable(.receivable)
         resortTable(.payable)
         refreshDayDetail()
@@ -123,7 +136,20 @@ public struct AppState: Sendable, Equatable {
     public var tomlPath: String { document.file.path }
     /// The scenario file's text as last read or saved.
     public var tomlText: String { document.file.text }
-    public var isDirty: Bool { document.history.isDirty }
+    /// Something differs from the scenario file as last read or saved.
+    public var isDirty: Bool { unsavedCount > 0 }
+    /// How many changes separate the document from the file (`Workspace.changes(since:)`), not how many steps were taken.
+    public var unsavedCount: Int {
+        cache.unsavedKey == unsavedKey ? cache.unsaved : workspace.changes(since: document.saved)
+    }
+    var unsavedKey: [Int] { [workspace.revision, document.saved.revision, document.savedGeneration] }
+
+    mutating func refreshUnsaved() {
+        let key = unsavedKey
+        guard key != cache.unsavedKey else { return }
+        cache.unsaved = workspace.changes(since: document.saved)
+        cache.unsavedKey = key
+    }
     public var activePlanState: PlanState { workspace.plan(activePlan) }
     public var activeProjection: Projection {
         if shownAccount != nil, let p = cache.account { return p }

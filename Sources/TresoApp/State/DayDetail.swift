@@ -30,6 +30,13 @@ struct ViewCache: Sendable, Equatable {
     /// The shown bank account's projection (`:account NAME`; `day` of the key: the account's index).
     var account: Projection?
     var accountKey = DayKey(revision: -1, plan: -1, day: -1)
+    /// The net changes since the last save, for (workspace revision, saved workspace revision).
+    var unsaved = 0
+    var unsavedKey: [Int] = []
+    /// Columns the largest amount of each invoice list takes (the amount column's width), measured once at load.
+    var amountWidth: [InvoiceKind: Int] = [:]
+    /// What financing each table's marked rows would change (the table title).
+    var markedImpact: [InvoiceKind: CachedMarkedImpact] = [:]
 
     static func == (_: ViewCache, _: ViewCache) -> Bool { true }
 }

@@ -1,18 +1,48 @@
 import TresoCore
 
-/// Shell-like editing of the command line: Ctrl-W deletes a word, Ctrl-U the argument only (the command words
-/// stay, so `R` then Ctrl-U leaves `plan rename `), ↑ / ↓ walk the lines run in this session.
+/// Shell-like editing of the command line, the filter and the form's fields: the cursor moves (← → Home End,
+/// Ctrl-A/E/B/F), characters go in at the cursor, Backspace / Delete take the one before / under it, Ctrl-W the word
+/// before it, Ctrl-U everything before it — on the command line the argument only (the command words stay, so `R`
+/// then Ctrl-U leaves `plan rename `); ↑ / ↓ walk the lines run in this session.
 enum LineEditing {
+    /// Where the word before `i` starts (spaces before the cursor, then the word), as Ctrl-W in a shell.
+    static func wordStart(_ chars: [Character], before i: Int) -> Int {
+        var j = min(max(0, i), chars.count)
+        while j > 0 && chars[j - 1] == " " { j -= 1 }
+        while j > 0 && chars[j - 1] != " " { j -= 1 }
+        return j
+    }
+
+    /// Applies a cursor-relative edit to `text` whose cursor is `back` characters from the end (0: at the end, so a
+    /// line set anew — history, a pre-filled command — has its cursor at the end). `keep`: characters Ctrl-U leaves at
+    /// the start while the cursor is past them (the command words). Nil: not an edit of the text.
+    static func apply(_ edit: TextEdit, text: String, back: Int, keep: Int = 0) -> (text: String, back: Int)? {
+        var chars = Array(text)
+        var i = chars.count - min(max(0, back), chars.count)
+        switch edit {
+        case .insert(let c): chars.insert(c, at: i); i += 1
+        case .backspace: if i > 0 { chars.remove(at: i - 1); i -= 1 }
+        case .deleteForward: if i < chars.count { chars.remove(at: i) }
+        case .left: i = max(0, i - 1)
+        case .right: i = min(chars.count, i + 1)
+        case .home: i = 0
+        case .end: i = chars.count
+        case .deleteWord:
+            let j = wordStart(chars, before: i)
+            chars.removeSubrange(j..<i)
+            i = j
+        case .clear:
+            let j = keep > 0 && keep < i ? keep : 0
+            chars.removeSubrange(j..<i)
+            i = j
+        case .submit, .cancel, .historyPrevious, .historyNext: return nil
+        }
+        // Counted back from the end of the array: a combining mark typed after a letter joins it without moving the cursor.
+        return (String(chars), chars.count - i)
+    }
+
     /// Commands whose second word is part of the command (`plan rename`, `export csv`).
     static let twoWordCommands: Set<String> = ["plan", "plans", "export"]
-
-    /// The text without its last word (and the spaces after it), as Ctrl-W in a shell.
-    static func deletingWord(_ text: String) -> String {
-        var t = Substring(text)
-        while t.last == " " { t.removeLast() }
-        while let c = t.last, c != " " { t.removeLast() }
-        return String(t)
-    }
 
     /// The command words of a line with their trailing space (`plan rename `), or "" when there is no argument yet.
     static func commandPrefix(_ text: String) -> String {
@@ -74,14 +104,14 @@ extension AppState {
         switch edit {
         case .clear:
             let prefix = LineEditing.commandPrefix(text)
-            mode = .command(text: prefix)
-        case .deleteWord:
-            mode = .command(text: LineEditing.deletingWord(text))
+            guard let r = LineEditing.apply(.clear, text: text, back: lineBack, keep: prefix.count) else { return nil }
+            mode = .command(text: r.text)
+            lineBack = r.back
         case .historyPrevious:
-            if let line = commandHistory.previous(current: text) { mode = .command(text: line) }
+            if let line = commandHistory.previous(current: text) { mode = .command(text: line); lineBack = 0 }
             else { message = Message("no earlier command in this session") }
         case .historyNext:
-            if let line = commandHistory.next() { mode = .command(text: line) }
+            if let line = commandHistory.next() { mode = .command(text: line); lineBack = 0 }
         default: return nil
         }
         return []

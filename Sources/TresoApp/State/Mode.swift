@@ -16,6 +16,8 @@ public enum Mode: Sendable, Equatable {
     case conflict
     /// An export's file exists: replace it or not.
     case confirmReplace(FileExport)
+    /// A change that throws work away (a plan deleted, many decisions cleared): y does it, n or Esc keeps everything.
+    case confirmDestroy(Destruction)
 
     public var context: KeyContext? {
         switch self {
@@ -26,6 +28,7 @@ public enum Mode: Sendable, Equatable {
         case .confirmQuit: return .confirm
         case .conflict: return .conflict
         case .confirmReplace: return .replace
+        case .confirmDestroy: return .destroy
         case .filter, .command: return nil
         }
     }
@@ -38,6 +41,17 @@ public enum Mode: Sendable, Equatable {
         default: return false
         }
     }
+}
+
+/// What a destructive command would do, asked before it is done ("Delete plan X (n decisions)? y/n").
+public struct Destruction: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case deletePlan(index: Int)
+        /// Clear the decisions of the selection of this table.
+        case clearDecisions(InvoiceKind)
+    }
+    public var kind: Kind
+    public var question: String
 }
 
 /// A pane of the main screen, in focus order.

@@ -115,12 +115,41 @@ public enum ComparisonExport {
         }
     }
 
-    static func fields(_ r: PlanResult, best: Bool, window: Day) -> [(String, JSON)] {
+    /// One figure of a plan, typed once for JSON, CSV and XLSX.
+    enum Field {
+        case money(Money), int(Int), day(Day), text(String), rate(String?), bool(Bool), list([String])
+
+        var json: JSON {
+            switch self {
+            case .money(let m): return .money(m)
+            case .int(let n): return .int(n)
+            case .day(let d): return .day(d)
+            case .text(let s): return .string(s)
+            case .rate(let r): return r.map { .string($0) } ?? .null
+            case .bool(let b): return .bool(b)
+            case .list(let l): return .array(l.map { .string($0) })
+            }
+        }
+
+        var cell: SheetCell {
+            switch self {
+            case .money(let m): return .money(m)
+            case .int(let n): return .int(n)
+            case .day(let d): return .day(d)
+            case .text(let s): return .text(s)
+            case .rate(let r): return r.map { .decimal($0) } ?? .empty
+            case .bool(let b): return .text(b ? "true" : "false")
+            case .list(let l): return .text(l.joined(separator: "; "))
+            }
+        }
+    }
+
+    static func fields(_ r: PlanResult, best: Bool, window: Day) -> [(String, Field)] {
         let s = r.summary
-        return [("name", .string(r.name)), ("total_cost", .money(r.totalCost)), ("operating_cost", .money(r.operatingCost)),
+        return [("name", .text(r.name)), ("total_cost", .money(r.totalCost)), ("operating_cost", .money(r.operatingCost)),
                 ("financial_cost", .money(r.financialCost)), ("bank_charges", .money(r.bankCharges)),
                 ("penalties", .money(r.financing.penalties)), ("recoverable_vat", .money(r.financing.recoverableVAT)),
-                ("effective_annual_rate", r.effectiveAnnualRatePercent(decimals: 4).map { .string($0) } ?? .null),
+                ("effective_annual_rate", .rate(r.effectiveAnnualRatePercent(decimals: 4))),
                 ("lowest_balance", .money(s.lowestBalance)), ("lowest_balance_date", .day(s.lowestBalanceDate)),
                 ("peak_overdraft", .money(s.peakOverdraft)), ("days_overdrawn", .int(s.daysOverdrawn)),
                 ("days_below_buffer", .int(s.daysBelowBuffer)), ("days_over_limit", .int(s.daysOverLimit)),
@@ -131,32 +160,27 @@ public enum ComparisonExport {
                 ("late_indemnities", .money(r.financing.lateIndemnities)), ("overdraft_penalty", .money(s.overdraftPenalty)),
                 ("price_increase", .money(r.financing.priceIncrease)), ("lost_discounts", .money(r.financing.lostDiscounts)),
                 ("bad_debt_vat_relief", .money(r.financing.badDebtVATRelief)),
-                ("verdict", .string(verdictCode(r.verdict))), ("verdict_text", .string(r.verdict.text)),
-                ("assumptions", .array(r.assumptions.map { .string($0) })), ("warnings", .array(r.warnings.map { .string($0) }))]
+                ("verdict", .text(verdictCode(r.verdict))), ("verdict_text", .text(r.verdict.text)),
+                ("assumptions", .list(r.assumptions)), ("warnings", .list(r.warnings))]
     }
 
     public static func json(_ c: PlanComparison) -> String {
-        let plans: [JSON] = c.results.enumerated().map { i, r in .object(fields(r, best: c.bestIndex == i, window: c.windowEnd)) }
+        let plans: [JSON] = c.results.enumerated().map { i, r in .object(fields(r, best: c.bestIndex == i, window: c.windowEnd).map { ($0.0, $0.1.json) }) }
         return JSON.object([("plans", .array(plans)), ("best", c.bestIndex.map { .string(c.results[$0].name) } ?? .null),
                             ("horizon_end", .day(c.horizonEnd)), ("window_end", .day(c.windowEnd)),
                             ("days_past_horizon", .int(c.daysPastHorizon)),
                             ("assumptions", .array(c.assumptions.map { .string($0) }))]).render() + "\n"
     }
 
-    public static func csv(_ c: PlanComparison) -> String {
-        guard let first = c.results.first else { return "" }
-        var out = csvLine(fields(first, best: false, window: c.windowEnd).map(\.0))
-        for (i, r) in c.results.enumerated() {
-            out += csvLine(fields(r, best: c.bestIndex == i, window: c.windowEnd).map { _, v in
-                switch v {
-                case .string(let s): return s
-                case .int(let n): return String(n)
-                case .bool(let b): return b ? "true" : "false"
-                case .array(let items): return items.compactMap { if case .string(let s) = $0 { return s }; return nil }.joined(separator: "; ")
-                default: return ""
-                }
-            })
-        }
-        return out
+    public static func csv(_ c: PlanComparison) -> String { c.results.isEmpty ? "" : sheet(c).csv() }
+
+    /// One row per plan, one column per figure (the JSON's keys): amounts signed as costs are, positive
+    /// (a cost paid), balances signed as the bank shows them (negative: overdrawn) — docs/calculations.md § Signs.
+    public static func sheet(_ c: PlanComparison) -> Sheet {
+        let window = c.windowEnd
+        let headers = c.results.first.map { fields($0, best: false, window: window).map(\.0) } ?? []
+        var s = Sheet(name: "Comparison", headers: headers)
+        for (i, r) in c.results.enumerated() { s.rows.append(fields(r, best: c.bestIndex == i, window: window).map(\.1.cell)) }
+        return s
     }
 }

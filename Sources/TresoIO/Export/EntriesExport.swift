@@ -4,15 +4,8 @@ import TresoCore
 public enum EntriesExport {
     public static func render(_ entries: [JournalEntry], format: OutputFormat, title: String) -> String {
         switch format {
-        case .csv, .json:
-            var out = csvLine(["entry", "date", "reference", "label", "account", "account_name", "debit", "credit"])
-            for (i, e) in entries.enumerated() {
-                for l in e.lines {
-                    out += csvLine([String(i + 1), e.day.iso, e.reference, e.label, l.account.rawValue, l.account.name,
-                                    l.debit.decimalString, l.credit.decimalString])
-                }
-            }
-            return out
+        case .csv: return sheet(entries).csv()
+        case .json: return json(entries)
         case .table:
             var t = TextTable(headers: ["#", "Date", "Ref", "Account", "Debit", "Credit", "Label"],
                               alignments: [.right, .left, .left, .left, .right, .right, .left])
@@ -38,5 +31,30 @@ public enum EntriesExport {
             out += "Deductible VAT (44566, recoverable): " + (totals[.deductibleVAT] ?? .zero).formatted() + "\n"
             return out
         }
+    }
+
+    /// One row per account line of an entry: debit and credit are both positive, as in a journal (the accounting
+    /// convention, not the cash sign of the other exports: docs/calculations.md § Signs).
+    public static func sheet(_ entries: [JournalEntry]) -> Sheet {
+        var s = Sheet(name: "Entries", headers: ["entry", "date", "reference", "label", "account", "account_name", "debit", "credit"])
+        for (i, e) in entries.enumerated() {
+            for l in e.lines {
+                s.rows.append([.int(i + 1), .day(e.day), .text(e.reference), .text(e.label), .text(l.account.rawValue),
+                               .text(l.account.name), .money(l.debit), .money(l.credit)])
+            }
+        }
+        return s
+    }
+
+    /// `{"entries": [{"entry": 1, "date": …, "lines": [{"account": "411", "debit": "…", "credit": "…"}]}]}`.
+    public static func json(_ entries: [JournalEntry]) -> String {
+        let list: [JSON] = entries.enumerated().map { i, e in
+            .object([("entry", .int(i + 1)), ("date", .day(e.day)), ("reference", .string(e.reference)), ("label", .string(e.label)),
+                     ("lines", .array(e.lines.map { l in
+                         .object([("account", .string(l.account.rawValue)), ("account_name", .string(l.account.name)),
+                                  ("debit", .money(l.debit)), ("credit", .money(l.credit))])
+                     }))])
+        }
+        return JSON.object([("entries", .array(list))]).render() + "\n"
     }
 }

@@ -6,6 +6,9 @@ public enum SheetCell: Sendable, Hashable {
     case money(Money)
     case day(Day)
     case int(Int)
+    /// A decimal number that is not an amount (a rate in percent), written with `.`: the fr dialect writes a
+    /// decimal comma, XLSX a number.
+    case decimal(String)
     case empty
 }
 
@@ -38,6 +41,7 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         case .money(let m): return self == .fr ? m.formatted(grouping: "", decimalPoint: ",") : m.decimalString
         case .day(let d): return self == .fr ? d.french : d.iso
         case .int(let n): return String(n)
+        case .decimal(let t): return self == .fr ? String(t.map { $0 == "." ? "," : $0 }) : t
         case .empty: return ""
         }
     }

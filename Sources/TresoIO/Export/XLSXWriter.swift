@@ -34,6 +34,8 @@ public enum XLSXWriter {
                     // A cent count below 2^53 is exact as a double; the spreadsheet's number is its only form.
                     case .money(let m): worksheet_write_number(ws, rr, cc, Double(m.cents) / 100, money)
                     case .int(let n): worksheet_write_number(ws, rr, cc, Double(n), nil)
+                    case .decimal(let t):
+                        if let v = Double(t) { worksheet_write_number(ws, rr, cc, v, nil) } else { worksheet_write_string(ws, rr, cc, t, nil) }
                     case .day(let d):
                         let k = d.components
                         var dt = lxw_datetime(year: Int32(k.year), month: Int32(k.month), day: Int32(k.day), hour: 0, min: 0, sec: 0)
