@@ -201,12 +201,7 @@ public struct PlanOptimizer: Sendable {
             let d = clock.now - t0
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        if let names = request.instruments {
-            let known = Self.instrumentNames(engine.scenario)
-            for n in names.sorted() where !known.contains(n) { throw OptimizeError.unknownInstrument(n, known: known) }
-        }
-        let od = engine.scenario.overdraft
-        if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
+        try validate(request)
 
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
@@ -561,27 +556,7 @@ struct ModelBuilder {
         if firstOptional < n {
             // The lowest the balance can be on day t before charges: the base flows, plus for each invoice the
             // worst running effect of any of its options (a step function, summed through a difference array).
-            var worst = [Int64](repeating: 0, count: n + 1)
-            var j = 0
-            while j < options.count {
-                var k = j
-                while k < options.count && options[k].ref == options[j].ref { k += 1 }
-                var days = Set<Int>()
-                for o in options[j..<k] { for dl in o.deltas where dl.day < n { days.insert(dl.day) } }
-                var cum = [Int64](repeating: 0, count: k - j)
-                var cursor = [Int](repeating: 0, count: k - j)
-                var previous: Int64 = 0
-                for d in days.sorted() {
-                    var w: Int64 = 0
-                    for (x, o) in options[j..<k].enumerated() {
-                        while cursor[x] < o.deltas.count && o.deltas[cursor[x]].day <= d { cum[x] += o.deltas[cursor[x]].cents; cursor[x] += 1 }
-                        w = min(w, cum[x])
-                    }
-                    worst[d] += w - previous
-                    previous = w
-                }
-                j = k
-            }
+            let worst = extremeRunningEffect(days: n, lowest: true)
             // Charges can only take the balance lower, by at most the rates over the window's days.
             let od = s.overdraft
             let chargeFactor = 1.05 * (1 + Double(od.annualRate.nanos + od.penaltyRate.nanos) / Double(Rate.scale) * Double(n) / 360
@@ -909,19 +884,11 @@ final class ParallelSlot<A: Sendable>: ParallelSlotBase, @unchecked Sendable {
 }
 
 extension ModelBuilder {
-    /// The relaxation for plans that stretch the window (built with `tail == .dropped` through `earliest`, the first
-    /// day a stretching decision reaches), strengthened: at least one stretching decision, and each day after
-    /// `earliest` that a chosen decision makes the window reach costs at least the interest on the smallest debit
-    /// any plan can have that day — y(t) ∈ [0, 1] with y(t) ≥ y(t+1), y(last day of option) ≥ x(option), cost
-    /// y(t) × that interest (a lower bound: the real charge is on the plan's real debit, rounded once a month; the
-    /// caller gives `tailMonths` cents per month away for the rounding).
-    func stretchingModel(late: [Int]) -> (model: LinearModel, tailMonths: Int) {
-        let s = engine.scenario
-        let ledger = base.ledger
-        let n = max(min(longestEnd - s.start + 1, ledger.count), 1)
-        let modelDays = max(min(builtThrough - s.start + 1, ledger.count), 1)
-        // The highest balance any plan can have on each day: base flows plus, per invoice, its best running effect.
-        var best = [Int64](repeating: 0, count: n + 1)
+    /// Per day, as a difference array (entry d = change on day d), the lowest (or highest) running cash effect any
+    /// one option of each invoice can have: summed over invoices and run through, the lowest (highest) the balance
+    /// can be on each of the first `days` days before charges. Used for the big-M bounds of both models.
+    func extremeRunningEffect(days n: Int, lowest: Bool) -> [Int64] {
+        var out = [Int64](repeating: 0, count: n + 1)
         var j = 0
         while j < options.count {
             var k = j
@@ -935,13 +902,29 @@ extension ModelBuilder {
                 var w: Int64 = 0
                 for (x, o) in options[j..<k].enumerated() {
                     while cursor[x] < o.deltas.count && o.deltas[cursor[x]].day <= d { cum[x] += o.deltas[cursor[x]].cents; cursor[x] += 1 }
-                    w = max(w, cum[x])
+                    w = lowest ? min(w, cum[x]) : max(w, cum[x])
                 }
-                best[d] += w - previous
+                out[d] += w - previous
                 previous = w
             }
             j = k
         }
+        return out
+    }
+
+    /// The relaxation for plans that stretch the window (built with `tail == .dropped` through `earliest`, the first
+    /// day a stretching decision reaches), strengthened: at least one stretching decision, and each day after
+    /// `earliest` that a chosen decision makes the window reach costs at least the interest on the smallest debit
+    /// any plan can have that day — y(t) ∈ [0, 1] with y(t) ≥ y(t+1), y(last day of option) ≥ x(option), cost
+    /// y(t) × that interest (a lower bound: the real charge is on the plan's real debit, rounded once a month; the
+    /// caller gives `tailMonths` cents per month away for the rounding).
+    func stretchingModel(late: [Int]) -> (model: LinearModel, tailMonths: Int) {
+        let s = engine.scenario
+        let ledger = base.ledger
+        let n = max(min(longestEnd - s.start + 1, ledger.count), 1)
+        let modelDays = max(min(builtThrough - s.start + 1, ledger.count), 1)
+        // The highest balance any plan can have on each day: base flows plus, per invoice, its best running effect.
+        let best = extremeRunningEffect(days: n, lowest: false)
         let rate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
         var high = Double(s.openingBalance.cents)
         var running: Int64 = 0
@@ -978,5 +961,17 @@ extension ModelBuilder {
             if key != lastMonth { months += 1; lastMonth = key }
         }
         return (m, months)
+    }
+}
+
+extension PlanOptimizer {
+    /// The request's instruments exist and the overdraft's rates are not negative (both optimizers check this first).
+    func validate(_ request: OptimizeRequest) throws {
+        if let names = request.instruments {
+            let known = Self.instrumentNames(engine.scenario)
+            for n in names.sorted() where !known.contains(n) { throw OptimizeError.unknownInstrument(n, known: known) }
+        }
+        let od = engine.scenario.overdraft
+        if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
     }
 }

@@ -46,12 +46,7 @@ extension PlanOptimizer {
             let d = clock.now - t0
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        if let names = request.instruments {
-            let known = Self.instrumentNames(engine.scenario)
-            for n in names.sorted() where !known.contains(n) { throw OptimizeError.unknownInstrument(n, known: known) }
-        }
-        let od = engine.scenario.overdraft
-        if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
+        try validate(request)
         let s = engine.scenario
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
