@@ -105,6 +105,15 @@ public struct ShortTermCredit: Sendable, Hashable {
 
 /// Dailly and escompte (§16) on one receivable.
 extension ForecastEngine {
+    /// What a bank refuses first when asked to advance a receivable: an overdue or past-due invoice, or one below the
+    /// program's minimum.
+    private func advanceRefusal(_ inv: Invoice, _ st: Settlement, minimum: Money?, instrument: String, name: String) -> Refusal.Why? {
+        if st.overdue { return .overdue(expected: st.scheduled, start: scenario.start) }
+        if inv.dueDate < scenario.start { return .pastDue(due: inv.dueDate, start: scenario.start) }
+        if let min = minimum, inv.amount < min { return .belowMinimum(amount: inv.amount, minimum: min, instrument: instrument, name: name) }
+        return nil
+    }
+
     func daillyEffect(_ ref: InvoiceRef, program name: String, defaulted: Bool) -> Result<FinancingEffect, Refusal> {
         let inv = invoice(ref)
         let st = settlement(ref)
@@ -113,11 +122,7 @@ extension ForecastEngine {
             .failure(Refusal(ref: ref, decision: decision, invoiceId: inv.id, why: why))
         }
         guard let p = scenario.instruments.credit.daillyProgram(name) else { return refuse(.noInstrument(kind: "Dailly program", name: name)) }
-        if st.overdue { return refuse(.overdue(expected: st.scheduled, start: scenario.start)) }
-        if inv.dueDate < scenario.start { return refuse(.pastDue(due: inv.dueDate, start: scenario.start)) }
-        if let min = p.minimumInvoice, inv.amount < min {
-            return refuse(.belowMinimum(amount: inv.amount, minimum: min, instrument: "Dailly program", name: name))
-        }
+        if let why = advanceRefusal(inv, st, minimum: p.minimumInvoice, instrument: "Dailly program", name: name) { return refuse(why) }
         let funding = table.calendar.addingBusinessDays(p.fundingDelayDays, to: max(scenario.start, inv.issueDate))
         let collection = st.day
         if collection <= funding { return refuse(.nothingToFinance(collection: collection, funding: funding)) }
@@ -158,11 +163,7 @@ extension ForecastEngine {
             .failure(Refusal(ref: ref, decision: decision, invoiceId: inv.id, why: why))
         }
         guard let p = scenario.instruments.credit.billDiscountProgram(name) else { return refuse(.noInstrument(kind: "bill-discount program", name: name)) }
-        if st.overdue { return refuse(.overdue(expected: st.scheduled, start: scenario.start)) }
-        if inv.dueDate < scenario.start { return refuse(.pastDue(due: inv.dueDate, start: scenario.start)) }
-        if let min = p.minimumInvoice, inv.amount < min {
-            return refuse(.belowMinimum(amount: inv.amount, minimum: min, instrument: "bill-discount program", name: name))
-        }
+        if let why = advanceRefusal(inv, st, minimum: p.minimumInvoice, instrument: "bill-discount program", name: name) { return refuse(why) }
         let funding = table.calendar.addingBusinessDays(p.fundingDelayDays, to: max(scenario.start, inv.issueDate))
         // A bill of exchange is paid at maturity, the due date on a business day: the customer's usual delay does not apply.
         let maturity = table.following(inv.dueDate)
