@@ -70,6 +70,15 @@ struct CSVCanonicalTests {
         #expect(r.invoices.map(\.amount) == [Money(cents: 1000)])
     }
 
+    /// Found by fuzzing (AddressSanitizer: heap-buffer-overflow in CSVText.fieldOffset): a file whose only amount
+    /// column is a credit column, with a currency symbol in it, located its "no exchange rate" error at column −1,
+    /// reading before the row's fields. The error is now at the credit field.
+    @Test func aCreditOnlyFileLocatesItsCurrencyErrorAtTheCredit() {
+        let r = read("N° pièce;Fournisseur;Date pièce;Date échéance;Crédit\nP1;Acier;02/11/2026;02/12/2026;$ 20,00\n", kind: .payable)
+        #expect(messages(r).count == 1, "\(messages(r))")
+        #expect(messages(r).first?.hasPrefix("t.csv:2:32: error: no exchange rate for USD") == true, "\(messages(r))")
+    }
+
     @Test func otherCurrencyWithoutARateIsOneErrorNamingTheKey() {
         let r = read(header + "A,B,2026-01-01,2026-01-31,10,EUR\nC,D,2026-01-01,2026-01-31,10,USD\nE,D,2026-01-01,2026-01-31,12,USD\n")
         #expect(messages(r) == ["t.csv:3:30: error: no exchange rate for USD: add it under [fx] in treso.toml, e.g. `USD = 1.1700` (EUR per USD); every USD row is left out until then"])

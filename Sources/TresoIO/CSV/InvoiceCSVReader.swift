@@ -291,8 +291,15 @@ struct InvoiceCSVParser {
     }
 
     mutating func fieldError(_ f: Int, _ message: String) {
-        error(at: t.fieldOffset(f), message)
+        error(at: offset(of: f), message)
     }
+
+    /// Where a column's field starts in the current row; a column the file does not have (f < 0) is reported at the
+    /// row's start rather than read out of bounds (a fuzzed file with a credit column and no amount or debit one).
+    func offset(of f: Int) -> Int { f >= 0 ? t.fieldOffset(f) : rowStart }
+
+    /// The column that carries the row's amount: amount, else remaining, else debit, else credit (−1 if none).
+    var amountColumn: Int { cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit >= 0 ? cDebit : cCredit }
 
     mutating func label(_ c: InvoiceColumn) -> String { labels[c.rawValue] }
 
@@ -607,7 +614,7 @@ struct InvoiceCSVParser {
             // Locate the id field again: rescanning one row is cheap, and duplicates are rare.
             rowStart = pending.rowStart; rowLine = Int(entry.line)
             _ = t.scanRow(at: pending.rowStart)
-            let (l, c) = t.location(t.fieldOffset(cId), rowStart: rowStart, rowLine: rowLine)
+            let (l, c) = t.location(offset(of: cId), rowStart: rowStart, rowLine: rowLine)
             merged.append(.warning(file, line: l, column: c, "duplicate id '\(t.shown(cId))' (first on line \(first))"))
         }
         while next < second.diagnostics.count { take(second.diagnostics[next]); next += 1 }
@@ -841,7 +848,7 @@ struct InvoiceCSVParser {
             paidSkipped += 1
             recordPayment()
             if invoiced == nil && (cRemaining < 0 || !t.hasValue(cRemaining)) {
-                fieldError(cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit,
+                fieldError(amountColumn,
                            "amount is 0: nothing to project, skipped", warning: true)
             }
             return
@@ -863,7 +870,7 @@ struct InvoiceCSVParser {
                 let m = "no exchange rate for \(code): add it under [fx] in treso.toml, e.g. `\(code) = 1.1700` "
                     + "(\(currency) per \(code)); every \(code) row is left out until then"
                 if reportedRates.insert(code).inserted {
-                    let f = cCurrency >= 0 && t.hasValue(cCurrency) ? cCurrency : (cAmount >= 0 ? cAmount : cRemaining >= 0 ? cRemaining : cDebit)
+                    let f = cCurrency >= 0 && t.hasValue(cCurrency) ? cCurrency : amountColumn
                     unknownStatusWarnings.insert(m)
                     fieldError(f, m)
                 } else {
@@ -873,7 +880,7 @@ struct InvoiceCSVParser {
             }
             let original = Money(cents: amount)
             guard let converted = convertCurrency(original, rate: rate) else {
-                fieldError(cAmount >= 0 ? cAmount : cRemaining, "amount too large once converted from \(code)")
+                fieldError(amountColumn, "amount too large once converted from \(code)")
                 return
             }
             amount = converted.cents
@@ -1030,7 +1037,7 @@ struct InvoiceCSVParser {
             if warning { unlistedWarnings += 1 } else { unlistedErrors += 1 }
             return
         }
-        let (l, c) = t.location(t.fieldOffset(f), rowStart: rowStart, rowLine: rowLine)
+        let (l, c) = t.location(offset(of: f), rowStart: rowStart, rowLine: rowLine)
         diagnostics.append(Diagnostic(warning ? .warning : .error, file: file, line: l, column: c, message))
     }
 
