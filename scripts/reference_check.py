@@ -674,6 +674,11 @@ def gen_scenario(seed: int) -> Scenario:
             elif pick < 0.8:
                 f["category"] = "Cat"
             forecasts.append(f)
+    # Forecast invoicing spread (calculations.md §18), from yet another stream.
+    r3 = random.Random(seed * 7919 + 18)
+    for f in forecasts:
+        if not f.get("dates") and r3.random() < 0.6:
+            f["invoicing"] = r3.choice(["end", "weekly", "daily"])
     vat = None
     if r2.random() < 0.5:
         vat = dict(regime=r2.choice(["monthly", "quarterly", "annual"]), basis=r2.choice(["invoices", "receipts"]),
@@ -792,15 +797,43 @@ class Reference:
                 continue
             f = sc.forecasts[li]
             who = f.get("counterparty") or f.get("category") or f["label"]
-            vat = rnd(rem * pct(str(f.get("vat_rate", 20))))
-            due = issue + dt.timedelta(days=int(f.get("terms_days", 30)))
-            COV["forecast invoice (" + f["kind"] + ")"] += 1
-            if f["kind"] == "sales":
-                sc.receivables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
-                                              "open", due + dt.timedelta(days=self.delay_for(who)), None, vat))
+            how = "end" if f.get("dates") else f.get("invoicing", "end")
+            if how == "end":
+                pieces = [(issue, rem, name)]
             else:
-                sc.payables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
-                                           "open", None, None, vat))
+                # §18 spread: business days from max(period start, line start) to the period's last day; weekly
+                # groups them by ISO week (issued on the week's last business day, weighted by its business days);
+                # piece k = round(R·W_k/W) − round(R·W_{k−1}/W); 0.00 pieces left out; no business day: R on the last day.
+                lo = max(f.get("from") or self.start, self.start)
+                d, slots_ = max(a, lo), []
+                while d <= z:
+                    if self.cal.is_business(d):
+                        if how == "weekly" and slots_ and slots_[-1][0].isocalendar()[:2] == d.isocalendar()[:2]:
+                            slots_[-1] = [d, slots_[-1][1] + 1]
+                        else:
+                            slots_.append([d, 1])
+                    d += ONE_DAY
+                if not slots_:
+                    pieces = [(issue, rem, z.isoformat())]
+                else:
+                    W, cum, before, pieces = sum(w for _, w in slots_), 0, 0, []
+                    for day, w in slots_:
+                        cum += w
+                        up = rnd(Fr(rem * cum, W))
+                        if up != before:
+                            pieces.append((day, up - before, day.isoformat()))
+                        before = up
+                    COV["forecast spread " + how] += 1
+            for day, amt, nm in pieces:
+                vat = rnd(amt * pct(str(f.get("vat_rate", 20))))
+                due = day + dt.timedelta(days=int(f.get("terms_days", 30)))
+                COV["forecast invoice (" + f["kind"] + ")"] += 1
+                if f["kind"] == "sales":
+                    sc.receivables.append(Invoice("FC " + nm + " " + f["label"], who + " (forecast)", day, due, amt + vat,
+                                                  "open", due + dt.timedelta(days=self.delay_for(who)), None, vat))
+                else:
+                    sc.payables.append(Invoice("FC " + nm + " " + f["label"], who + " (forecast)", day, due, amt + vat,
+                                               "open", None, None, vat))
 
     # -- §19, written from the docs
     def vat_key(self, d):

@@ -52,6 +52,39 @@ import Glibc
         #expect(s.receivables.contains { $0.id == "FC 2027-02-15 Salon" && $0.counterparty == "Expo SA (forecast)" })
     }
 
+    @Test func invoicingSpreadsTheRemainderOverThePeriod() throws {
+        let r = load("""
+        [[forecast]]
+        label = "Ventes"
+        kind = "sales"
+        amount = 10000
+        invoicing = "weekly"
+        category = "Ventes"
+
+        [[forecast]]
+        label = "Bad"
+        kind = "sales"
+        amount = 1
+        invoicing = "hourly"
+        """)
+        let m = r.errors.map(\.description)
+        #expect(m.count == 1 && m[0].contains(":13:") && m[0].contains("'invoicing' = \"hourly\" is not one of end, weekly, daily"), "\(m)")
+        let ok = load("""
+        calendar = "none"
+        [[forecast]]
+        label = "Ventes"
+        kind = "sales"
+        amount = 3100
+        invoicing = "daily"
+        category = "Ventes"
+        to = 2027-01-31
+        """)
+        let s = try #require(ok.scenario)
+        let jan = s.receivables.filter(\.isForecast)
+        #expect(jan.count == 31 && jan.allSatisfy { $0.amount == Money(cents: 12_000) }, "\(jan.map(\.amount))")
+        #expect(jan.first?.id == "FC 2027-01-01 Ventes" && jan.first?.dueDate == Day.ymd(2027, 1, 31))
+    }
+
     @Test func badValuesAreErrorsWithTheirPlace() {
         let r = load("""
         [[forecast]]

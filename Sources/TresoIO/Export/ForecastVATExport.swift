@@ -11,9 +11,15 @@ public enum ForecastVATExport {
                           alignments: [.left, .left, .left, .right, .right, .right, .left, .left])
         for p in periods {
             let line = s.forecasts[p.line]
-            let due = p.remaining > .zero ? (p.issue + line.termsDays).iso : "·"
+            // Spread invoicing: the first and last of the period's forecast invoices, and how many.
+            let pieces = p.remaining > .zero ? s.forecastPieces(p) : []
+            var issued = "·", due = "·"
+            if let a = pieces.first, let z = pieces.last {
+                issued = pieces.count == 1 ? a.day.iso : "\(pieces.count)× \(a.day.iso)…\(z.day.iso)"
+                due = pieces.count == 1 ? (a.day + line.termsDays).iso : "\((a.day + line.termsDays).iso)…\((z.day + line.termsDays).iso)"
+            }
             t.add([line.label, line.kind.rawValue, p.name, p.forecast.formatted(), p.invoiced.formatted(), p.remaining.formatted(),
-                   p.remaining > .zero ? p.issue.iso : "·", due])
+                   issued, due])
         }
         return "Forecast vs invoiced (excl. VAT; an invoice belongs to the period of its issue date):\n" + t.render()
             + "Remaining = max(0, forecast − invoiced): only that part is projected, as a forecast invoice incl. VAT.\n"

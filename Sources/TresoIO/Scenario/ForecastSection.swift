@@ -4,7 +4,7 @@ import TresoCore
 /// Schema: docs/scenario-format.md § Forecast lines and § VAT returns.
 enum ForecastSection {
     static let rootKeys = ["forecast", "vat"]
-    static let forecastKeys = ["label", "kind", "amount", "every", "dates", "from", "to", "vat_rate", "terms_days", "counterparty", "category"]
+    static let forecastKeys = ["label", "kind", "amount", "every", "dates", "from", "to", "vat_rate", "terms_days", "counterparty", "category", "invoicing"]
     static let vatKeys = ["regime", "basis", "day", "opening", "previous_year"]
     /// At most this many forecast lines, and dated amounts per line: a scenario file stays a plan, not a ledger.
     static let maxLines = 200
@@ -40,6 +40,18 @@ enum ForecastSection {
                 case "month", "monthly", "mois": every = .month
                 case "quarter", "quarterly", "trimestre": every = .quarter
                 default: if let n = t["every"] { sink.error(file, n.position, "'every' = \"\(e)\" is not one of week, month, quarter") }
+                }
+            }
+            var invoicing = ForecastLine.Invoicing.end
+            if let v = r.string("invoicing") {
+                switch v.lowercased() {
+                case "end", "period-end", "fin", "fin de période": invoicing = .end
+                case "weekly", "week", "hebdomadaire", "semaine": invoicing = .weekly
+                case "daily", "day", "quotidien", "jour": invoicing = .daily
+                default: if let n = t["invoicing"] { sink.error(file, n.position, "'invoicing' = \"\(v)\" is not one of end, weekly, daily") }
+                }
+                if t["dates"] != nil, let n = t["invoicing"] {
+                    sink.warning(file, n.position, "'invoicing' is ignored for dated amounts: each is invoiced on its date")
                 }
             }
             let amount = r.money("amount", allowNegative: false)
@@ -80,8 +92,10 @@ enum ForecastSection {
                            + "(a counterparty's invoices consume its forecast; a category takes the other counterparties')")
             }
             if let label, let kind, amount != nil || !dated.isEmpty {
-                lines.append(ForecastLine(label: label, kind: kind, amount: amount ?? .zero, every: every, dated: dated, from: from, to: to,
-                                          vatRate: rate, termsDays: terms, counterparty: counterparty, category: category))
+                var line = ForecastLine(label: label, kind: kind, amount: amount ?? .zero, every: every, dated: dated, from: from, to: to,
+                                        vatRate: rate, termsDays: terms, counterparty: counterparty, category: category)
+                line.invoicing = invoicing
+                lines.append(line)
             }
         }
 
