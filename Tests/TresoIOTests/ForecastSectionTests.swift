@@ -85,6 +85,29 @@ import Glibc
         #expect(jan.first?.id == "FC 2027-01-01 Ventes" && jan.first?.dueDate == Day.ymd(2027, 1, 31))
     }
 
+    @Test func vatRefundOptions() throws {
+        let ok = load("""
+        [vat]
+        regime = "monthly"
+        refund = "each_return"
+        refund_delay_days = 45
+        """)
+        #expect(ok.errors.isEmpty, "\(ok.errors)")
+        let v = try #require(ok.scenario?.vat)
+        #expect(v.refund == .eachReturn && v.refundDelayDays == 45)
+        #expect(try #require(load("[vat]\nrefund = \"annuel\"\n").scenario?.vat).refund == .annual)
+        let bad = load("""
+        [vat]
+        refund = "weekly"
+        refund_delay_days = 400
+        """)
+        let m = bad.errors.map(\.description)
+        #expect(m.contains { $0.contains(":4:") && $0.contains("'vat.refund' = \"weekly\" is not one of none, annual, each_return") }, "\(m)")
+        #expect(m.contains { $0.contains(":5:") && $0.contains("refund_delay_days") }, "\(m)")
+        let ca12 = load("[vat]\nregime = \"annual\"\nrefund = \"each_return\"\n")
+        #expect(ca12.warnings.contains { $0.description.contains("under CA12 a credit is refunded with the annual return") }, "\(ca12.warnings)")
+    }
+
     @Test func badValuesAreErrorsWithTheirPlace() {
         let r = load("""
         [[forecast]]

@@ -5,7 +5,7 @@ import TresoCore
 enum ForecastSection {
     static let rootKeys = ["forecast", "vat"]
     static let forecastKeys = ["label", "kind", "amount", "every", "dates", "from", "to", "vat_rate", "terms_days", "counterparty", "category", "invoicing"]
-    static let vatKeys = ["regime", "basis", "day", "opening", "previous_year"]
+    static let vatKeys = ["regime", "basis", "day", "opening", "previous_year", "refund", "refund_delay_days"]
     /// At most this many forecast lines, and dated amounts per line: a scenario file stays a plan, not a ledger.
     static let maxLines = 200
     static let maxDated = 400
@@ -118,6 +118,23 @@ enum ForecastSection {
                 case "receipts", "receipt", "payments", "encaissements": v.basis = .receipts
                 default: if let n = t["basis"] { sink.error(file, n.position, "'vat.basis' = \"\(b)\" is not one of invoices (débits), receipts (encaissements)") }
                 }
+            }
+            if let f = r.string("refund") {
+                switch f.lowercased() {
+                case "none", "no", "carry", "report": v.refund = .none
+                case "annual", "yearly", "annuel": v.refund = .annual
+                case "each_return", "each-return", "every_return", "periodic", "monthly", "quarterly", "mensuel", "trimestriel":
+                    v.refund = .eachReturn
+                    if v.regime == .annual, let n = t["refund"] {
+                        sink.warning(file, n.position, "'vat.refund' = \"\(f)\": under CA12 a credit is refunded with the annual return "
+                                     + "(a refund at the instalment stage needs a credit from fixed assets, not modelled)")
+                    }
+                default: if let n = t["refund"] { sink.error(file, n.position, "'vat.refund' = \"\(f)\" is not one of none, annual, each_return") }
+                }
+            }
+            v.refundDelayDays = r.int("refund_delay_days", in: 0...365) ?? 30
+            if t["refund_delay_days"] != nil, v.refund == .none, let n = t["refund_delay_days"] {
+                sink.warning(file, n.position, "'vat.refund_delay_days' is only used with 'vat.refund' = \"annual\" or \"each_return\"")
             }
             v.day = r.int("day", in: 1...31) ?? 24
             v.opening = r.money("opening") ?? .zero
