@@ -124,7 +124,7 @@ public enum MovementDetail: Sendable, Hashable {
             case .return: return "VAT return " + a.iso + "…" + b.iso + " (" + instrument + ")"
             }
         case .vatRecovered(let a, let b): return "fees' VAT deducted in the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
-        case .vatRefund(let a, let b): return "VAT refund of the credit at " + b.iso + " (" + instrument + " " + a.iso + "…" + b.iso + ")"
+        case .vatRefund(let a, let b): return "VAT refund of the credit of the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
         }
     }
 }
