@@ -27,6 +27,8 @@ struct ViewCache: Sendable, Equatable {
     /// The active plan's period table for `periodView` (`day` of the key: the period length's index).
     var periods: PeriodTable?
     var periodsKey = DayKey(revision: -1, plan: -1, day: -1)
+    /// The forecast periods grouped into `periods`' columns (nil without `[[forecast]]` lines).
+    var coverage: ForecastCoverage?
     /// The shown bank account's projection (`:account NAME`; `day` of the key: the account's index).
     var account: Projection?
     var accountKey = DayKey(revision: -1, plan: -1, day: -1)
