@@ -134,6 +134,11 @@ enum MainScreen {
             line([Span("Opening ", style: t[.muted]), Span(Format.money(p.opening), style: t[.text])])
         }
         if let why = optimizerNote(s) { line([Span("◆ ", style: t[.decision]), Span(why, style: t[.text])]) }
+        // The selected invoice's markers, spelled out.
+        if let kind = s.focus.invoiceKind, let i = s.table(kind).selectedInvoice, s.scenario.invoices(kind).indices.contains(i) {
+            let inv = s.scenario.invoices(kind)[i]
+            for note in Format.markerNotes(inv) { line([Span(note, style: t[.warning])]) }
+        }
         let rows = max(0, area.maxY - y)
         let moves = d.movements
         if moves.isEmpty {
@@ -248,8 +253,11 @@ enum MainScreen {
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
             Table.Column("Amount", width: .fixed(amountWidth), alignment: .right),
-            Table.Column("Decision", width: .fixed(decisionWidth)),
         ]
+        // F forecast, ¤ other currency, ½ partly paid, ~ inferred due date (explained in `?` and the day panel).
+        let showsMarkers = s.cache.hasMarkers[kind] == true
+        if showsMarkers { columns.append(Table.Column("", width: .fixed(2))) }
+        columns.append(Table.Column("Decision", width: .fixed(decisionWidth)))
         let settlements = kind == .receivable ? s.workspace.engine.receivableSettlements : s.workspace.engine.payableSettlements
         func date(_ d: Day) -> String { dateWidth >= 10 ? d.iso : Format.dayMonth(d) }
         var rows: [Table.Row] = []
@@ -266,11 +274,15 @@ enum MainScreen {
             if defaulted { decisionText += " ✗defaulted" }
             let expected = st.map { $0.overdue ? "overdue" : date($0.day) } ?? ""
             let issued: [String] = showsIssued ? [date(inv.issueDate)] : []
-            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
+            let forecast = inv.isForecast
+            let markers: [String] = showsMarkers ? [Format.markers(inv)] : []
+            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount)] + markers + [decisionText],
                                   style: t[.text],
-                                  cellStyles: [nil, nil] + (showsIssued ? [t[.muted]] : []) + [nil, st?.overdue == true ? t[.warning] : nil,
-                                               kind == .receivable ? t[.inflow] : t[.outflow],
-                                               defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
+                                  cellStyles: [forecast ? t[.muted] : nil, forecast ? t[.muted] : nil] + (showsIssued ? [t[.muted]] : [])
+                                      + [inv.origin?.dueDateInferred == true ? t[.muted] : nil, st?.overdue == true ? t[.warning] : nil,
+                                         kind == .receivable ? t[.inflow] : t[.outflow]]
+                                      + (showsMarkers ? [t[.warning]] : [])
+                                      + [defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
             if table.marked.contains(i) || table.inRange(p) { marked.insert(p - first) }
         }
         let selected = focused && positions.contains(table.cursor) ? table.cursor - first : nil

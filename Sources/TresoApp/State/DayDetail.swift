@@ -37,6 +37,9 @@ struct ViewCache: Sendable, Equatable {
     var unsavedKey: [Int] = []
     /// Columns the largest amount of each invoice list takes (the amount column's width), measured once at load.
     var amountWidth: [InvoiceKind: Int] = [:]
+    /// Whether any invoice of the kind carries a marker (forecast, converted, partly paid, inferred due date):
+    /// the table's marker column shows only then. Measured once at load.
+    var hasMarkers: [InvoiceKind: Bool] = [:]
     /// What financing each table's marked rows would change (the table title).
     var markedImpact: [InvoiceKind: CachedMarkedImpact] = [:]
 
