@@ -41,9 +41,12 @@ public struct JobWorkers: Sendable {
     public static func standard(solver: @escaping @Sendable () -> any MILPSolver) -> JobWorkers {
         JobWorkers(optimize: { job, control in
             do {
-                let plan = try PlanOptimizer(engine: job.engine, solver: solver()).optimize(job.request, progress: { p in
-                    control.post(.optimizeProgress(generation: job.generation, OptimizeProgress(p)))
-                }, cancel: control.token)
+                let optimizer = PlanOptimizer(engine: job.engine, solver: solver())
+                // At a risk level: `treso optimize --risk`'s sample-average model (no progress; bounded by `time`).
+                let plan = try job.risk.map { try optimizer.optimize(job.request, risk: $0, model: DelayModel(scenario: job.engine.scenario)).plan }
+                    ?? optimizer.optimize(job.request, progress: { p in
+                        control.post(.optimizeProgress(generation: job.generation, OptimizeProgress(p)))
+                    }, cancel: control.token)
                 return .found(plan, benefits: DecisionBenefit.measure(plan, references: job.references), stopped: control.isCancelled)
             } catch OptimizeError.cancelled {
                 return .stoppedEmpty
