@@ -182,6 +182,17 @@ extension AppState {
         jobs.riskRevision == workspace.revision ? jobs.risk : nil
     }
 
+    /// What the screen shows for plan `i`: the current simulation's figures, else (while the simulation of a change
+    /// runs) the previous simulation's figures for the plan of that name, marked stale — the band and the column
+    /// stay in place instead of blinking; nil only when no simulation ever covered the plan.
+    public func riskFigures(plan i: Int) -> (figures: RiskSummary.PlanFigures, stale: Bool)? {
+        guard let r = jobs.risk, i >= 0, i < workspace.planCount else { return nil }
+        let stale = jobs.riskRevision != workspace.revision
+        if !stale { return r.plans.indices.contains(i) ? (r.plans[i], false) : nil }
+        let name = workspace.plan(i).name
+        return r.plans.first { $0.name == name }.map { ($0, true) }
+    }
+
     /// Turns the simulation after each change on or off (tests of the key path).
     public mutating func setRiskSimulation(_ on: Bool) { jobs.riskEnabled = on }
 }

@@ -76,10 +76,10 @@ enum MainScreen {
         let accounts = sc.accounts.accounts
         let plan = s.activePlanState.name + (s.shownAccount.flatMap { accounts.indices.contains($0) ? ", account " + accounts[$0].name : nil } ?? "")
         var legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
-        let risk = s.currentRisk
-        let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
-        if let r = risk, figures != nil {
-            legend += "  ░ 5–95 % of \(r.paths) paths"
+        let shown = s.riskFigures(plan: s.activePlan)
+        let figures = shown?.figures
+        if let f = shown {
+            legend += "  ░ 5–95 % of \(f.figures.paths) paths" + (f.stale ? " ≈ updating" : "")
         }
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
@@ -371,11 +371,15 @@ enum MainScreen {
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
             if riskWidth > 0 {
-                let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
-                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%").
-                let text = risk.map { riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths) }
+                let shown = s.riskFigures(plan: i)
+                let risk = shown?.figures
+                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%"). While the
+                // simulation of a change runs, the previous figure stays, dimmed and marked ≈ (no blink); "…" only
+                // when there is none.
+                let text = risk.map { (shown?.stale == true ? "≈" : "") + (riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths)) }
                 cells.append(text ?? (s.jobs.riskEnabled ? "…" : "—"))
-                styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
+                let style = risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted]
+                styles.append(shown?.stale == true ? style.adding(.dim) : style)
             }
             if showClosing { cells.append(Format.money(r.closingPosition)); styles.append(nil) }
             let verdict: String
