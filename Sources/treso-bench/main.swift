@@ -266,14 +266,21 @@ case "risk-job":
     _ = deliver(.resize(width: 120, height: 40), state: &state, jobs: runner)
     let firstSeconds = settle()
     var single: [Double] = [], burst: [Double] = [], worstFrame = 0.0
+    // A decision that the instruments accept (a refused one changes nothing and starts no simulation).
+    func decide() {
+        let before = state.workspace.revision
+        for _ in 0..<50 where state.workspace.revision == before {
+            _ = handle(.key(.down), state: &state, jobs: runner)
+            _ = handle(.key(.char(" ")), state: &state, jobs: runner)
+        }
+        if state.workspace.revision == before { fail("no decision was accepted in 50 rows") }
+    }
     for round in 0..<3 {
-        _ = handle(.key(.down), state: &state, jobs: runner)
-        _ = handle(.key(.char(" ")), state: &state, jobs: runner)
+        decide()
         single.append(settle())
         for _ in 0..<5 {
             let t0 = now()
-            _ = handle(.key(.down), state: &state, jobs: runner)
-            _ = handle(.key(.char(" ")), state: &state, jobs: runner)
+            decide()
             _ = render(state)
             if round > 0 { worstFrame = max(worstFrame, now() - t0) }
             usleep(20_000)
