@@ -7,25 +7,47 @@ extension AppState {
     // MARK: Optimizing (`o`, issue 11)
 
     /// `o`: the cheapest plan that keeps the overdraft limit, as `treso optimize` finds it (same request, same engine).
-    mutating func startOptimizing() -> [Effect] {
+    mutating func startOptimizing(_ options: OptimizeOptions = OptimizeOptions()) -> [Effect] {
         if let run = jobs.optimizing {
             message = Message("already optimizing \"\(run.planName)\"; Esc stops it")
             return []
         }
-        return [.startJob(.optimize(optimizeJob(name: workspace.uniqueName("optimal"))))]
+        // Unknown instruments are refused here, in the optimizer's words, rather than after a start.
+        if let names = options.instruments {
+            let known = PlanOptimizer.instrumentNames(workspace.scenario)
+            if let n = names.sorted().first(where: { !known.contains($0) }) {
+                message = Message("optimize: " + OptimizeError.unknownInstrument(n, known: known).description, isError: true)
+                return []
+            }
+        }
+        return [.startJob(.optimize(optimizeJob(name: workspace.uniqueName("optimal"), options: options)))]
     }
 
-    private mutating func optimizeJob(name: String) -> OptimizeJob {
+    /// `:optimize [keep limit|buffer] [instruments LIST] [risk P] [time SECONDS]`: the words parse and validate as
+    /// `treso optimize`'s flags do (`OptimizeOptions`); a mistake is said in the status line and starts nothing.
+    mutating func optimizeCommand(_ rest: String) -> [Effect] {
+        switch OptimizeOptions.parse(line: rest) {
+        case .failure(let e):
+            message = Message("optimize: " + e.description, isError: true)
+            return []
+        case .success(let o):
+            return startOptimizing(o)
+        }
+    }
+
+    private mutating func optimizeJob(name: String, options: OptimizeOptions) -> OptimizeJob {
         var request = OptimizeRequest()
+        options.apply(to: &request)
         request.planName = name
         // What-if defaults apply to every plan: the optimizer plans with them too.
         let defaulted = workspace.defaultedIDs()
         if !defaulted.isEmpty { request.fixPlan = Plan(name: name, rules: [], defaulted: defaulted) }
         let generation = jobs.nextGeneration
         jobs.nextGeneration += 1
-        jobs.optimizing = OptimizeRun(generation: generation, planName: name, terms: workspace.scenario.terms)
+        jobs.optimizing = OptimizeRun(generation: generation, planName: name, terms: workspace.scenario.terms, options: options)
         let references = (0..<min(Workspace.builtinCount, workspace.planCount)).map { workspace.plan($0) }
-        return OptimizeJob(generation: generation, engine: workspace.engine, request: request, references: references)
+        return OptimizeJob(generation: generation, engine: workspace.engine, request: request, references: references,
+                           risk: options.riskTarget)
     }
 
     /// Esc while optimizing: the job is stopped; the best plan found so far comes back as its result.
@@ -66,7 +88,7 @@ extension AppState {
                     return []
                 }
                 message = Message("the terms changed while optimizing: started again under the current terms")
-                return [.startJob(.optimize(optimizeJob(name: run.planName)))]
+                return [.startJob(.optimize(optimizeJob(name: run.planName, options: run.options)))]
             }
             propose(plan, benefits: benefits, name: run.planName, stopped: stopped)
             return []
@@ -130,7 +152,7 @@ extension AppState {
         guard let run = jobs.optimizing else { return nil }
         if run.stopping { return "stopping the optimization… (keeping the best plan found so far)" }
         let p = run.progress
-        var text = "optimizing \"\(run.planName)\" (keep the limit) · " + (p.phase.map { $0 + " · " } ?? "") + Self.seconds(p.seconds)
+        var text = "optimizing \"\(run.planName)\" (\(run.options.summary)) · " + (p.phase.map { $0 + " · " } ?? "") + Self.seconds(p.seconds)
         if let b = p.bestCost { text += " · best " + b.formatted() }
         if let l = p.bound { text += " · bound " + l.formatted() }
         if let g = p.gapTenThousandths { text += " · gap " + Self.percent(g) }
@@ -158,6 +180,17 @@ extension AppState {
     /// The simulation of the current plans, nil while it is computed.
     public var currentRisk: RiskSummary? {
         jobs.riskRevision == workspace.revision ? jobs.risk : nil
+    }
+
+    /// What the screen shows for plan `i`: the current simulation's figures, else (while the simulation of a change
+    /// runs) the previous simulation's figures for the plan of that name, marked stale — the band and the column
+    /// stay in place instead of blinking; nil only when no simulation ever covered the plan.
+    public func riskFigures(plan i: Int) -> (figures: RiskSummary.PlanFigures, stale: Bool)? {
+        guard let r = jobs.risk, i >= 0, i < workspace.planCount else { return nil }
+        let stale = jobs.riskRevision != workspace.revision
+        if !stale { return r.plans.indices.contains(i) ? (r.plans[i], false) : nil }
+        let name = workspace.plan(i).name
+        return r.plans.first { $0.name == name }.map { ($0, true) }
     }
 
     /// Turns the simulation after each change on or off (tests of the key path).

@@ -10,8 +10,14 @@ extension AppState {
         let key = DayKey(revision: workspace.revision, plan: activePlan, day: PeriodLength.allCases.firstIndex(of: periodView) ?? 0)
         guard key != cache.periodsKey || cache.periods == nil else { return }
         cache.periodsKey = key
-        cache.periods = activePlanState.periodTable(periodView, projection: activeProjection)
+        let table = activePlanState.periodTable(periodView, projection: activeProjection)
+        cache.periods = table
+        let coverage = ForecastCoverage(workspace.scenario, periods: workspace.forecastPeriods, table: table)
+        cache.coverage = coverage.isEmpty ? nil : coverage
     }
+
+    /// How much of each column's forecast is invoiced (the period view's "Invoiced vs forecast" rows).
+    public var forecastCoverage: ForecastCoverage? { periodView == .day ? nil : cache.coverage }
 
     /// Index of the period holding the day cursor.
     public var cursorPeriod: Int? {

@@ -246,6 +246,50 @@ case "keypress-periods":
     // The period view (issue 13): change a decision, open the week table (re-summed for the new plan), move a week,
     // months, back to the chart, back to the receivables.
     timeKeys("keypress-periods", [.down, .char(" "), .char("t"), .right, .char("t"), .left, .char("t"), .backtab, .backtab], rounds: 20, dir: dir)
+case "risk-job":
+    // NOT YET IN scripts/bench: on bench-data/100k no row's Space was accepted within 50 rows (to be found out).
+    // The planner's background risk job (issue 14): after a decision, how long until the fresh P(breach) and band
+    // arrive — alone, and after a burst of 5 decisions 20 ms apart (each cancels the running simulation). Also the
+    // worst keypress → frame while the simulation runs on the other core.
+    let loaded = ScenarioLoader.load(path: dir, defaultStart: Day(raw: 0))
+    guard let s = loaded.scenario else { fail("load failed") }
+    var state = AppState(scenario: s, tomlPath: loaded.tomlPath, tomlText: loaded.tomlText, today: s.start, width: 120, height: 40)
+    let runner = JobRunner(workers: JobWorkers(optimize: { _, _ in .stoppedEmpty }, optimizeStopsPromptly: true))
+    func settle() -> Double {
+        let t0 = now()
+        while state.currentRisk == nil {
+            for a in runner.drain() { _ = deliver(a, state: &state, jobs: runner) }
+            if state.currentRisk == nil { usleep(1_000) }
+            if now() - t0 > 600 { fail("no risk result in 600 s") }
+        }
+        return now() - t0
+    }
+    _ = deliver(.resize(width: 120, height: 40), state: &state, jobs: runner)
+    let firstSeconds = settle()
+    var single: [Double] = [], burst: [Double] = [], worstFrame = 0.0
+    // A decision that the instruments accept (a refused one changes nothing and starts no simulation).
+    func decide() {
+        let before = state.workspace.revision
+        for _ in 0..<50 where state.workspace.revision == before {
+            _ = handle(.key(.down), state: &state, jobs: runner)
+            _ = handle(.key(.char(" ")), state: &state, jobs: runner)
+        }
+        if state.workspace.revision == before { fail("no decision was accepted in 50 rows") }
+    }
+    for round in 0..<3 {
+        decide()
+        single.append(settle())
+        for _ in 0..<5 {
+            let t0 = now()
+            decide()
+            _ = render(state)
+            if round > 0 { worstFrame = max(worstFrame, now() - t0) }
+            usleep(20_000)
+        }
+        burst.append(settle())
+    }
+    runner.stopAll()
+    print("risk-job invoices=\(s.receivables.count + s.payables.count) paths=500 first_s=\(fmt(firstSeconds, 3)) after_decision_s=\(fmt(single.max() ?? 0, 3)) after_burst_s=\(fmt(burst.max() ?? 0, 3)) worst_frame_ms=\(fmt(worstFrame * 1000, 3))")
 case "keypress-marks":
     // Marking rows (issue 13): each mark re-measures, on a copy of the plan, what factoring the marked rows would
     // change (the table title); Esc clears the marks.

@@ -53,13 +53,23 @@ struct Optimize: ParsableCommand {
     @Flag(help: .hidden)
     var trace = false
 
+    /// The flags as the optimizer's options: the planner's `:optimize` parses into the same type and checks.
+    var options: OptimizeOptions {
+        var o = OptimizeOptions()
+        o.keep = keep
+        o.instruments = instruments.map(OptimizeOptions.instrumentList)
+        o.risk = risk
+        o.timeLimit = timeLimit
+        o.maxGapPercent = maxGap
+        o.paths = paths
+        o.seed = seed
+        return o
+    }
+
     func validate() throws {
-        if !(0...100).contains(maxGap) { throw ValidationError("--max-gap must be a percentage between 0 and 100") }
-        if !(timeLimit > 0 && timeLimit <= 86_400) { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
+        if let p = options.problem() { throw ValidationError(p) }
         if format == .csv { throw ValidationError("--format must be table or json") }
         if let s = save, trimmed(s).isEmpty { throw ValidationError("--save needs a plan name") }
-        if let p = risk, !(0...1).contains(p) { throw ValidationError("--risk must be a probability between 0 and 1 (e.g. 0.05)") }
-        if !(1...5_000).contains(paths) { throw ValidationError("--paths must be between 1 and 5000") }
     }
 
     func run() throws {
@@ -67,21 +77,17 @@ struct Optimize: ParsableCommand {
             let (loaded, s) = try scenario.load()
             let engine = ForecastEngine(scenario: s)
             var request = OptimizeRequest()
-            request.keep = keep
-            request.maxGap = maxGap / 100
-            request.timeLimit = timeLimit
+            let options = options
+            options.apply(to: &request)
             request.planName = save ?? "optimal"
             request.trace = trace
-            if let list = instruments {
-                request.instruments = Set(list.split(separator: ",").map { trimmed(String($0)) }.filter { !$0.isEmpty })
-            }
             if let name = fixPlan { request.fixPlan = try selectPlans(s, names: [name]).first }
             let result: OptimizedPlan
             var atRisk: RiskOptimizedPlan? = nil
             do {
-                if let p = risk {
+                if let target = options.riskTarget {
                     let r = try PlanOptimizer(engine: engine, solver: CbcSolver())
-                        .optimize(request, risk: RiskTarget(probability: p, paths: paths, seed: seed), model: DelayModel(scenario: s))
+                        .optimize(request, risk: target, model: DelayModel(scenario: s))
                     atRisk = r
                     result = r.plan
                 } else {

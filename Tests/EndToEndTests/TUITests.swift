@@ -279,6 +279,39 @@ struct TUITests {
         try s.waitFor("TRESO-EXITED-1")
     }
 
+    /// `:optimize keep buffer` (issue 11's left-out item) adds the plan `treso optimize --keep buffer` finds: the same
+    /// number of decisions and the same cost.
+    @Test func optimizeKeepBufferAddsThePlanTresoOptimizeFinds() throws {
+        let s = try Session()
+        defer { s.close() }
+        let json = spawn([tresoBinary(), "optimize", s.dir, "--keep", "buffer", "--format", "json"], capture: true)
+        let cost = try #require(json.split(separator: "\n").first { $0.contains("\"total_cost\"") }?
+            .split(separator: "\"").dropFirst(3).first.map(String.init), "\(json)")
+        let decisions = json.split(separator: "\n").filter { $0.contains("\"invoice\":") && $0.contains("\"action\":") }.count
+        #expect(decisions > 0, "\(json)")
+        try s.launch(1)
+        try s.waitFor("Plans compared")
+        try s.keys(":")
+        try s.type("optimize keep buffer")
+        try s.keys("Enter")
+        let done = try s.wait(for: "the optimal plan and its message", timeout: 60) {
+            $0.contains("plan 7/7: optimal") && $0.contains("plan \"optimal\" added")
+        }
+        let shown = Self.grouped(cost)
+        #expect(done.contains("plan \"optimal\" added: \(decisions) decisions, cost " + shown + " · bound "), "\(done) vs \(json)")
+        let row = Self.row(done, plan: "★ optimal") + Self.row(done, plan: "optimal")
+        #expect(row.contains(" " + shown + " "), "\(row) vs \(cost)")
+        // A mistake is said in the status line and starts nothing.
+        try s.keys(":")
+        try s.type("optimize keep cash")
+        try s.keys("Enter")
+        try s.waitFor("optimize: keep must be limit or buffer")
+        try s.keys("u")
+        try s.waitFor("plan 3/6")
+        try s.keys("q")
+        try s.waitFor("TRESO-EXITED-1")
+    }
+
     /// Esc while `o` runs stops it at once: either nothing was found yet (no plan added) or the best plan so far is
     /// added and says so; nothing else comes later.
     @Test func oThenEscStops() throws {

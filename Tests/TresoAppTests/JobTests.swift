@@ -166,16 +166,62 @@ import Glibc
         #expect(Self.riskJob(reduce(&s, .command(.dayNext))) == nil, "nothing changed: no new simulation")
         #expect(s.screen.contains("P(breach)") && s.currentRisk == nil)
 
-        let summary = JobWorkers.simulate(first)
+        let summary = try #require(JobWorkers.simulate(first, JobControl(report: { _ in })))
         // A change, then the first simulation's report: stale, dropped; the new one is under way.
         let second = try #require(Self.riskJob(reduce(&s, .run("plan new risk"))))
         #expect(second.generation == s.workspace.revision && second.generation != first.generation)
         s.send(.riskComputed(generation: first.generation, summary))
         #expect(s.currentRisk == nil)
         #expect(!s.screen.contains("░"))
-        s.send(.riskComputed(generation: second.generation, JobWorkers.simulate(second)))
+        s.send(.riskComputed(generation: second.generation, try #require(JobWorkers.simulate(second, JobControl(report: { _ in })))))
         #expect(s.currentRisk != nil)
         #expect(s.screen.contains("░"))
+    }
+
+    /// Issue 14's left-out item: while the simulation of a change runs, the previous band and P(breach) stay on
+    /// screen, the figures marked ≈ and dimmed, the legend "(updating…)"; "…" only when there is no previous figure.
+    @Test func theFiguresOfTheLastSimulationStayMarkedStaleUntilTheNewOnesArrive() throws {
+        var s = try Fixture.demo(width: 120, height: 40)
+        let first = try #require(Self.riskJob(reduce(&s, .resize(width: 120, height: 40))))
+        #expect(s.screen.contains("        … "), "no simulation yet: …")
+        s.send(.riskComputed(generation: first.generation, try #require(JobWorkers.simulate(first, JobControl(report: { _ in })))))
+        #expect(s.screen.contains(" 95.40 % ") && !s.screen.contains("≈"))
+        // A change: the new simulation is under way; the old figures stay, marked.
+        let second = try #require(Self.riskJob(reduce(&s, .run("plan new fresh"))))
+        #expect(s.currentRisk == nil)
+        let screen = s.screen
+        #expect(screen.contains("≈95.40 %"), "\(screen)")
+        // The new plan was never simulated: it alone shows "…".
+        let fresh = try #require(screen.split(separator: "\n").first { $0.contains("fresh") && $0.contains("…") })
+        #expect(!fresh.contains("≈"))
+        // Dimmed: the stale cell's style carries .dim.
+        let grid = render(s)
+        let lines = grid.lines()
+        let y = try #require(lines.firstIndex { $0.contains("≈95.40 %") })
+        let x = try #require(lines[y].range(of: "≈95.40 %").map { lines[y].distance(from: lines[y].startIndex, to: $0.lowerBound) })
+        #expect(grid[x + 1, y].style.attributes.contains(.dim))
+        // A plan simulated before keeps its band on the chart meanwhile.
+        s.send(.selectPlan(2))
+        #expect(Self.riskJob(s.send(.selectPlan(2))) == nil && s.currentRisk == nil)
+        #expect(s.screen.contains("░") && s.screen.contains("paths ≈ updating"))
+        s.send(.riskComputed(generation: second.generation, try #require(JobWorkers.simulate(second, JobControl(report: { _ in })))))
+        #expect(!s.screen.contains("≈") && !s.screen.contains("paths ≈ updating") && s.screen.contains("░"))
+    }
+
+    /// A cancelled simulation stops (nil) instead of finishing; one not cancelled gives `treso risk`'s figures.
+    @Test func aCancelledSimulationStops() throws {
+        var s = try Fixture.demo()
+        let job = try #require(Self.riskJob(reduce(&s, .resize(width: 100, height: 30))))
+        let control = JobControl(report: { _ in })
+        control.cancel()
+        #expect(JobWorkers.simulate(job, control) == nil)
+        // Stopped after some batches: still nil, never a partial report.
+        var asked = 0
+        let stopped = RiskSimulation.run(states: job.states, model: DelayModel(scenario: s.scenario), paths: 64, seed: 1, stop: { asked += 1; return asked > 3 })
+        #expect(stopped == nil && asked == 4)
+        let whole = RiskSimulation.run(states: job.states, model: DelayModel(scenario: s.scenario), paths: 64, seed: 1, stop: { false })
+        let plain = RiskSimulation.run(states: job.states, model: DelayModel(scenario: s.scenario), paths: 64, seed: 1)
+        #expect(whole.map(RiskSummary.init) == RiskSummary(plain), "checking for a stop changes nothing in the figures")
     }
 
     /// The band and the column once the simulation reported, in colour and in mono (NO_COLOR): the band has its own
@@ -185,7 +231,7 @@ import Glibc
         let t = try #require(Theme.builtin(named: theme))
         var s = try Fixture.demo(width: 120, height: 40, theme: t)
         let job = try #require(Self.riskJob(reduce(&s, .resize(width: 120, height: 40))))
-        s.send(.riskComputed(generation: job.generation, JobWorkers.simulate(job)))
+        s.send(.riskComputed(generation: job.generation, try #require(JobWorkers.simulate(job, JobControl(report: { _ in })))))
         #expect(snapshotMismatch(s.screen + "\n", named: "risk-120x40-\(theme)") == nil)
         let grid = render(s)
         var band = 0, plan = 0
@@ -223,6 +269,16 @@ import Glibc
         #expect(reports.count == 1)
         if case .riskComputed(let g, _)? = reports.first { #expect(g == job.generation) } else { Issue.record("\(reports)") }
         #expect(!runner.isBusy)
+
+        // A newer simulation cancels the running one: only the newer one reports.
+        var t = s
+        let newer = try #require(Self.riskJob(reduce(&t, .run("plan new newer"))))
+        runner.start(.risk(job))
+        runner.start(.risk(newer))
+        #expect(runner.waitUntilIdle(seconds: 60))
+        let last = runner.drain()
+        #expect(last.count == 1)
+        if case .riskComputed(let g, _)? = last.first { #expect(g == newer.generation) } else { Issue.record("\(last)") }
 
         // Cancelled while it runs: its report never comes.
         runner.start(.risk(job))

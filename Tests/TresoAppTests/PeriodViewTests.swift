@@ -28,6 +28,61 @@ import Glibc
         check(s, "periods-month-120x40-factored")
     }
 
+    @Test(arguments: [(80, 24), (120, 40), (200, 50)])
+    func monthsSnapshotWithInvoicedVsForecast(width: Int, height: Int) throws {
+        var s = try Fixture.demo(width: width, height: height)
+        s.press("t", "t", "right")
+        #expect(s.periodView == .month)
+        check(s, "periods-month-\(width)x\(height)")
+        // Full rows (forecast, invoiced, %) when every category still fits, else one "% … invoiced" row per kind.
+        let screen = s.screen
+        if height >= 40 {
+            #expect(screen.contains("Invoiced vs forecast") && screen.contains("Sales forecast") && screen.contains("Purchases forecast"))
+        } else {
+            #expect(screen.contains("Sales % invoiced") && screen.contains("Purch. % invoiced"))
+        }
+        // The selected period (January, after →) is highlighted on the coverage rows like on every other row.
+        let grid = render(s)
+        let rows = grid.lines()
+        let y = try #require(rows.firstIndex { $0.contains("% invoiced") })
+        let x = try #require(rows[2].range(of: "Jan 2027").map { rows[2].distance(from: rows[2].startIndex, to: $0.lowerBound) })
+        #expect(grid[x + 4, y].style.attributes.contains(.reverse))
+        #expect(!grid[x - 8, y].style.attributes.contains(.reverse))
+    }
+
+    /// The coverage rows are `treso project --by month`'s "Forecast vs invoiced" periods, grouped by issue date.
+    @Test func invoicedVsForecastIsTheCLIsTable() throws {
+        var s = try Fixture.demo(width: 200, height: 50)
+        s.press("t", "t")
+        let table = try #require(s.periodTable)
+        let coverage = try #require(s.forecastCoverage)
+        let periods = s.workspace.scenario.forecastPeriods()
+        #expect(!periods.isEmpty && coverage.kinds == [.sales, .purchases])
+        let lines = s.workspace.scenario.forecasts
+        for (k, kind) in coverage.kinds.enumerated() {
+            for (c, col) in table.periods.enumerated() {
+                let mine = periods.filter { lines[$0.line].kind == kind && col.start <= $0.issue && $0.issue <= col.end }
+                #expect(coverage.cells[k][c].forecast == mine.reduce(.zero) { $0 + $1.forecast })
+                #expect(coverage.cells[k][c].invoiced == mine.reduce(.zero) { $0 + $1.invoiced })
+            }
+        }
+        // Every forecast period of the horizon lands in a column; the screen writes each one's invoiced amount.
+        #expect(coverage.cells.flatMap { $0 }.reduce(0) { $0 + $1.periods } == periods.count)
+        let screen = s.screen
+        let first = try #require(periods.first { $0.invoiced > .zero && $0.invoiced < $0.forecast })
+        #expect(screen.contains(first.invoiced.formatted()))
+        let share = try #require(ForecastCoverage.Cell(forecast: first.forecast, invoiced: first.invoiced, periods: 1).share)
+        #expect(screen.contains(share.percentString(decimals: 1) + " %"))
+        // 158 151.33 of 200 000.00: 79.08 %, rounded once.
+        #expect(ForecastCoverage.Cell(forecast: Money(cents: 20_000_000), invoiced: Money(cents: 15_815_133), periods: 1).share?.percentString(decimals: 2) == "79.08")
+        // A scenario without forecast lines shows no coverage rows.
+        var (loaded, sc) = try Fixture.load(Fixture.demoPath)
+        sc.forecasts = []
+        var plain = AppState(scenario: sc, tomlPath: "t.toml", tomlText: loaded.tomlText, theme: .default, today: Fixture.today, width: 120, height: 40)
+        plain.press("t", "t")
+        #expect(plain.forecastCoverage == nil && !plain.screen.contains("Invoiced vs forecast"))
+    }
+
     /// The table on screen is the engine's: same columns as `PlanState.periodTable`, rows adding up.
     @Test func theScreenShowsTheEnginesTableAndFollowsThePlan() throws {
         var s = try Fixture.demo(width: 100, height: 30)

@@ -642,7 +642,7 @@ import TresoIO
 
     /// Issue 13: at any width from 40 to 250 columns, scrolling the help shows every word of it; nothing is cut.
     @Test func helpShowsEveryWordAtEveryWidth() throws {
-        var expected: [String] = [LineCommands.summary, Overlays.typingHelp]
+        var expected: [String] = [LineCommands.summary, Overlays.typingHelp, Overlays.markersHelp]
         for l in KeyTable.helpLines() { expected += [l.keys, l.name, l.help] }
         let words = Set(expected.flatMap { $0.split(separator: " ").map(String.init) })
         for width in [40, 47, 63, 80, 99, 120, 161, 200, 250] {

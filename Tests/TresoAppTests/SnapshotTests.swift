@@ -16,6 +16,25 @@ import TresoCore
         check(try Fixture.demo(width: width, height: height), "main-\(width)x\(height)")
     }
 
+    /// The README's planner screen: the demo at 100×30 once the background risk job has reported — run here
+    /// synchronously (the same worker the planner's job runner calls), so P(breach) and the band show real figures.
+    /// The README's block is this snapshot with trailing spaces trimmed.
+    @Test func readmeScreenWithTheRiskFigures() throws {
+        var s = try Fixture.demo(width: 100, height: 30)
+        let job = try #require(JobTests.riskJob(reduce(&s, .resize(width: 100, height: 30))))
+        s.send(.riskComputed(generation: job.generation, try #require(JobWorkers.simulate(job, JobControl(report: { _ in })))))
+        #expect(s.currentRisk != nil && s.screen.contains("95.40 %"))
+        check(s, "main-100x30-risk")
+        let readme = try #require(readText(Fixture.root + "/README.md"))
+        let planner = try #require(readme.range(of: "## The planner"))
+        let open = try #require(readme.range(of: "```text\n", range: planner.upperBound..<readme.endIndex))
+        let close = try #require(readme.range(of: "```", range: open.upperBound..<readme.endIndex))
+        let block = String(readme[open.upperBound..<close.lowerBound])
+        let expected = s.screen.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { l -> String in var t = String(l); while t.hasSuffix(" ") { t.removeLast() }; return t }.joined(separator: "\n") + "\n"
+        #expect(block == expected, "README planner screen is stale: paste Tests/TresoAppTests/__Snapshots__/main-100x30-risk.txt (trailing spaces trimmed)")
+    }
+
     @Test func afterFactoringOneReceivable() throws {
         var s = try Fixture.demo(width: 100, height: 30)
         s.press("G", "f", "enter")

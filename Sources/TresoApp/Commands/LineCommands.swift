@@ -1,5 +1,6 @@
 import TresoCore
 import TresoIO
+import TresoOptimize
 
 /// One command of the `:` command line: a row of the command table.
 struct LineCommand: Sendable {
@@ -32,6 +33,11 @@ enum LineCommands {
                     help: "WHAT: projection (the default), periods (the default while the period table shows), comparison or entries "
                         + "(the active plan's journal); "
                         + "fr: French Excel CSV; FILE is relative to the scenario folder, never one of its own files; asks before replacing") { s, rest in s.export(rest) },
+        LineCommand(name: "optimize", aliases: ["opt"], usage: [OptimizeOptions.lineUsage],
+                    help: "as treso optimize --keep --instruments --risk --time-limit (same checks): the cheapest plan that keeps the limit "
+                        + "(or the buffer), with only the instruments listed (comma-separated contract/program names, and negotiate), "
+                        + "breaking the floor on at most P of simulated late payments, within SECONDS (default 60); o is optimize with the defaults")
+                    { s, rest in s.optimizeCommand(rest) },
         LineCommand(name: "theme", aliases: [], usage: ["theme NAME|FILE"],
                     help: "a built-in theme or a theme file") { s, rest in s.theme(rest) },
         LineCommand(name: "w", aliases: ["write", "save"], usage: ["w"],

@@ -29,10 +29,11 @@ public struct JobWorkers: Sendable {
     /// True when `optimize` returns soon after its control is cancelled, with the best plan found so far. False: the
     /// solver cannot be interrupted, so the runner reports the stop at once and drops what the solve returns later.
     public var optimizeStopsPromptly: Bool
-    public var risk: @Sendable (RiskJob) -> RiskSummary
+    /// The simulation; nil when its control was cancelled before the end (it asks between batches of paths).
+    public var risk: @Sendable (RiskJob, JobControl) -> RiskSummary?
 
     public init(optimize: @escaping @Sendable (OptimizeJob, JobControl) -> OptimizeOutcome, optimizeStopsPromptly: Bool,
-                risk: @escaping @Sendable (RiskJob) -> RiskSummary = JobWorkers.simulate) {
+                risk: @escaping @Sendable (RiskJob, JobControl) -> RiskSummary? = JobWorkers.simulate) {
         self.optimize = optimize; self.optimizeStopsPromptly = optimizeStopsPromptly; self.risk = risk
     }
 
@@ -41,9 +42,12 @@ public struct JobWorkers: Sendable {
     public static func standard(solver: @escaping @Sendable () -> any MILPSolver) -> JobWorkers {
         JobWorkers(optimize: { job, control in
             do {
-                let plan = try PlanOptimizer(engine: job.engine, solver: solver()).optimize(job.request, progress: { p in
-                    control.post(.optimizeProgress(generation: job.generation, OptimizeProgress(p)))
-                }, cancel: control.token)
+                let optimizer = PlanOptimizer(engine: job.engine, solver: solver())
+                // At a risk level: `treso optimize --risk`'s sample-average model (no progress; bounded by `time`).
+                let plan = try job.risk.map { try optimizer.optimize(job.request, risk: $0, model: DelayModel(scenario: job.engine.scenario)).plan }
+                    ?? optimizer.optimize(job.request, progress: { p in
+                        control.post(.optimizeProgress(generation: job.generation, OptimizeProgress(p)))
+                    }, cancel: control.token)
                 return .found(plan, benefits: DecisionBenefit.measure(plan, references: job.references), stopped: control.isCancelled)
             } catch OptimizeError.cancelled {
                 return .stoppedEmpty
@@ -56,10 +60,12 @@ public struct JobWorkers: Sendable {
     }
 
     /// The planner's risk figures: `RiskSimulation` over every plan, on one thread (the job already runs off the loop).
-    @Sendable public static func simulate(_ job: RiskJob) -> RiskSummary {
+    /// Stops between batches of paths once `control` is cancelled (a newer change started another simulation).
+    @Sendable public static func simulate(_ job: RiskJob, _ control: JobControl) -> RiskSummary? {
         guard let engine = job.states.first?.engine else { return RiskSummary(paths: job.paths, seed: job.seed, plans: []) }
         let model = DelayModel(scenario: engine.scenario)
-        return RiskSummary(RiskSimulation.run(states: job.states, model: model, paths: job.paths, seed: job.seed))
+        return RiskSimulation.run(states: job.states, model: model, paths: job.paths, seed: job.seed, stop: { control.isCancelled })
+            .map(RiskSummary.init)
     }
 }
 
@@ -124,8 +130,12 @@ public final class JobRunner: Sendable {
 
     public func start(_ job: Job) {
         let startNow: Bool = slots.withLock { s in
-            if s.running[job.kind] != nil { s.waiting[job.kind] = job; return false }
-            return true
+            guard let r = s.running[job.kind] else { return true }
+            // A newer simulation makes the running one stale: it is cancelled (it stops within a batch of paths) and
+            // the newer one starts when it has stopped. An optimization is never replaced this way.
+            if job.kind == .risk { r.control.cancel() }
+            s.waiting[job.kind] = job
+            return false
         }
         if startNow { launch(job) }
     }
@@ -186,18 +196,20 @@ public final class JobRunner: Sendable {
             let result: Action
             switch job {
             case .optimize(let j): result = .optimizeEnded(generation: j.generation, workers.optimize(j, control))
-            case .risk(let j): result = .riskComputed(generation: j.generation, workers.risk(j))
+            case .risk(let j):
+                guard let summary = workers.risk(j, control) else { self.finish(job, control: control, result: nil); return }
+                result = .riskComputed(generation: j.generation, summary)
             }
             self.finish(job, control: control, result: result)
         }
     }
 
-    private func finish(_ job: Job, control: JobControl, result: Action) {
+    private func finish(_ job: Job, control: JobControl, result: Action?) {
         let next: Job? = slots.withLock { s in
             // Only the job still registered may report (an abandoned solve was replaced, or reported its stop already).
             if let r = s.running[job.kind], r.control === control {
                 s.running[job.kind] = nil
-                if !(control.isCancelled && job.kind != .optimize) { s.inbox.append(result) }
+                if let result, !(control.isCancelled && job.kind != .optimize) { s.inbox.append(result) }
             }
             guard s.running[job.kind] == nil, let w = s.waiting.removeValue(forKey: job.kind) else { return nil }
             return w

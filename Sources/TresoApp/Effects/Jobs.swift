@@ -35,9 +35,13 @@ public struct OptimizeJob: Sendable, Equatable {
     public var request: OptimizeRequest
     /// The plans compared when the job started: "what it buys" is measured beside the reference plans, as in the comparison.
     public var references: [PlanState]
+    /// `:optimize risk P`: the cheapest plan that breaks the floor on at most P of the simulated paths (§14).
+    public var risk: RiskTarget? = nil
 
     public static func == (a: OptimizeJob, b: OptimizeJob) -> Bool {
         a.generation == b.generation && a.request.planName == b.request.planName && a.request.keep == b.request.keep
+            && a.request.instruments == b.request.instruments && a.request.timeLimit == b.request.timeLimit
+            && a.risk?.probability == b.risk?.probability
     }
 }
 

@@ -77,4 +77,35 @@ enum Format {
 
     /// `Tue 15/12/2026`
     static func long(_ d: Day) -> String { weekdays[max(0, min(6, d.weekday - 1))] + " " + d.french }
+
+    /// The invoice tables' marker column: F forecast (not yet invoiced), ¤ converted from another currency,
+    /// ½ partly paid (the open amount is projected), ~ due date inferred from payment terms. Empty for a plain row.
+    static func markers(_ inv: Invoice) -> String {
+        guard let o = inv.origin else { return "" }
+        if o.forecast != nil { return "F" }
+        return (o.currency != nil ? "¤" : "") + (o.isPartlyPaid ? "½" : "") + (o.dueDateInferred ? "~" : "")
+    }
+
+    /// The markers spelled out for the day panel (the selected invoice), in the order of the column.
+    static func markerNotes(_ inv: Invoice) -> [String] {
+        guard let o = inv.origin else { return [] }
+        if let f = o.forecast { return ["F forecast \(f.period), not invoiced", "  of \(f.forecast.formatted()) excl. VAT"] }
+        var notes: [String] = []
+        if let c = o.currency {
+            notes.append("¤ \(o.currencyAmount.map { $0.formatted() + " " } ?? "")\(c)" + (o.rate.map { " at " + decimalRate($0) } ?? ""))
+        }
+        if let total = o.invoicedAmount { notes.append("½ \(inv.amount.formatted()) open of \(total.formatted())") }
+        if let terms = o.dueTerms { notes.append("~ due inferred: \(terms)") }
+        return notes
+    }
+
+    /// A rate written as a plain decimal (1.17), as `[fx]` gives it.
+    static func decimalRate(_ r: Rate) -> String {
+        let neg = r.nanos < 0
+        let m = r.nanos.magnitude
+        var frac = String(m % UInt64(Rate.scale))
+        frac = String(repeating: "0", count: 9 - frac.count) + frac
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return (neg ? "-" : "") + String(m / UInt64(Rate.scale)) + (frac.isEmpty ? "" : "." + frac)
+    }
 }

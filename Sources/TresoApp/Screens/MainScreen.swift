@@ -76,10 +76,10 @@ enum MainScreen {
         let accounts = sc.accounts.accounts
         let plan = s.activePlanState.name + (s.shownAccount.flatMap { accounts.indices.contains($0) ? ", account " + accounts[$0].name : nil } ?? "")
         var legend = s.activePlan == 0 ? "Balance ● \(plan)" : "Balance ● \(plan)  · overdraft only"
-        let risk = s.currentRisk
-        let figures = risk.flatMap { r in r.plans.indices.contains(s.activePlan) ? r.plans[s.activePlan] : nil }
-        if let r = risk, figures != nil {
-            legend += "  ░ 5–95 % of \(r.paths) paths"
+        let shown = s.riskFigures(plan: s.activePlan)
+        let figures = shown?.figures
+        if let f = shown {
+            legend += "  ░ 5–95 % of \(f.figures.paths) paths" + (f.stale ? " ≈ updating" : "")
         }
         title(legend, focused: focused, area: l.chartTitle, theme: t, into: &grid)
         grid.fill(l.separator, style: focused ? t[.borderFocused] : t[.border], symbol: focused ? "┃" : "│")
@@ -134,6 +134,11 @@ enum MainScreen {
             line([Span("Opening ", style: t[.muted]), Span(Format.money(p.opening), style: t[.text])])
         }
         if let why = optimizerNote(s) { line([Span("◆ ", style: t[.decision]), Span(why, style: t[.text])]) }
+        // The selected invoice's markers, spelled out.
+        if let kind = s.focus.invoiceKind, let i = s.table(kind).selectedInvoice, s.scenario.invoices(kind).indices.contains(i) {
+            let inv = s.scenario.invoices(kind)[i]
+            for note in Format.markerNotes(inv) { line([Span(note, style: t[.warning])]) }
+        }
         let rows = max(0, area.maxY - y)
         let moves = d.movements
         if moves.isEmpty {
@@ -248,8 +253,11 @@ enum MainScreen {
             Table.Column("Due", width: .fixed(dateWidth)),
             Table.Column("Expected", width: .fixed(max(dateWidth, 8))),
             Table.Column("Amount", width: .fixed(amountWidth), alignment: .right),
-            Table.Column("Decision", width: .fixed(decisionWidth)),
         ]
+        // F forecast, ¤ other currency, ½ partly paid, ~ inferred due date (explained in `?` and the day panel).
+        let showsMarkers = s.cache.hasMarkers[kind] == true
+        if showsMarkers { columns.append(Table.Column("", width: .fixed(2))) }
+        columns.append(Table.Column("Decision", width: .fixed(decisionWidth)))
         let settlements = kind == .receivable ? s.workspace.engine.receivableSettlements : s.workspace.engine.payableSettlements
         func date(_ d: Day) -> String { dateWidth >= 10 ? d.iso : Format.dayMonth(d) }
         var rows: [Table.Row] = []
@@ -266,11 +274,15 @@ enum MainScreen {
             if defaulted { decisionText += " ✗defaulted" }
             let expected = st.map { $0.overdue ? "overdue" : date($0.day) } ?? ""
             let issued: [String] = showsIssued ? [date(inv.issueDate)] : []
-            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount), decisionText],
+            let forecast = inv.isForecast
+            let markers: [String] = showsMarkers ? [Format.markers(inv)] : []
+            rows.append(Table.Row([inv.id, inv.counterparty] + issued + [date(inv.dueDate), expected, Format.money(inv.amount)] + markers + [decisionText],
                                   style: t[.text],
-                                  cellStyles: [nil, nil] + (showsIssued ? [t[.muted]] : []) + [nil, st?.overdue == true ? t[.warning] : nil,
-                                               kind == .receivable ? t[.inflow] : t[.outflow],
-                                               defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
+                                  cellStyles: [forecast ? t[.muted] : nil, forecast ? t[.muted] : nil] + (showsIssued ? [t[.muted]] : [])
+                                      + [inv.origin?.dueDateInferred == true ? t[.muted] : nil, st?.overdue == true ? t[.warning] : nil,
+                                         kind == .receivable ? t[.inflow] : t[.outflow]]
+                                      + (showsMarkers ? [t[.warning]] : [])
+                                      + [defaulted ? t[.error] : (d == .none ? t[.muted] : t[.decision])]))
             if table.marked.contains(i) || table.inRange(p) { marked.insert(p - first) }
         }
         let selected = focused && positions.contains(table.cursor) ? table.cursor - first : nil
@@ -359,11 +371,15 @@ enum MainScreen {
             if r.legalBreaches > 0 { breaches += " +\(r.legalBreaches)L" }
             cells.append(breaches); styles.append(sum.daysOverLimit > 0 || r.legalBreaches > 0 ? t[.error] : nil)
             if riskWidth > 0 {
-                let risk = s.currentRisk.flatMap { $0.plans.indices.contains(i) ? $0.plans[i] : nil }
-                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%").
-                let text = risk.map { riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths) }
+                let shown = s.riskFigures(plan: i)
+                let risk = shown?.figures
+                // As `treso risk` writes it when there is room ("95.40 %"), else to one decimal ("95.4%"). While the
+                // simulation of a change runs, the previous figure stays, dimmed and marked ≈ (no blink); "…" only
+                // when there is none.
+                let text = risk.map { (shown?.stale == true ? "≈" : "") + (riskWidth == 9 ? RiskExport.percent($0.overLimitPaths, $0.paths) : Format.probability($0.overLimitPaths, of: $0.paths)) }
                 cells.append(text ?? (s.jobs.riskEnabled ? "…" : "—"))
-                styles.append(risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted])
+                let style = risk.map { $0.overLimitPaths > 0 ? t[.warning] : t[.muted] } ?? t[.muted]
+                styles.append(shown?.stale == true ? style.adding(.dim) : style)
             }
             if showClosing { cells.append(Format.money(r.closingPosition)); styles.append(nil) }
             let verdict: String

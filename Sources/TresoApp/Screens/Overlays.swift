@@ -62,6 +62,11 @@ enum Overlays {
     /// The help's lines at `width` columns: an introduction, then one section per context, generated from the key table.
     /// Every word is shown: wide, keys, command and help side by side with the help wrapped under itself; narrow, the
     /// help goes under the keys, indented. Nothing is cut at any width.
+    /// What the invoice tables' marker column means (the day panel spells out the selected row's markers).
+    static let markersHelp = "In the invoice tables, the column after the amount marks F a forecast not yet invoiced (id FC …), "
+        + "¤ an amount converted from another currency, ½ a partly paid invoice (its open amount is projected), "
+        + "~ a due date inferred from payment terms; the day panel spells out the selected row's."
+
     static func helpLines(theme t: Theme, width: Int) -> [[Span]] {
         let w = max(1, width)
         var lines: [[Span]] = []
@@ -69,6 +74,7 @@ enum Overlays {
         paragraph("Every command also runs from the command line: press : then " + LineCommands.summary, t[.muted])
         paragraph("Decisions apply to the marked rows (✓) or, when none is marked, to the row under the cursor (▸).", t[.muted])
         paragraph(typingHelp, t[.muted])
+        paragraph(markersHelp, t[.muted])
         let keyStyle = t[.key].patched(by: Style(attributes: .bold))
         // Columns as wide as the room allows; keys or a command name wider than its column take a line of their own.
         let keysWidth = w >= 110 ? 22 : 12, nameWidth = w >= 110 ? 27 : 22

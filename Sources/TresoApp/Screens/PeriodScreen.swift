@@ -27,8 +27,10 @@ enum PeriodScreen {
         let shown = Array(first..<min(table.periods.count, first + fit))
 
         // Rows: the categories that fit; the smallest fold into one "n other rows" line when space runs out.
-        let fixedRows = 1 + 1 + 1 + 1 + 1 + 1 + 1   // header, opening, net, closing, lowest, lowest on, flags
-        let room = max(0, body.height - fixedRows)
+        let fixedRows = 1 + 1 + 1 + 1 + 1 + 1   // header, opening, net, closing, lowest, lowest on / flags
+        let coverage = s.forecastCoverage
+        let coverageRows = coverageLayout(coverage, room: body.height - fixedRows, categories: table.categories.count)
+        let room = max(0, body.height - fixedRows - coverageRows.count)
         var categoryRows = Array(table.categories.indices)
         var folded: [Int] = []
         if categoryRows.count > room {
@@ -83,5 +85,52 @@ enum PeriodScreen {
             if p.flags.contains(.overLimit) { f += " ✗LIM" } else if p.flags.contains(.overdrawn) { f += " ▼OD" } else if p.flags.contains(.belowBuffer) { f += " ⚠BUF" }
             return (f, p.flags.contains(.overLimit) ? t[.error] : (p.flags.isEmpty ? t[.muted] : t[.warning]))
         }
+
+        // Invoiced vs forecast, from the same forecast periods `treso project --by month` lists.
+        guard let coverage else { return }
+        let columnIndex = Dictionary(uniqueKeysWithValues: table.periods.indices.map { (table.periods[$0].start, $0) })
+        func cell(_ k: Int, _ p: CashPeriod) -> ForecastCoverage.Cell? {
+            guard let c = columnIndex[p.start], c < coverage.cells[k].count, coverage.cells[k][c].periods > 0 else { return nil }
+            return coverage.cells[k][c]
+        }
+        for r in coverageRows {
+            switch r {
+            case .heading:
+                guard y < body.maxY else { return }
+                grid.put(truncate("Invoiced vs forecast · excl. VAT · by issue date", toWidth: body.width), x: body.x, y: y, style: t[.tableHeader], clip: body)
+                y += 1
+            case let .forecast(k):
+                row(Self.kindName(coverage.kinds[k]) + " forecast", labelStyle: t[.text]) { p in
+                    cell(k, p).map { ($0.forecast.formatted(), t[.muted]) } ?? ("·", t[.muted])
+                }
+            case let .invoiced(k):
+                row("  invoiced", labelStyle: t[.text]) { p in
+                    cell(k, p).map { ($0.invoiced.formatted(), t[.text]) } ?? ("·", t[.muted])
+                }
+            case let .share(k, compact):
+                let label = compact ? (coverage.kinds[k] == .sales ? "Sales" : "Purch.") + " % invoiced" : "  % invoiced"
+                row(label, labelStyle: compact ? t[.text] : t[.muted]) { p in
+                    guard let c = cell(k, p), let share = c.share else { return ("·", t[.muted]) }
+                    return (share.percentString(decimals: 1) + " %", c.invoiced >= c.forecast ? t[.inflow] : t[.warning])
+                }
+            }
+        }
+    }
+
+    static func kindName(_ k: ForecastLine.Kind) -> String { k == .sales ? "Sales" : "Purchases" }
+
+    enum CoverageRow: Equatable {
+        case heading, forecast(Int), invoiced(Int), share(Int, compact: Bool)
+    }
+
+    /// The coverage rows that fit: heading + forecast, invoiced, % per kind when every category row still fits;
+    /// else one "% … invoiced" row per kind while at least two category rows remain; else none.
+    static func coverageLayout(_ c: ForecastCoverage?, room: Int, categories: Int) -> [CoverageRow] {
+        guard let c, !c.isEmpty else { return [] }
+        let full = [CoverageRow.heading] + c.kinds.indices.flatMap { [CoverageRow.forecast($0), .invoiced($0), .share($0, compact: false)] }
+        if room - full.count >= categories { return full }
+        let compact = c.kinds.indices.map { CoverageRow.share($0, compact: true) }
+        if room - compact.count >= min(categories, 2) { return compact }
+        return []
     }
 }

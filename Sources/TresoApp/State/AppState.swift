@@ -119,6 +119,7 @@ public struct AppState: Sendable, Equatable {
         for kind in InvoiceKind.allCases {
             let largest = scenario.invoices(kind).reduce(UInt64(0)) { max($0, $1.amount.cents.magnitude) }
             cache.amountWidth[kind] = Money(cents: Int64(clamping: largest)).formatted().count + 1
+            cache.hasMarkers[kind] = scenario.invoices(kind).contains { $0.origin != nil }
         }
         resortTable(.receivable)
         resortTable(.payable)

@@ -27,8 +27,14 @@ public struct BackgroundJobs: Sendable, Equatable {
 public struct OptimizeRun: Sendable, Equatable {
     public var generation: Int
     public var planName: String
+
+    init(generation: Int, planName: String, terms: ScenarioTerms, options: OptimizeOptions = OptimizeOptions()) {
+        self.generation = generation; self.planName = planName; self.terms = terms; self.options = options
+    }
     /// The terms it optimizes under: a report that comes back after they changed is stale, and the solve is started again.
     var terms: ScenarioTerms
+    /// What `:optimize` asked (`o`: the defaults); a restart under new terms asks the same.
+    public var options = OptimizeOptions()
     public var progress = OptimizeProgress(seconds: 0)
     /// Esc was pressed: waiting for the best plan found so far.
     public var stopping = false

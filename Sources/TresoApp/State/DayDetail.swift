@@ -27,6 +27,8 @@ struct ViewCache: Sendable, Equatable {
     /// The active plan's period table for `periodView` (`day` of the key: the period length's index).
     var periods: PeriodTable?
     var periodsKey = DayKey(revision: -1, plan: -1, day: -1)
+    /// The forecast periods grouped into `periods`' columns (nil without `[[forecast]]` lines).
+    var coverage: ForecastCoverage?
     /// The shown bank account's projection (`:account NAME`; `day` of the key: the account's index).
     var account: Projection?
     var accountKey = DayKey(revision: -1, plan: -1, day: -1)
@@ -35,6 +37,9 @@ struct ViewCache: Sendable, Equatable {
     var unsavedKey: [Int] = []
     /// Columns the largest amount of each invoice list takes (the amount column's width), measured once at load.
     var amountWidth: [InvoiceKind: Int] = [:]
+    /// Whether any invoice of the kind carries a marker (forecast, converted, partly paid, inferred due date):
+    /// the table's marker column shows only then. Measured once at load.
+    var hasMarkers: [InvoiceKind: Bool] = [:]
     /// What financing each table's marked rows would change (the table title).
     var markedImpact: [InvoiceKind: CachedMarkedImpact] = [:]
 

@@ -54,12 +54,15 @@ public struct Workspace: Sendable {
     public private(set) var revision = 0
     /// Decisions the stored plans asked for and the instruments refused, at load.
     public private(set) var loadRefusals: [Refusal] = []
+    /// Every forecast period with what real invoices already cover (invoices do not change in the planner, so once).
+    public let forecastPeriods: [ForecastPeriod]
 
     public static let builtinCount = 2
 
     public init(scenario: Scenario) {
         let engine = ForecastEngine(scenario: scenario)
         self.engine = engine
+        self.forecastPeriods = engine.scenario.forecastPeriods()
         var entries: [PlanEntry] = []
         var refusals: [Refusal] = []
         for p in PlanComparison.plansToCompare(scenario.plans) {

@@ -165,10 +165,31 @@ public enum RiskSimulation {
     /// is the same either way.
     public static func run(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64,
                            concurrently: Concurrently? = nil) -> RiskReport {
-        let paths = max(requested, 1)
-        guard let engine = states.first?.engine else {
-            return RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
+        simulate(states: states, model: model, paths: requested, seed: seed, concurrently: concurrently, stop: nil)
+            ?? empty(paths: max(requested, 1), seed: seed)
+    }
+
+    /// `run` that asks `stop` every `stopCheckPaths` paths and gives up (nil) as soon as it says true: the planner
+    /// cancels a simulation of plans that changed since. The report of a run that was not stopped is `run`'s.
+    public static func run(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64,
+                           stop: () -> Bool) -> RiskReport? {
+        withoutActuallyEscaping(stop) { stop in
+            simulate(states: states, model: model, paths: requested, seed: seed, concurrently: nil, stop: stop)
         }
+    }
+
+    /// Paths simulated between two looks at a stop request (a few milliseconds at 100 k invoices).
+    static let stopCheckPaths = 8
+
+    static func empty(paths: Int, seed: UInt64) -> RiskReport {
+        RiskReport(paths: paths, seed: seed, horizonEnd: Day(raw: 0), windowEnd: Day(raw: 0), plans: [], sources: [:], assumptions: [])
+    }
+
+    static func simulate(states: [PlanState], model: DelayModel, paths requested: Int, seed: UInt64,
+                         concurrently: Concurrently?, stop: (() -> Bool)?) -> RiskReport? {
+        let paths = max(requested, 1)
+        guard let engine = states.first?.engine else { return empty(paths: paths, seed: seed) }
+        if stop?() == true { return nil }
         let (work, windowEnd) = prepare(states: states, engine: engine, model: model, seed: seed)
         let s = engine.scenario, start = s.start, horizon = engine.horizonCount, n = states.count
         // Paths run in blocks of at most `blockPaths`: a block's closings are kept exactly, then counted into one
@@ -193,9 +214,19 @@ public enum RiskSimulation {
                 let half = from + m / 2
                 concurrently({ work.simulate(from..<half, blockStart: from, into: out, counts: &first, lane: &laneA) },
                              { work.simulate(half..<to, blockStart: from, into: out, counts: &second, lane: &laneB) })
+            } else if let stop {
+                // Sub-ranges of one block: each path is seeded and stored by its own index, so the result is the same.
+                var a = from
+                while a < to {
+                    if stop() { return nil }
+                    let b = min(a + stopCheckPaths, to)
+                    work.simulate(a..<b, blockStart: from, into: out, counts: &first, lane: &laneA)
+                    a = b
+                }
             } else {
                 work.simulate(from..<to, blockStart: from, into: out, counts: &first, lane: &laneA)
             }
+            if stop?() == true { return nil }
             for pi in 0..<n { for p in 0..<m { costTotals[pi] += Int128(costs[pi * block + p]) } }
             sketches.withUnsafeMutableBufferPointer { sk in
                 let target = sk
