@@ -62,6 +62,8 @@ public struct OptimizedPlan: Sendable {
     /// What the model assumed rather than knew, said next to the result (several accounts seen as one, the grid
     /// of credit-line drawings): the bound holds for the plans the model describes.
     public var modelAssumptions: [String] = []
+    /// The model only approximates the engine from below (several accounts): the bound holds, the optimum is not proven.
+    public var boundIsRelaxation = false
     /// The credit-line drawings of the plan (fixed segments the engine runs), in the order saved.
     public var drawings: [CreditDrawing] { state.drawings }
 
@@ -225,7 +227,12 @@ public struct PlanOptimizer: Sendable {
             answer.modelAssumptions.append("the model sees the \(accounts.count) accounts as one: the consolidated balance against the summed "
                 + "overdraft limit \(s.overdraft.limit.formatted()), charged at the lowest account rates; the plan's cost and limits are the engine's, account by account")
             // The model is a relaxation there: optimal only when the engine's cost meets the bound.
+            answer.boundIsRelaxation = true
             if answer.status == .optimal && answer.lowerBound < answer.totalCost { answer.status = .feasible }
+            if answer.status == .infeasible {
+                answer.modelAssumptions.append("the shortfall is the engine's on the account furthest past its own limit; "
+                    + "the model cannot move cash between accounts, so a plan within the summed limit may still breach one account")
+            }
         }
         let used = Set(answer.drawings.map(\.line))
         let repaid = ModelBuilder.repaymentDay(engine: engine, request: request)

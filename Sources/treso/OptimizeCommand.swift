@@ -218,6 +218,8 @@ struct Optimize: ParsableCommand {
         var out = "\(s.name): cheapest plan over \(s.start.iso) … \(s.end.iso) — \(s.currency)\n\n"
         switch r.status {
         case .optimal: out += "Optimal: no plan that keeps \(floor) costs less (proven).\n"
+        case .feasible where r.boundIsRelaxation:
+            out += "Feasible: it keeps \(floor) on every account; no plan costs less than the bound (the model's, with the accounts seen as one).\n"
         case .feasible: out += "Feasible: the best plan found in the time allowed; it keeps \(floor).\n"
         case .infeasible:
             out += "Infeasible: no plan keeps \(floor).\n"

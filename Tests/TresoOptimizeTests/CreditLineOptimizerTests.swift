@@ -168,3 +168,37 @@ struct LineEnumeration {
         #expect(throws: OptimizeError.self) { try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(fixed) }
     }
 }
+
+/// Several accounts: the model sees one consolidated balance; the engine re-evaluates the plan account by account.
+@Suite struct AccountsOptimizerTests {
+    func accounts(sweep: Bool) throws -> Scenario {
+        var s = try #require(ScenarioLoader.load(path: packageRoot() + "/examples/accounts", defaultStart: Day.ymd(2026, 12, 1)).scenario)
+        s.accounts.sweep = sweep
+        return s
+    }
+
+    /// Swept, a plan keeps every account's own limit: the one returned does, its cost is the engine's (per account), its
+    /// bound below it, and the output says what the model assumed. Without the sweep no plan keeps the main account's
+    /// limit although the consolidated balance stays within the summed one: the answer is infeasible, never "keeps the limit".
+    @Test func aPlanBreachingAnAccountIsNeverReportedAsKeepingTheLimit() throws {
+        for sweep in [true, false] {
+            let s = try accounts(sweep: sweep)
+            let o = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: CbcSolver()).optimize(OptimizeRequest())
+            #expect(o.totalCost == asCompared(o.state).totalCost)
+            #expect(o.lowerBound <= o.totalCost)
+            #expect(o.boundIsRelaxation)
+            #expect(o.modelAssumptions.contains { $0.contains("accounts as one") })
+            let last = try #require(o.result.window.days.last?.day)
+            let per = o.state.accountProjections(through: last).accounts
+            let withinEvery = zip(s.accounts.accounts, per).allSatisfy { a, p in p.days.allSatisfy { $0.closing.cents >= -a.overdraft.limit.cents } }
+            if sweep {
+                #expect(o.status != .infeasible)
+                #expect(withinEvery, "the plan returned keeps every account's limit")
+            } else {
+                #expect(o.status == .infeasible, "no plan keeps the main account within its own limit without the sweep")
+                #expect(!withinEvery)
+                #expect((o.shortfall ?? .zero) > .zero)
+            }
+        }
+    }
+}
