@@ -14,6 +14,15 @@ struct LineColumns {
 }
 
 extension ModelBuilder {
+    /// `epsilon` for a row scaled by 360 (ACT/360 charges): Σ cents·days × rate is a multiple of g/10⁹ (g = gcd(rate in
+    /// nanos, 360·10⁹)), so 360·v is at least g/(2·10⁹) from a half-cent×360 unless on it; ε = g/(4·10⁹).
+    static func scaledEpsilon(rateNanos: Int64) -> (value: Double, exact: Bool) {
+        var a = rateNanos.magnitude, b = UInt64(360) * UInt64(Rate.scale)
+        while b != 0 { (a, b) = (b, a % b) }
+        let eps = Double(max(a, 1)) / Double(Rate.scale) / 4
+        return eps >= 1e-6 ? (eps, true) : (1e-6, false)
+    }
+
     /// The day the model repays every drawing by: the last business day of the window every plan of the request reaches.
     static func repaymentDay(engine: ForecastEngine, request: OptimizeRequest) -> Day {
         let s = engine.scenario
@@ -63,20 +72,22 @@ extension ModelBuilder {
             let step = max(line.minimumDrawing.cents, 1)
             let steps = line.limit.cents / step
             guard steps > 0 else { continue }
-            let rate = Double(line.annualRate.nanos) / Double(Rate.scale) / 360
-            let feeRate = Double(line.commitmentFeeRate.nanos) / Double(Rate.scale) / 360
+            // Rows scaled by 360 (360·I ≥ rate·Σ drawn·days − 180 + 360·ε): the margin that makes the rounding exact
+            // is then well above the solver's tolerance for every rate written with a few decimals.
+            let rate = Double(line.annualRate.nanos) / Double(Rate.scale)
+            let feeRate = Double(line.commitmentFeeRate.nanos) / Double(Rate.scale)
             let linkRows = runs.map { _ in model.addRow(lower: -.infinity, upper: 0) }
             var interestRows: [Int: Int] = [:], feeRows: [Int: Int] = [:]
-            let epsInterest = Self.epsilon(rateNanos: line.annualRate.nanos, denominator: 360)
-            let epsFee = Self.epsilon(rateNanos: line.commitmentFeeRate.nanos, denominator: 360)
+            let epsInterest = Self.scaledEpsilon(rateNanos: line.annualRate.nanos)
+            let epsFee = Self.scaledEpsilon(rateNanos: line.commitmentFeeRate.nanos)
             for k in months.indices where chargedDays[k] > 0 {
                 if rate > 0 {
-                    interestRows[k] = model.addRow(lower: -0.5 + epsInterest.value, upper: .infinity)
+                    interestRows[k] = model.addRow(lower: -180 + epsInterest.value, upper: .infinity)
                     roundedCharges += 1
                     if !epsInterest.exact { unresolvedRoundings += 1 }
                 }
                 if feeRate > 0 {
-                    feeRows[k] = model.addRow(lower: -0.5 + epsFee.value, upper: .infinity)
+                    feeRows[k] = model.addRow(lower: -180 + epsFee.value, upper: .infinity)
                     roundedCharges += 1
                     if !epsFee.exact { unresolvedRoundings += 1 }
                 }
@@ -103,8 +114,8 @@ extension ModelBuilder {
                 // last day within the month (its floor row).
                 let posted: [(row: Int, value: Double)] = [(balance[m.last], 1)]
                     + (m.first..<m.last).compactMap { t in lastDayRows[t].map { ($0, -1.0) } }
-                if let r = interestRows[k] { model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(r, 1)]) }
-                if let r = feeRows[k] { model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(r, 1)]) }
+                if let r = interestRows[k] { model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(r, 360)]) }
+                if let r = feeRows[k] { model.addColumn(lower: 0, upper: .infinity, cost: 1, integer: true, entries: posted + [(r, 360)]) }
             }
             lineColumns.append(LineColumns(line: line, step: step, use: use, groups: groups, repaidBy: repaidBy))
         }
