@@ -85,8 +85,6 @@ public struct OptimizedPlan: Sendable {
 public enum OptimizeError: Error, CustomStringConvertible, Sendable {
     case unknownInstrument(String, known: [String])
     case negativeOverdraftRate
-    /// The fixed plan draws on a credit line: the model cannot keep drawings it did not choose.
-    case fixedPlanDraws(String)
     case solverFailed(String)
     /// The solver process died (a CBC abort, a signal): the message names the solver and the signal.
     case solverCrashed(String)
@@ -99,9 +97,6 @@ public enum OptimizeError: Error, CustomStringConvertible, Sendable {
         case .unknownInstrument(let n, let known):
             return "no instrument named \"\(n)\"; the scenario has " + known.map { "\"\($0)\"" }.joined(separator: ", ")
         case .negativeOverdraftRate: return "the overdraft rates must not be negative to optimize"
-        case .fixedPlanDraws(let name):
-            return "plan \"\(name)\" draws on a credit line: the optimizer chooses drawings itself and cannot keep fixed ones; "
-                + "remove its drawings (or optimize without --fix-plan)"
         case .solverFailed(let why): return "the solver found no plan: " + why
         }
     }
@@ -195,6 +190,8 @@ public struct PlanOptimizer: Sendable {
     /// shortfall slack column, and the constant cost every plan of it carries (the fixed plan's and the engine's
     /// base effects), so that the engine's total cost of a plan = model objective + `constantCost`.
     public func planModel(_ request: OptimizeRequest) -> PlanModel {
+        var request = request
+        request.fixPlan?.drawings = []
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
         builder.build(through: builder.longestEnd)
@@ -207,6 +204,8 @@ public struct PlanOptimizer: Sendable {
 
     /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.
     public func model(_ request: OptimizeRequest) -> LinearModel {
+        var request = request
+        request.fixPlan?.drawings = []
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
         builder.build(through: builder.longestEnd)
@@ -220,7 +219,14 @@ public struct PlanOptimizer: Sendable {
     /// is stopped the same way. A solver that dies (CBC aborting) throws `OptimizeError.solverCrashed`.
     public func optimize(_ request: OptimizeRequest, progress: @escaping @Sendable (OptimizerProgress) -> Void = { _ in },
                          cancel: CancellationToken? = nil) throws -> OptimizedPlan {
+        // The fixed plan's decisions and defaults are kept; its credit-line drawings are not (the model chooses drawings).
+        var request = request
+        let replacedDrawings = request.fixPlan.map { !$0.drawings.isEmpty } ?? false
+        request.fixPlan?.drawings = []
         var answer = try solveModels(request, progress: progress, cancel: cancel)
+        if replacedDrawings, let name = request.fixPlan?.name {
+            answer.modelAssumptions.append("the drawings of plan \"\(name)\" are not kept: the optimizer chose its own")
+        }
         let s = engine.scenario
         let accounts = s.accounts.accounts
         if !accounts.isEmpty {
@@ -287,7 +293,7 @@ public struct PlanOptimizer: Sendable {
                 progress(report)
             }, cancel: cancel)
         }
-        let start: [Double]? = nil
+        var start: [Double]? = nil
         func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
@@ -425,6 +431,10 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
+        if !builder.lineColumns.isEmpty && cancel?.isCancelled != true {
+            start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
+            if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+        }
         var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
         if r.cancelled || cancel?.isCancelled == true {
             // The full model's incumbent, else the first solve's plan (a solution of the full model too).
@@ -486,6 +496,34 @@ public struct PlanOptimizer: Sendable {
         return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
                              shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
                              candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+    }
+}
+
+extension PlanOptimizer {
+    /// A first plan for the model with credit lines, for CBC to start from (its own heuristics find good drawings
+    /// slowly: the steps make many near-equal plans): the model with the drawn steps continuous, each run's steps then
+    /// rounded up (more drawn only raises the balance, by far more than the extra interest) and fixed, and the rest solved.
+    func lineWarmStart(_ builder: ModelBuilder, timeLimit: Double, trace: Bool) -> [Double]? {
+        guard timeLimit > 0.05 else { return nil }
+        var relaxed = builder.model
+        for lc in builder.lineColumns { for g in lc.groups { relaxed.isInteger[g.column] = false } }
+        let options = MILPOptions(timeLimit: timeLimit / 2, relativeGap: 0.001, large: false, log: false)
+        let first = solver.solve(relaxed, options: options, observer: MILPObserver(progress: { _ in }, cancel: nil))
+        guard first.failure == nil, !first.values.isEmpty else { return nil }
+        var fixed = builder.model
+        for lc in builder.lineColumns {
+            var any = false
+            for g in lc.groups {
+                let steps = min((first.values[g.column] - 1e-6).rounded(.up), fixed.columnUpper[g.column])
+                fixed.columnLower[g.column] = max(steps, 0); fixed.columnUpper[g.column] = max(steps, 0)
+                if steps > 0 { any = true }
+            }
+            if any { fixed.columnLower[lc.use] = 1 }
+        }
+        let second = solver.solve(fixed, options: options, observer: MILPObserver(progress: { _ in }, cancel: nil))
+        if trace { print("trace warm start: relaxed \(first.status) \(first.objective), fixed \(second.status) \(second.objective)") }
+        guard second.failure == nil, !second.values.isEmpty else { return nil }
+        return second.values
     }
 }
 
@@ -1066,6 +1104,5 @@ extension PlanOptimizer {
         if engine.scenario.accounts.accounts.contains(where: { $0.overdraft.annualRate < .zero || $0.overdraft.highestOverdraftRate < .zero }) {
             throw OptimizeError.negativeOverdraftRate
         }
-        if let fixed = request.fixPlan, !fixed.drawings.isEmpty { throw OptimizeError.fixedPlanDraws(fixed.name) }
     }
 }

@@ -153,7 +153,7 @@ struct LineEnumeration {
         #expect(dear.totalCost == overdraftOnly.totalCost)
     }
 
-    /// `--instruments` names a line by its name or as "lines"; an unknown name is refused with the names known.
+    /// `--instruments` names a line by its name or as "lines"; a fixed plan's drawings are replaced by the model's (said).
     @Test func instrumentNamesIncludeTheLines() throws {
         let s = smallScenarioWithLine(seed: 3)
         let names = PlanOptimizer.instrumentNames(s)
@@ -165,7 +165,9 @@ struct LineEnumeration {
         #expect(PlanOptimizer.offeredLines(s, r).isEmpty)
         var fixed = OptimizeRequest()
         fixed.fixPlan = Plan(name: "drawn", drawings: [CreditDrawing(line: "line", mode: .auto(floor: nil))])
-        #expect(throws: OptimizeError.self) { try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(fixed) }
+        let o = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(fixed)
+        #expect(o.drawings.allSatisfy { if case .fixed = $0.mode { return true }; return false }, "the automatic drawing is not kept")
+        #expect(o.modelAssumptions.contains { $0.contains("drawings of plan \"drawn\" are not kept") })
     }
 }
 
