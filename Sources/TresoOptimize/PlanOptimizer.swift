@@ -294,7 +294,8 @@ public struct PlanOptimizer: Sendable {
             }, cancel: cancel)
         }
         var start: [Double]? = nil
-        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase) throws -> MILPResult {
+        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase,
+                   cap: Double = .infinity) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
             if minimiseShortfall {
@@ -307,7 +308,7 @@ public struct PlanOptimizer: Sendable {
             let t = elapsed()
             let left = remaining()
             if left <= 0.01 { return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity) }
-            let r = solver.solve(m, options: MILPOptions(timeLimit: left, relativeGap: request.maxGap,
+            let r = solver.solve(m, options: MILPOptions(timeLimit: min(left, cap), relativeGap: request.maxGap,
                                                         large: builder.options.count > Self.largeModel, log: request.trace,
                                                         start: minimiseShortfall || floorShift != 0 ? nil : start),
                                  observer: observer(phase, unresolvedRoundings: builder.unresolvedRoundings))
@@ -431,11 +432,28 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
-        if !builder.lineColumns.isEmpty && cancel?.isCancelled != true {
-            start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
-            if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+        var r: MILPResult
+        if !builder.lineColumns.isEmpty {
+            // With credit lines CBC may prove the optimum at once (the demo) or look long for good drawings (drawn
+            // steps that tie within cents): a second's try, then a warm start and the rest of the time.
+            let quick = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest, cap: 1)
+            r = quick
+            if quick.status != .optimal && quick.status != .infeasible && !quick.cancelled && cancel?.isCancelled != true && remaining() > 0.05 {
+                start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
+                if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+                r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+                if r.values.isEmpty && r.status != .infeasible {
+                    // Out of time before CBC reported a plan: the first try's, else the warm start (not proven).
+                    if !quick.values.isEmpty { r = MILPResult(status: .feasible, values: quick.values, objective: quick.objective, bound: max(quick.bound, r.bound), cancelled: r.cancelled) }
+                    else if let warm = start {
+                        r = MILPResult(status: .feasible, values: warm, objective: zip(builder.model.objective, warm).reduce(0) { $0 + $1.0 * $1.1 },
+                                       bound: max(quick.bound, r.bound), cancelled: r.cancelled)
+                    }
+                }
+            }
+        } else {
+            r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
         }
-        var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
         if r.cancelled || cancel?.isCancelled == true {
             // The full model's incumbent, else the first solve's plan (a solution of the full model too).
             let best = r.values.isEmpty ? MILPResult(status: .feasible, values: start ?? [], objective: 0, bound: -.infinity) : r

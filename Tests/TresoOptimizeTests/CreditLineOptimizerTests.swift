@@ -1,3 +1,4 @@
+import Foundation
 import CbcMILP
 import TresoIO
 import Testing
@@ -123,7 +124,7 @@ struct LineEnumeration {
     /// the same line is left out.
     @Test func theLineIsDrawnWhenCheapestAndLeftOutWhenItsFeeIsNot() throws {
         let start = Day.ymd(2027, 1, 4)
-        var s = Scenario(name: "gap", start: start, horizonDays: 90, openingBalance: Money(cents: 1_000_000), minCash: .zero, calendar: .fr,
+        var s = Scenario(name: "gap", start: start, horizonDays: 60, openingBalance: Money(cents: 1_000_000), minCash: .zero, calendar: .fr,
                          receivables: [Invoice(id: "R1", counterparty: "Client", issueDate: start - 10, dueDate: start + 50,
                                                amount: Money(cents: 6_000_000), line: 2)],
                          payables: [], customerDelayDays: 0,
@@ -136,7 +137,9 @@ struct LineEnumeration {
         line.commitmentFeeRate = Rate(percentHundredths: 50)
         line.minimumDrawing = Money(cents: 1_000_000)
         s.instruments.credit.creditLines = [line]
-        let cheap = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(OptimizeRequest())
+        var traced = OptimizeRequest()
+        traced.trace = ProcessInfo.processInfo.environment["TRESO_TRACE_TEST"] != nil
+        let cheap = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(traced)
         var none = OptimizeRequest()
         none.instruments = ["negotiate"]
         let overdraftOnly = try PlanOptimizer(engine: ForecastEngine(scenario: s), solver: solver).optimize(none)
