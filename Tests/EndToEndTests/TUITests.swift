@@ -175,7 +175,7 @@ struct TUITests {
         try s.type("plan new e2e")
         try s.keys("Enter")
         // The comparison's P(breach) column fills in when the background simulation is done: compare settled rows.
-        let before = try s.wait(for: "the new plan, simulated") { $0.contains("plan 8/8: e2e") && Self.simulated($0) }
+        let before = try s.wait(for: "the new plan, simulated", timeout: 60) { $0.contains("plan 8/8: e2e") && Self.simulated($0) }
         try s.keys("/")
         try s.type(Self.invoice)
         try s.keys("Enter")
@@ -190,7 +190,8 @@ struct TUITests {
 
         // Undo puts the plan back.
         try s.keys("u")
-        let undone = try s.wait(for: "the undo") { Self.row($0, plan: "e2e") == Self.row(before, plan: "e2e") }
+        // (The undo re-runs the background simulation of every plan: up to a minute on a loaded machine.)
+        let undone = try s.wait(for: "the undo", timeout: 60) { Self.row($0, plan: "e2e") == Self.row(before, plan: "e2e") }
         #expect(!undone.split(separator: "\n").contains { $0.contains(Self.invoice) && $0.contains("factor:bank") })
 
         // Redo, save to the copy, quit (nothing unsaved: no question).
