@@ -432,27 +432,18 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
-        var r: MILPResult
-        if !builder.lineColumns.isEmpty {
-            // With credit lines CBC may prove the optimum at once (the demo) or look long for good drawings (drawn
-            // steps that tie within cents): a second's try, then a warm start and the rest of the time.
-            let quick = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest, cap: 1)
-            r = quick
-            if quick.status != .optimal && quick.status != .infeasible && !quick.cancelled && cancel?.isCancelled != true && remaining() > 0.05 {
-                start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
-                if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
-                r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
-                if r.values.isEmpty && r.status != .infeasible {
-                    // Out of time before CBC reported a plan: the first try's, else the warm start (not proven).
-                    if !quick.values.isEmpty { r = MILPResult(status: .feasible, values: quick.values, objective: quick.objective, bound: max(quick.bound, r.bound), cancelled: r.cancelled) }
-                    else if let warm = start {
-                        r = MILPResult(status: .feasible, values: warm, objective: zip(builder.model.objective, warm).reduce(0) { $0 + $1.0 * $1.1 },
-                                       bound: max(quick.bound, r.bound), cancelled: r.cancelled)
-                    }
-                }
-            }
-        } else {
-            r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+        if !builder.lineColumns.isEmpty && cancel?.isCancelled != true {
+            // With credit lines CBC's own heuristics find good drawings slowly (drawn steps that tie within cents): a
+            // warm start first. Always, so that the plan does not depend on how fast the machine is (ties between
+            // plans of equal cost are broken the same way every time).
+            start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
+            if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+        }
+        var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+        if r.values.isEmpty && r.status != .infeasible, let warm = start {
+            // Out of time before CBC reported a plan: the warm start is one (not proven).
+            r = MILPResult(status: .feasible, values: warm, objective: zip(builder.model.objective, warm).reduce(0) { $0 + $1.0 * $1.1 },
+                           bound: r.bound, cancelled: r.cancelled)
         }
         if r.cancelled || cancel?.isCancelled == true {
             // The full model's incumbent, else the first solve's plan (a solution of the full model too).
