@@ -62,6 +62,8 @@ public enum MovementDetail: Sendable, Hashable {
     case vatPayment(kind: VATReturn.Kind, from: Day, to: Day)
     /// Less VAT to pay because a plan's fees carry deductible VAT (period `from`…`to`).
     case vatRecovered(from: Day, to: Day)
+    /// A VAT credit refunded (requested with the return of the period, form 3519 or the CA12).
+    case vatRefund(from: Day, to: Day)
 
     /// An ordinary settlement (a collection or a payment), not something an instrument added.
     public var isOrdinarySettlement: Bool {
@@ -122,6 +124,7 @@ public enum MovementDetail: Sendable, Hashable {
             case .return: return "VAT return " + a.iso + "…" + b.iso + " (" + instrument + ")"
             }
         case .vatRecovered(let a, let b): return "fees' VAT deducted in the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
+        case .vatRefund(let a, let b): return "VAT refund of the credit of the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
         }
     }
 }
