@@ -100,7 +100,7 @@ extension AppState {
         let name = workspace.planNames.contains(name) ? workspace.uniqueName(name) : name
         let activeBefore = activePlan
         let snap = PlanSnapshot(name: name, rules: [], ruleDecisions: [:], decisions: plan.state.decisions,
-                                defaulted: workspace.plan(0).defaulted, builtin: false)
+                                defaulted: workspace.plan(0).defaulted, builtin: false, drawings: plan.drawings)
         let at = workspace.planCount
         activePlan = at
         applyEdit("optimize: plan \(name)", [.insertPlan(at: at, snap)], activeBefore: activeBefore)
@@ -111,7 +111,8 @@ extension AppState {
         var byRef: [InvoiceRef: DecisionBenefit] = [:]
         for b in benefits { byRef[b.ref] = b }
         jobs.notes[name] = OptimizerNote(status: status, cost: plan.totalCost, bound: plan.lowerBound, gap: gap, benefits: byRef)
-        var text = "\(status) plan \"\(name)\" added: \(plan.chosen.count) decision\(plan.chosen.count == 1 ? "" : "s"), cost "
+        let drawn = plan.drawings.isEmpty ? "" : ", \(plan.drawings.count) credit-line drawing\(plan.drawings.count == 1 ? "" : "s")"
+        var text = "\(status) plan \"\(name)\" added: \(plan.chosen.count) decision\(plan.chosen.count == 1 ? "" : "s")\(drawn), cost "
             + plan.totalCost.formatted() + " · bound " + plan.lowerBound.formatted() + " · gap " + gap
         if let short = plan.shortfall {
             text += " · no plan keeps the limit: \(short.formatted()) more needed" + (plan.shortfallDay.map { " on \($0.iso)" } ?? "")

@@ -29,6 +29,8 @@ public struct OptimizeRequest: Sendable {
     /// Above this many options, a model whose decisions can stretch the window is split by the window (tests
     /// force the split on small scenarios to check its bound against enumeration).
     var splitAbove = PlanOptimizer.largeModel
+    /// Whether the scenario's credit lines are in the model (the risk optimizer's sample paths do not carry them).
+    var creditLinesInModel = true
     public init() {}
 }
 
@@ -57,6 +59,13 @@ public struct OptimizedPlan: Sendable {
     public var seconds: Double
     /// Found by the split models (large models) rather than the exact one.
     var usedSplit = false
+    /// What the model assumed rather than knew, said next to the result (several accounts seen as one, the grid
+    /// of credit-line drawings): the bound holds for the plans the model describes.
+    public var modelAssumptions: [String] = []
+    /// The model only approximates the engine from below (several accounts): the bound holds, the optimum is not proven.
+    public var boundIsRelaxation = false
+    /// The credit-line drawings of the plan (fixed segments the engine runs), in the order saved.
+    public var drawings: [CreditDrawing] { state.drawings }
 
     /// (cost − bound) / |cost| in ten-thousandths, rounded half away from zero; 0 when cost = bound.
     public var gapTenThousandths: Int64 {
@@ -150,11 +159,22 @@ public struct PlanOptimizer: Sendable {
         self.engine = engine; self.solver = solver
     }
 
-    /// Names `--instruments` accepts: every contract and program, and "negotiate".
+    /// Names `--instruments` accepts: every contract and program, every credit line, "lines" (all credit lines),
+    /// and "negotiate".
     public static func instrumentNames(_ s: Scenario) -> [String] {
         let i = s.instruments
         return i.factoring.map(\.name) + i.reverseFactoring.map(\.name) + i.supplierFinancing.map(\.name)
-            + i.splitPayment.map(\.name) + i.credit.dailly.map(\.name) + i.credit.billDiscount.map(\.name) + ["negotiate"]
+            + i.splitPayment.map(\.name) + i.credit.dailly.map(\.name) + i.credit.billDiscount.map(\.name)
+            + i.credit.creditLines.map(\.name) + (i.credit.creditLines.isEmpty ? [] : ["lines"]) + ["negotiate"]
+    }
+
+    /// The credit lines a request lets the plan draw on: all by default, else those named (or all with "lines").
+    static func offeredLines(_ s: Scenario, _ request: OptimizeRequest) -> [CreditLine] {
+        guard request.creditLinesInModel else { return [] }
+        return s.instruments.credit.creditLines.filter { l in
+            guard let allowed = request.instruments else { return true }
+            return allowed.contains(l.name) || allowed.contains("lines")
+        }
     }
 
     static func instrument(of d: Decision) -> String? {
@@ -170,6 +190,8 @@ public struct PlanOptimizer: Sendable {
     /// shortfall slack column, and the constant cost every plan of it carries (the fixed plan's and the engine's
     /// base effects), so that the engine's total cost of a plan = model objective + `constantCost`.
     public func planModel(_ request: OptimizeRequest) -> PlanModel {
+        var request = request
+        request.fixPlan?.drawings = []
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
         builder.build(through: builder.longestEnd)
@@ -182,6 +204,8 @@ public struct PlanOptimizer: Sendable {
 
     /// The first model `optimize` solves (the floor as asked), for benchmarks that hand it to another solver.
     public func model(_ request: OptimizeRequest) -> LinearModel {
+        var request = request
+        request.fixPlan?.drawings = []
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)
         builder.build(through: builder.longestEnd)
@@ -195,6 +219,38 @@ public struct PlanOptimizer: Sendable {
     /// is stopped the same way. A solver that dies (CBC aborting) throws `OptimizeError.solverCrashed`.
     public func optimize(_ request: OptimizeRequest, progress: @escaping @Sendable (OptimizerProgress) -> Void = { _ in },
                          cancel: CancellationToken? = nil) throws -> OptimizedPlan {
+        // The fixed plan's decisions and defaults are kept; its credit-line drawings are not (the model chooses drawings).
+        var request = request
+        let replacedDrawings = request.fixPlan.map { !$0.drawings.isEmpty } ?? false
+        request.fixPlan?.drawings = []
+        var answer = try solveModels(request, progress: progress, cancel: cancel)
+        if replacedDrawings, let name = request.fixPlan?.name {
+            answer.modelAssumptions.append("the drawings of plan \"\(name)\" are not kept: the optimizer chose its own")
+        }
+        let s = engine.scenario
+        let accounts = s.accounts.accounts
+        if !accounts.isEmpty {
+            answer.modelAssumptions.append("the model sees the \(accounts.count) accounts as one: the consolidated balance against the summed "
+                + "overdraft limit \(s.overdraft.limit.formatted()), charged at the lowest account rates; the plan's cost and limits are the engine's, account by account")
+            // The model is a relaxation there: optimal only when the engine's cost meets the bound.
+            answer.boundIsRelaxation = true
+            if answer.status == .optimal && answer.lowerBound < answer.totalCost { answer.status = .feasible }
+            if answer.status == .infeasible {
+                answer.modelAssumptions.append("the shortfall is the engine's on the account furthest past its own limit; "
+                    + "the model cannot move cash between accounts, so a plan within the summed limit may still breach one account")
+            }
+        }
+        let used = Set(answer.drawings.map(\.line))
+        let repaid = ModelBuilder.repaymentDay(engine: engine, request: request)
+        for l in PlanOptimizer.offeredLines(s, request) {
+            answer.modelAssumptions.append("credit line \(l.name)\(used.contains(l.name) ? "" : " (not used)"): the model draws it on business days in steps of "
+                + "\(max(l.minimumDrawing, Money(cents: 1)).formatted()), every drawing repaid by \(repaid.iso); the bound covers such drawings")
+        }
+        return answer
+    }
+
+    func solveModels(_ request: OptimizeRequest, progress: @escaping @Sendable (OptimizerProgress) -> Void,
+                     cancel: CancellationToken?) throws -> OptimizedPlan {
         let clock = ContinuousClock()
         let t0 = clock.now
         @Sendable func elapsed() -> Double {
@@ -237,8 +293,9 @@ public struct PlanOptimizer: Sendable {
                 progress(report)
             }, cancel: cancel)
         }
-        let start: [Double]? = nil
-        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase) throws -> MILPResult {
+        var start: [Double]? = nil
+        func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase,
+                   cap: Double = .infinity) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
             if minimiseShortfall {
@@ -251,7 +308,7 @@ public struct PlanOptimizer: Sendable {
             let t = elapsed()
             let left = remaining()
             if left <= 0.01 { return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity) }
-            let r = solver.solve(m, options: MILPOptions(timeLimit: left, relativeGap: request.maxGap,
+            let r = solver.solve(m, options: MILPOptions(timeLimit: min(left, cap), relativeGap: request.maxGap,
                                                         large: builder.options.count > Self.largeModel, log: request.trace,
                                                         start: minimiseShortfall || floorShift != 0 ? nil : start),
                                  observer: observer(phase, unresolvedRoundings: builder.unresolvedRoundings))
@@ -263,7 +320,7 @@ public struct PlanOptimizer: Sendable {
         func cancelledPlan(_ r: MILPResult, boundSolve: MILPResult?) throws -> OptimizedPlan {
             guard !r.values.isEmpty else { throw OptimizeError.cancelled }
             var plan = builder.plan(from: r.values, base: base, name: request.planName)
-            guard builder.excess(of: plan.result).amount <= .zero else { throw OptimizeError.cancelled }
+            guard builder.excess(of: plan.result, plan.state).amount <= .zero else { throw OptimizeError.cancelled }
             plan = builder.pruned(plan, allowedExcess: .zero)
             let bound = builder.lowerBound(solverBound: boundSolve?.bound ?? -.infinity, cost: plan.result.totalCost)
             return OptimizedPlan(status: .feasible, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
@@ -281,7 +338,8 @@ public struct PlanOptimizer: Sendable {
         // the floor, as the engine measures it; the bound is the smaller of their bounds, valid for every plan.
         // When neither gives a plan keeping the floor, the exact model below decides.
         let late = builder.options.indices.filter { builder.options[$0].latest > builder.referenceEnd }
-        if builder.options.count > request.splitAbove && !late.isEmpty {
+        // (Credit lines are only in the exact model: with a line offered, the model is not split.)
+        if builder.options.count > request.splitAbove && !late.isEmpty && builder.lines.isEmpty {
             var keeping = builder
             keeping.tail = .counted
             keeping.build(through: builder.referenceEnd)
@@ -323,7 +381,7 @@ public struct PlanOptimizer: Sendable {
             func consider(_ r: MILPResult, _ m: ModelBuilder) {
                 guard !r.values.isEmpty else { return }
                 let p = m.plan(from: r.values, base: base, name: request.planName)
-                guard m.excess(of: p.result).amount <= .zero, p.result.capBreaches.isEmpty else { return }
+                guard m.excess(of: p.result, p.state).amount <= .zero, p.result.capBreaches.isEmpty else { return }
                 if best.map({ p.result.totalCost < $0.plan.result.totalCost }) ?? true { best = (p, m) }
             }
             consider(a, keeping)
@@ -343,12 +401,12 @@ public struct PlanOptimizer: Sendable {
             // Nothing from the solver in time (100 000 invoices on a loaded machine): the best plan already known —
             // a reference plan or a stored one that keeps the floor, the caps and the law — rather than none.
             if best == nil && request.fixPlan == nil {
-                for p in PlanComparison.referencePlans() + engine.scenario.plans {
+                for p in PlanComparison.referencePlans() + engine.scenario.plans where p.drawings.isEmpty {
                     var st = PlanState(engine: engine, plan: p)
                     st.name = request.planName
                     let r = keeping.evaluate(st)
                     // (Refused decisions are not applied: the plan is what its other decisions make it.)
-                    guard keeping.excess(of: r).amount <= .zero, r.capBreaches.isEmpty, r.legalBreaches == 0, r.flowsBeyondWindow == 0,
+                    guard keeping.excess(of: r, st).amount <= .zero, r.capBreaches.isEmpty, r.legalBreaches == 0, r.flowsBeyondWindow == 0,
                           best.map({ r.totalCost < $0.plan.result.totalCost }) ?? true else { continue }
                     let chosen = st.decisions.sorted { $0.key < $1.key }.map { (ref: $0.key, decision: $0.value) }
                     best = ((st, r, chosen), keeping)
@@ -374,7 +432,19 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
+        if !builder.lineColumns.isEmpty && cancel?.isCancelled != true {
+            // With credit lines CBC's own heuristics find good drawings slowly (drawn steps that tie within cents): a
+            // warm start first. Always, so that the plan does not depend on how fast the machine is (ties between
+            // plans of equal cost are broken the same way every time).
+            start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
+            if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+        }
         var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+        if r.values.isEmpty && r.status != .infeasible, let warm = start {
+            // Out of time before CBC reported a plan: the warm start is one (not proven).
+            r = MILPResult(status: .feasible, values: warm, objective: zip(builder.model.objective, warm).reduce(0) { $0 + $1.0 * $1.1 },
+                           bound: r.bound, cancelled: r.cancelled)
+        }
         if r.cancelled || cancel?.isCancelled == true {
             // The full model's incumbent, else the first solve's plan (a solution of the full model too).
             let best = r.values.isEmpty ? MILPResult(status: .feasible, values: start ?? [], objective: 0, bound: -.infinity) : r
@@ -383,7 +453,7 @@ public struct PlanOptimizer: Sendable {
         // The bound of the first solve holds for the limit as asked (a retry below tightens it).
         var boundSolve = r
         var plan = builder.plan(from: r.values, base: base, name: request.planName)
-        var check = builder.excess(of: plan.result)
+        var check = builder.excess(of: plan.result, plan.state)
         if !r.values.isEmpty && check.amount > .zero && remaining() > 0.01 {
             // The model rounds each charge like the engine, so this only happens within the solver's
             // tolerances: keep a few cents of margin and solve again.
@@ -391,7 +461,7 @@ public struct PlanOptimizer: Sendable {
             if !retry.values.isEmpty {
                 r = retry
                 plan = builder.plan(from: r.values, base: base, name: request.planName)
-                check = builder.excess(of: plan.result)
+                check = builder.excess(of: plan.result, plan.state)
             }
             if retry.cancelled && check.amount <= .zero { return try cancelledPlan(r, boundSolve: boundSolve) }
         }
@@ -415,7 +485,7 @@ public struct PlanOptimizer: Sendable {
             if r.values.isEmpty { r = phase1 }
             boundSolve = r
             plan = builder.plan(from: r.values, base: base, name: request.planName)
-            check = builder.excess(of: plan.result)
+            check = builder.excess(of: plan.result, plan.state)
             if check.amount > .zero {
                 status = .infeasible
                 shortfall = check.amount; shortfallDay = check.day
@@ -435,6 +505,34 @@ public struct PlanOptimizer: Sendable {
         return OptimizedPlan(status: status, state: plan.state, result: plan.result, chosen: plan.chosen, lowerBound: bound,
                              shortfall: shortfall, shortfallDay: shortfallDay, candidateInvoices: builder.candidateInvoices,
                              candidateOptions: builder.options.count, solver: solver.name, seconds: elapsed())
+    }
+}
+
+extension PlanOptimizer {
+    /// A first plan for the model with credit lines, for CBC to start from (its own heuristics find good drawings
+    /// slowly: the steps make many near-equal plans): the model with the drawn steps continuous, each run's steps then
+    /// rounded up (more drawn only raises the balance, by far more than the extra interest) and fixed, and the rest solved.
+    func lineWarmStart(_ builder: ModelBuilder, timeLimit: Double, trace: Bool) -> [Double]? {
+        guard timeLimit > 0.05 else { return nil }
+        var relaxed = builder.model
+        for lc in builder.lineColumns { for g in lc.groups { relaxed.isInteger[g.column] = false } }
+        let options = MILPOptions(timeLimit: timeLimit / 2, relativeGap: 0.001, large: false, log: false)
+        let first = solver.solve(relaxed, options: options, observer: MILPObserver(progress: { _ in }, cancel: nil))
+        guard first.failure == nil, !first.values.isEmpty else { return nil }
+        var fixed = builder.model
+        for lc in builder.lineColumns {
+            var any = false
+            for g in lc.groups {
+                let steps = min((first.values[g.column] - 1e-6).rounded(.up), fixed.columnUpper[g.column])
+                fixed.columnLower[g.column] = max(steps, 0); fixed.columnUpper[g.column] = max(steps, 0)
+                if steps > 0 { any = true }
+            }
+            if any { fixed.columnLower[lc.use] = 1 }
+        }
+        let second = solver.solve(fixed, options: options, observer: MILPObserver(progress: { _ in }, cancel: nil))
+        if trace { print("trace warm start: relaxed \(first.status) \(first.objective), fixed \(second.status) \(second.objective)") }
+        guard second.failure == nil, !second.values.isEmpty else { return nil }
+        return second.values
     }
 }
 
@@ -470,11 +568,30 @@ struct ModelBuilder {
     var roundedCharges = 0
     /// The lowest closing balance allowed: −limit, or the minimum cash.
     var floor: Int64 = 0
+    /// The overdraft terms the model charges. With several accounts (§17) the model sees one consolidated balance
+    /// against the summed limit, charged at the lowest of the accounts' rates: Σ accounts' debits ≥ the consolidated
+    /// debit, so the model's charges are a lower bound on the engine's (a relaxation; the plan is re-evaluated per account).
+    var terms: OverdraftTerms
+    /// The highest rates of any account (the big-M bounds must hold for the engine's charges).
+    var highestTerms: OverdraftTerms
+    /// The credit lines the plan may draw on (§ 14, credit lines), and their columns once built.
+    let lines: [CreditLine]
+    var lineColumns: [LineColumns] = []
 
     init(engine: ForecastEngine, base: PlanState, request: OptimizeRequest) {
         self.engine = engine; self.base = base; self.request = request
         let s = engine.scenario
         floor = request.keep == .limit ? -s.overdraft.limit.cents : s.minCash.cents
+        terms = s.overdraft
+        highestTerms = s.overdraft
+        for a in s.accounts.accounts {
+            terms.annualRate = min(terms.annualRate, a.overdraft.annualRate)
+            terms.highestOverdraftRate = min(terms.highestOverdraftRate, a.overdraft.highestOverdraftRate)
+            highestTerms.annualRate = max(highestTerms.annualRate, a.overdraft.annualRate)
+            highestTerms.highestOverdraftRate = max(highestTerms.highestOverdraftRate, a.overdraft.highestOverdraftRate)
+            highestTerms.penaltyRate = max(highestTerms.penaltyRate, a.overdraft.penaltyRate)
+        }
+        lines = PlanOptimizer.offeredLines(s, request)
         // `treso compare --plan NAME` compares the plan with the two reference plans: their window is part of it.
         references = PlanComparison.referencePlans().map { PlanState(engine: engine, plan: $0) }
         referenceEnd = max(references.reduce(s.end) { max($0, $1.latestMovementDay) }, base.latestMovementDay)
@@ -541,8 +658,8 @@ struct ModelBuilder {
             balance[t] = model.addRow(lower: b, upper: b)
         }
         limitRows = (0..<n).map { _ in model.addRow(lower: Double(floor), upper: .infinity) }
-        let interestRate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
-        let commissionRate = Double(s.overdraft.highestOverdraftRate.nanos) / Double(Rate.scale)
+        let interestRate = Double(terms.annualRate.nanos) / Double(Rate.scale) / 360
+        let commissionRate = Double(terms.highestOverdraftRate.nanos) / Double(Rate.scale)
         let charged = interestRate > 0 || commissionRate > 0
         let debitRows = charged ? (0..<n).map { _ in model.addRow(lower: 0, upper: .infinity) } : []
         // The window: days after the reference window count (charges, floor) only when a chosen decision
@@ -558,7 +675,7 @@ struct ModelBuilder {
             // worst running effect of any of its options (a step function, summed through a difference array).
             let worst = extremeRunningEffect(days: n, lowest: true)
             // Charges can only take the balance lower, by at most the rates over the window's days.
-            let od = s.overdraft
+            let od = highestTerms
             let chargeFactor = 1.05 * (1 + Double(od.annualRate.nanos + od.penaltyRate.nanos) / Double(Rate.scale) * Double(n) / 360
                                        + Double(od.highestOverdraftRate.nanos) / Double(Rate.scale) * Double(n / 28 + 1))
             var low = Double(s.openingBalance.cents), lowest = 0.0
@@ -567,7 +684,7 @@ struct ModelBuilder {
                 running += worst[t]
                 low += Double(ledger.receipts[t] - ledger.disbursements[t] + ledger.financing[t])
                 lowest = min(lowest, low + Double(running))
-                bigM[t] = (max(0, Double(floor) - lowest, -lowest)) * chargeFactor + 1e6
+                bigM[t] = (max(0, Double(floor) - lowest, -lowest)) * chargeFactor + 1e6 + lineChargeBound(days: n)
             }
             coverRows = (firstOptional..<n).dropLast().map { _ in model.addRow(lower: 0, upper: .infinity) }
             for (j, o) in options.enumerated() {
@@ -600,14 +717,18 @@ struct ModelBuilder {
             }
         }
         var interestRows: [Int] = [], commissionRows: [Int] = []
+        // Several accounts: each rounds its own charges, the model one sum — a cent per extra account and month.
+        let accountRoundings = max(s.accounts.accounts.count - 1, 0) * months.count
         if interestRate > 0 {
-            let eps = Self.epsilon(rateNanos: s.overdraft.annualRate.nanos, denominator: 360)
+            unresolvedRoundings += accountRoundings
+            let eps = Self.epsilon(rateNanos: terms.annualRate.nanos, denominator: 360)
             interestRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
             roundedCharges += months.count
             if !eps.exact { unresolvedRoundings += months.count }
         }
         if commissionRate > 0 {
-            let eps = Self.epsilon(rateNanos: s.overdraft.highestOverdraftRate.nanos, denominator: 1)
+            unresolvedRoundings += accountRoundings
+            let eps = Self.epsilon(rateNanos: terms.highestOverdraftRate.nanos, denominator: 1)
             commissionRows = months.map { _ in model.addRow(lower: -0.5 + eps.value, upper: .infinity) }
             roundedCharges += months.count
             if !eps.exact { unresolvedRoundings += months.count }
@@ -726,6 +847,7 @@ struct ModelBuilder {
             model.addColumn(lower: 0, upper: .infinity, cost: 1, entries: [(feeRows[k], 1), (vatRows[k], -vat)] + cash)
             model.addColumn(lower: 0, upper: .infinity, cost: 0, integer: exactRounding, entries: [(vatRows[k], 1)] + cash)
         }
+        addCreditLines(days: n, balance: balance, months: months, lastDayRows: lastDayRows)
     }
 
     struct FeeContract {
@@ -801,6 +923,8 @@ struct ModelBuilder {
             for (j, o) in options.enumerated() where values[optionColumns[j]] > 0.5 {
                 if state.set(o.decision, for: o.ref) == nil { chosen.append((o.ref, o.decision)) }
             }
+            let drawings = drawings(from: values)
+            if !drawings.isEmpty { state.setDrawings(base.drawings + drawings) }
         }
         return (state, evaluate(state), chosen)
     }
@@ -816,7 +940,7 @@ struct ModelBuilder {
             var trial = p.state
             guard trial.set(.none, for: c.ref) == nil else { continue }
             let r = evaluate(trial)
-            if r.totalCost <= p.result.totalCost && excess(of: r).amount <= allowedExcess && r.legalBreaches <= p.result.legalBreaches {
+            if r.totalCost <= p.result.totalCost && excess(of: r, trial).amount <= allowedExcess && r.legalBreaches <= p.result.legalBreaches {
                 p.state = trial; p.result = r
                 p.chosen.removeAll { $0.ref == c.ref }
             }
@@ -830,11 +954,24 @@ struct ModelBuilder {
     }
 
     /// By how much the plan's worst closing balance misses the floor (≤ 0 when it keeps it), and the first such day.
-    func excess(of result: PlanResult) -> (amount: Money, day: Day?) {
+    /// With several accounts and `keep = limit`, each account's own limit counts (the engine's per-account run):
+    /// a plan within the summed limit that takes one account past its own misses by that account's excess.
+    func excess(of result: PlanResult, _ state: PlanState) -> (amount: Money, day: Day?) {
         var worst: Int64 = .min, day: Day? = nil
         for d in result.window.days {
             let miss = floor - d.closing.cents
             if miss > worst { worst = miss; day = d.day }
+        }
+        let accounts = engine.scenario.accounts.accounts
+        if request.keep == .limit && !accounts.isEmpty && result.window.days.contains(where: { $0.flags.contains(.overLimit) }),
+           let last = result.window.days.last?.day {
+            let per = state.accountProjections(through: last).accounts
+            for (k, p) in per.enumerated() where k < accounts.count {
+                for d in p.days {
+                    let miss = -accounts[k].overdraft.limit.cents - d.closing.cents
+                    if miss > worst || (miss == worst && day.map { d.day < $0 } ?? true) { worst = miss; day = d.day }
+                }
+            }
         }
         return (Money(cents: worst == .min ? 0 : worst), worst > 0 ? day : nil)
     }
@@ -925,7 +1062,7 @@ extension ModelBuilder {
         let modelDays = max(min(builtThrough - s.start + 1, ledger.count), 1)
         // The highest balance any plan can have on each day: base flows plus, per invoice, its best running effect.
         let best = extremeRunningEffect(days: n, lowest: false)
-        let rate = Double(s.overdraft.annualRate.nanos) / Double(Rate.scale) / 360
+        let rate = Double(terms.annualRate.nanos) / Double(Rate.scale) / 360
         var high = Double(s.openingBalance.cents)
         var running: Int64 = 0
         var penalty = [Double](repeating: 0, count: n)
@@ -973,5 +1110,8 @@ extension PlanOptimizer {
         }
         let od = engine.scenario.overdraft
         if od.annualRate < .zero || od.highestOverdraftRate < .zero { throw OptimizeError.negativeOverdraftRate }
+        if engine.scenario.accounts.accounts.contains(where: { $0.overdraft.annualRate < .zero || $0.overdraft.highestOverdraftRate < .zero }) {
+            throw OptimizeError.negativeOverdraftRate
+        }
     }
 }

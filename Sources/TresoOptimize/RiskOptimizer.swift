@@ -47,6 +47,10 @@ extension PlanOptimizer {
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
         try validate(request)
+        // Credit lines are not in the sample paths' model: the plan at a risk level draws on none.
+        var request = request
+        request.creditLinesInModel = false
+        request.fixPlan?.drawings = []
         let s = engine.scenario
         let base = request.fixPlan.map { PlanState(engine: engine, plan: $0) } ?? PlanState(engine: engine, name: request.planName)
         var builder = ModelBuilder(engine: engine, base: base, request: request)

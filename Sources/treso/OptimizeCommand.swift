@@ -23,7 +23,7 @@ struct Optimize: ParsableCommand {
     @Option(help: "limit: never exceed the overdraft limit (default); buffer: never go below min_cash.")
     var keep: OptimizeRequest.Keep = .limit
 
-    @Option(help: "Instruments the plan may use, comma-separated contract/program names, and \"negotiate\". Default: all.")
+    @Option(help: "Instruments the plan may use, comma-separated contract/program/credit-line names, \"lines\" (every credit line) and \"negotiate\". Default: all.")
     var instruments: String?
 
     @Option(name: .customLong("fix-plan"), help: "Keep this plan's decisions and add to them.")
@@ -123,7 +123,7 @@ struct Optimize: ParsableCommand {
     /// plan of that name in place or comes last; every other line of the file stays as the user wrote it, and
     /// nothing is written if the file changed on disk since it was read.
     static func save(_ plan: Plan, loaded: LoadedScenario, scenario s: Scenario) throws {
-        func block(_ p: Plan) -> String { ScenarioDocument.planBlock(name: p.name, rules: p.rules, defaulted: p.defaulted) }
+        func block(_ p: Plan) -> String { ScenarioDocument.planBlock(name: p.name, rules: p.rules, defaulted: p.defaulted, drawings: p.drawings) }
         var plans = s.plans
         if let i = plans.firstIndex(where: { $0.name == plan.name }) { plans[i] = plan } else { plans.append(plan) }
         let document = ScenarioDocument(path: loaded.tomlPath, text: loaded.tomlText, terms: s.terms,
@@ -144,12 +144,13 @@ struct Optimize: ParsableCommand {
         }
     }
 
-    /// The plan as the scenario file stores it: the fixed plan's rules, then one rule per chosen invoice.
+    /// The plan as the scenario file stores it: the fixed plan's rules, then one rule per chosen invoice, and the
+    /// credit-line drawings chosen.
     static func plan(named name: String, _ r: OptimizedPlan, fixed: Plan?, scenario s: Scenario) -> Plan {
         let rules = r.chosen.map { c in
             PlanRule(kind: c.ref.kind, selector: .invoice(s.invoices(c.ref.kind)[c.ref.index].id), decision: c.decision)
         }
-        return Plan(name: name, rules: (fixed?.rules ?? []) + rules, defaulted: fixed?.defaulted ?? [])
+        return Plan(name: name, rules: (fixed?.rules ?? []) + rules, defaulted: fixed?.defaulted ?? [], drawings: r.drawings)
     }
 
     static func json(_ r: OptimizedPlan, scenario s: Scenario) -> JSON {
@@ -162,11 +163,22 @@ struct Optimize: ParsableCommand {
             ("lower_bound", .money(r.lowerBound)),
             ("gap", .string(r.gapString)),
             ("decisions", .array(decisions)),
+            ("drawings", .array(r.drawings.map(drawingJSON))),
             ("shortfall", r.shortfall.map { .money($0) } ?? .null),
             ("shortfall_date", r.shortfallDay.map { .day($0) } ?? .null),
             ("seconds", .number(String(format2(r.seconds)))),
             ("assumptions", .array(assumptions(of: r).map { .string($0) })),
         ])
+    }
+
+    /// A credit-line drawing as saved in the plan: `{"line", "amount", "from", "to"}` (or `"auto": true, "floor"`).
+    static func drawingJSON(_ d: CreditDrawing) -> JSON {
+        switch d.mode {
+        case .fixed(let amount, let from, let to):
+            return .object([("line", .string(d.line)), ("amount", .money(amount)), ("from", .day(from)), ("to", .day(to))])
+        case .auto(let floor):
+            return .object([("line", .string(d.line)), ("auto", .bool(true)), ("floor", floor.map { .money($0) } ?? .null)])
+        }
     }
 
     /// `"risk": {"target", "in_sample", "out_of_sample", "paths", …}`: probabilities as 4-decimal numbers.
@@ -203,7 +215,7 @@ struct Optimize: ParsableCommand {
     /// What the plan assumes rather than knows (suppliers accepting, VAT derived, what-if defaults), as
     /// `treso compare` says it next to the verdict: the optimum is only as sure as these.
     static func assumptions(of r: OptimizedPlan) -> [String] {
-        PlanComparison(states: [r.state]).assumptions + r.result.assumptions
+        PlanComparison(states: [r.state]).assumptions + r.result.assumptions + r.modelAssumptions
     }
 
     static func table(_ r: OptimizedPlan, request: OptimizeRequest, scenario s: Scenario, atRisk: Bool = false) -> String {
@@ -212,6 +224,8 @@ struct Optimize: ParsableCommand {
         var out = "\(s.name): cheapest plan over \(s.start.iso) … \(s.end.iso) — \(s.currency)\n\n"
         switch r.status {
         case .optimal: out += "Optimal: no plan that keeps \(floor) costs less (proven).\n"
+        case .feasible where r.boundIsRelaxation:
+            out += "Feasible: it keeps \(floor) on every account; no plan costs less than the bound (the model's, with the accounts seen as one).\n"
         case .feasible: out += "Feasible: the best plan found in the time allowed; it keeps \(floor).\n"
         case .infeasible:
             out += "Infeasible: no plan keeps \(floor).\n"
@@ -234,15 +248,24 @@ struct Optimize: ParsableCommand {
         }
         for a in assumptions(of: r) { out += "Note: " + a + "\n" }
         if let fixed = request.fixPlan { out += "Kept from \"\(fixed.name)\": \(r.state.decisions.count - r.chosen.count) decision(s).\n" }
-        if r.chosen.isEmpty {
+        if r.chosen.isEmpty && r.drawings.isEmpty {
             out += "No decision: the overdraft alone is the cheapest way.\n"
-        } else {
+        } else if !r.chosen.isEmpty {
             var d = TextTable(headers: ["Invoice", "Counterparty", "Amount", "Decision", "Its cost"], alignments: [.left, .left, .right, .left, .right])
             for c in r.chosen {
                 let inv = s.invoices(c.ref.kind)[c.ref.index]
                 d.add([inv.id, inv.counterparty, inv.amount.formatted(), c.decision.code, (r.state.effects[c.ref]?.cost.total ?? .zero).formatted()])
             }
             out += "\nDecisions (\(r.chosen.count)):\n" + d.render() + "\n"
+        }
+        if !r.drawings.isEmpty {
+            var d = TextTable(headers: ["Credit line", "Amount", "Drawn", "Repaid"], alignments: [.left, .right, .left, .left])
+            for x in r.drawings {
+                if case .fixed(let amount, let from, let to) = x.mode { d.add([x.line, amount.formatted(), from.iso, to.iso]) }
+            }
+            let charges = r.result.summary.creditLineInterest + r.result.summary.commitmentFees
+            out += (r.chosen.isEmpty ? "\n" : "") + "Drawings (\(r.drawings.count)), interest \(r.result.summary.creditLineInterest.formatted()) + commitment fees "
+                + "\(r.result.summary.commitmentFees.formatted()) = \(charges.formatted()) in the bank charges:\n" + d.render() + "\n"
         }
         out += "Total cost as `treso compare` counts it for this plan; the bound is \(r.solver)'s proof that no plan costs less; "
             + "gap = (cost − bound) / cost. \(r.candidateOptions) options on \(r.candidateInvoices) invoices. "

@@ -35,6 +35,32 @@ import TestSupport
         #expect(saved["days_over_limit"] as? Int == 0)
     }
 
+    /// The credit line as the only instrument: the JSON lists the drawings, `--save` writes them in the plan (the other
+    /// plans' drawings kept), and `treso compare` charges the saved plan exactly what optimize reported.
+    @Test func savedDrawingsCostWhatCompareSays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("treso-optimize-line-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.copyItem(atPath: packageRoot() + "/examples/demo", toPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (out, err, code) = try run("treso optimize \(dir) --instruments lines --format json --save \"line only\"")
+        #expect(code == 0, "\(err)")
+        let o = try json(out)
+        #expect(o["status"] as? String == "optimal")
+        #expect((o["decisions"] as? [Any])?.isEmpty == true)
+        let drawings = try #require(o["drawings"] as? [[String: String]])
+        #expect(!drawings.isEmpty && drawings.allSatisfy { $0["line"] == "bank" && $0["amount"] != nil && $0["from"] != nil && $0["to"] != nil })
+        #expect(drawings.allSatisfy { d in Double(d["amount"] ?? "") .map { $0 >= 10_000 && $0.truncatingRemainder(dividingBy: 10_000) == 0 } ?? false })
+        let toml = try String(contentsOfFile: dir + "/treso.toml", encoding: .utf8)
+        #expect(toml.contains("name = \"line only\"\ndrawings = [\n  { line = \"bank\", amount = "))
+        #expect(toml.contains("{ line = \"bank\", auto = true }"), "the demo's automatic plan keeps its drawing")
+        let (cmp, _, ccode) = try run("treso compare \(dir) --plan \"line only\" --format json")
+        #expect(ccode == 0)
+        let plans = try #require(try json(cmp)["plans"] as? [[String: Any]])
+        let saved = try #require(plans.first { $0["name"] as? String == "line only" })
+        #expect(saved["total_cost"] as? String == o["total_cost"] as? String)
+        #expect(saved["days_over_limit"] as? Int == 0)
+    }
+
     /// CBC aborting (it once did on a Clp assertion) ends its child process, not treso: a clear error naming
     /// the solver and the signal, exit 1, nothing on standard output.
     @Test func aSolverAbortIsAnErrorNotACrash() throws {

