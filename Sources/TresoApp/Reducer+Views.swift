@@ -10,7 +10,7 @@ extension AppState {
         let key = DayKey(revision: workspace.revision, plan: activePlan, day: PeriodLength.allCases.firstIndex(of: periodView) ?? 0)
         guard key != cache.periodsKey || cache.periods == nil else { return }
         cache.periodsKey = key
-        cache.periods = activePlanState.periodTable(periodView, projection: activeProjection)
+        cache.periods = activePlanState.periodTable(periodView, projection: activeProjection, account: shownAccount)
     }
 
     /// Index of the period holding the day cursor.

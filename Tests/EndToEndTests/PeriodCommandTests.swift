@@ -24,10 +24,10 @@ import TestSupport
         }
         for p in periods {
             let cats = try #require(p["categories"] as? [String: Any])
-            let sum = cats.values.compactMap(Self.cents).reduce(0, +)
-            let open = try #require(Self.cents(p["opening"])), close = try #require(Self.cents(p["closing"]))
+            let sum = cats.values.compactMap(PeriodCommandTests.cents).reduce(0, +)
+            let open = try #require(PeriodCommandTests.cents(p["opening"])), close = try #require(PeriodCommandTests.cents(p["closing"]))
             #expect(sum == close - open, "\(p["start"] ?? "")")
-            #expect(Self.cents(p["lowest"]).map { $0 <= max(open, close) } == true)
+            #expect(PeriodCommandTests.cents(p["lowest"]).map { $0 <= max(open, close) } == true)
             #expect(p["lowest_date"] is String)
         }
         let first = try #require(periods.first?["categories"] as? [String: Any])
@@ -146,5 +146,29 @@ import TestSupport
         #expect(text.contains("<v>20000</v>"), "\(text)")
         let (_, missing, code3) = try run("treso compare examples/demo --format xlsx")
         #expect(code3 == 64 && missing.contains("--format xlsx needs --output"))
+    }
+
+    /// `--account NAME` with `--by` and `--day` (§17): one account's period table adds up to its own balances, its
+    /// transfers are financing, and the accounts' tables add up to the consolidated one.
+    @Test func perAccountPeriodTablesAddUpToTheConsolidatedOne() throws {
+        func closings(_ args: String) throws -> [Int64] {
+            let (out, err, code) = try run("treso project examples/accounts --by month --format json" + args)
+            #expect(code == 0, "\(err)")
+            let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+            let periods = try #require(obj?["periods"] as? [[String: Any]])
+            for p in periods {
+                let cats = try #require(p["categories"] as? [String: Any])
+                let open = try #require(PeriodCommandTests.cents(p["opening"])), close = try #require(PeriodCommandTests.cents(p["closing"]))
+                #expect(cats.values.compactMap(PeriodCommandTests.cents).reduce(0, +) == close - open, "\(args) \(p["start"] ?? "")")
+            }
+            return try periods.map { try #require(PeriodCommandTests.cents($0["closing"])) }
+        }
+        let whole = try closings("")
+        let parts = try ["main", "second", "factor"].map { try closings(" --account " + $0) }
+        #expect(parts.count == 3 && whole.indices.allSatisfy { i in parts.reduce(0) { $0 + $1[i] } == whole[i] })
+        let (day, _, code) = try run("treso project examples/accounts --account second --day 2027-02-28")
+        #expect(code == 0 && day.contains("Transfer from main") && day.contains("+162.23"))
+        let (mainDay, _, _) = try run("treso project examples/accounts --account main --day 2027-02-28")
+        #expect(mainDay.contains("Transfer to second") && mainDay.contains("15 738.74"))
     }
 }

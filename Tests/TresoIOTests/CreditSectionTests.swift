@@ -57,6 +57,29 @@ import TresoCore
         #expect(has("no Dailly program named \"other\" (defined: d)"))
     }
 
+    /// `account = "NAME"` names one of [accounts.NAME]; otherwise the error says where and which accounts exist.
+    @Test func aCreditLineNamesAnExistingAccount() throws {
+        let dir = HostileInputTests.scenario("""
+        start = 2027-01-04
+        [accounts.main]
+        default = true
+        [accounts.second]
+        [credit_line.rcf]
+        limit = 1000
+        account = "secnod"
+        [credit_line.ok]
+        limit = 1000
+        account = "second"
+        """)
+        let errors = HostileInputTests.errors(dir)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("treso.toml:7:11") == true)
+        #expect(errors.first?.contains("'credit_line.rcf.account': no bank account named \"secnod\" (accounts: main, second)") == true)
+        let l = ScenarioLoader.load(path: packageRoot() + "/examples/accounts", defaultStart: .ymd(2027, 1, 4))
+        #expect(l.errors.isEmpty, "\(l.errors)")
+        #expect(try #require(l.scenario).instruments.credit.creditLine("rcf")?.account == "second")
+    }
+
     /// The demo (forecast lines, computed VAT returns, late payables) split over two accounts still adds up, day by day.
     @Test func theDemoSplitOverAccountsAddsUp() throws {
         let l = ScenarioLoader.load(path: packageRoot() + "/examples/demo", defaultStart: .ymd(2026, 12, 1))

@@ -152,6 +152,7 @@ extension AppState {
             cache.account = nil
             cache.accountKey = DayKey(revision: -1, plan: -1, day: -1)
             cache.dayDetail.key = DayKey(revision: -1, plan: -1, day: -1)
+            cache.periodsKey = DayKey(revision: -1, plan: -1, day: -1)
             message = Message("showing every account consolidated")
             return
         }
@@ -159,7 +160,7 @@ extension AppState {
             message = Message("no account named \"\(name)\" (accounts: " + names.joined(separator: ", ") + ")", isError: true); return
         }
         shownAccount = k
-        message = Message("showing account \(name): the chart and the day's balance (the movements listed and the comparison stay consolidated)")
+        message = Message("showing account \(name): the chart, the day's movements and the periods (the comparison stays consolidated: it compares plans for the company)")
     }
 
     /// `:export [WHAT] FORMAT [fr] FILE`: the same sheets and texts as `treso project|compare|entries`, written by the
@@ -185,14 +186,15 @@ extension AppState {
         let s = workspace.scenario
         let plan = activePlanState
         let p = activeProjection
-        let title = "\(s.name) [\(plan.name)]: \(s.start.iso) … \(s.end.iso)"
+        let accountName = shownAccount.flatMap { s.accounts.accounts.indices.contains($0) ? ", account " + s.accounts.accounts[$0].name : nil } ?? ""
+        let title = "\(s.name) [\(plan.name)\(accountName)]: \(s.start.iso) … \(s.end.iso)"
         var text = ""
         var sheets: [Sheet] = []
         let subject: String
         switch what {
         case "periods":
             let length = periodView == .day ? PeriodLength.week : periodView
-            let t = plan.periodTable(length, projection: p)
+            let t = plan.periodTable(length, projection: p, account: shownAccount)
             subject = "the \(length.rawValue)ly table of \"\(plan.name)\""
             switch format {
             case .table: text = PeriodExport.table(t, title: title, currency: s.currency)
