@@ -18,7 +18,12 @@ public struct BankAccount: Sendable, Hashable {
     public var instruments: [String] = []
     /// The account for every flow no rule routes elsewhere (the first account when none says so).
     public var isDefault = false
+    /// Its PCG sub-account of 512 in the journal entries (`ledger = "5121"`); nil = 5121, 5122… in written order.
+    public var ledger: String? = nil
     public init(name: String) { self.name = name }
+
+    /// The sub-account its bank lines are booked to: `ledger`, else 512 followed by its rank (from 1).
+    public func ledgerAccount(at index: Int) -> String { ledger ?? "512\(index + 1)" }
 }
 
 /// The accounts of a scenario and whether sweeps run between them.

@@ -170,4 +170,46 @@ import TestSupport
         #expect(parts[1].summary.lowestBalance == .zero)
         #expect(parts[0].creditLineMovements.isEmpty && parts[0].summary.lowestBalance.cents == 5_000_000)
     }
+
+    /// `treso entries` with [accounts]: each account's bank lines on its 512 sub-account (5121, 5122… or its
+    /// `ledger`), every sweep through 580 which nets to zero, and each sub-account moves exactly as its account's
+    /// projection (the charges and credit lines included). Without [accounts] everything stays on 512.
+    @Test(arguments: 0..<4)
+    func entriesBookEachAccountOnItsSubAccount(seed: Int) {
+        var s = split(RandomScenario.withInstruments(seed: UInt64(85_000 + seed)), sweep: true)
+        s.accounts.accounts[1].ledger = "51250"
+        for k in s.accounts.accounts.indices {
+            s.accounts.accounts[k].overdraft = OverdraftTerms(limit: Money(cents: 2_000_000), annualRate: Rate(percent: "9")!)
+        }
+        var line = CreditLine(name: "second-line"); line.limit = Money(cents: 1_500_000); line.annualRate = Rate(percent: "4")!
+        line.commitmentFeeRate = Rate(percent: "0.5")!; line.account = "second"
+        s.instruments.credit.creditLines.append(line)
+        var plan = PlanState(engine: ForecastEngine(scenario: s))
+        for (ref, d) in RandomScenario.decisions(for: s, seed: UInt64(85_000 + seed)) { plan.set(d, for: ref) }
+        _ = plan.setDrawings([CreditDrawing(line: "second-line", mode: .auto(floor: .zero))])
+        let (whole, parts) = plan.accountProjections()
+        let entries = plan.journalEntries(projection: whole)
+        #expect(entries.allSatisfy { $0.isBalanced }, "seed \(seed)")
+        let lines = entries.flatMap(\.lines)
+        #expect(!lines.contains { $0.number == "512" }, "seed \(seed)")
+        let transfers = lines.filter { $0.account == .internalTransfers }
+        #expect(transfers.reduce(Money.zero) { $0 + $1.debit - $1.credit } == .zero, "seed \(seed)")
+        #expect(transfers.isEmpty == parts.allSatisfy { $0.transferMovements.isEmpty }, "seed \(seed)")
+        // What the journal books on each sub-account that the projection also moves: transfers, credit lines, charges.
+        for (k, number) in ["5121", "51250", "5123"].enumerated() {
+            let booked = entries.filter { $0.reference == "transfer" || $0.reference == "bank" || $0.reference == "second-line" }
+                .flatMap(\.lines).filter { $0.number == number }.reduce(Money.zero) { $0 + $1.debit - $1.credit }
+            let p = parts[k]
+            let moved = p.transferMovements.reduce(Money.zero) { $0 + $1.amount } + p.creditLineMovements.reduce(Money.zero) { $0 + $1.amount }
+                - p.overdraftCharges.reduce(Money.zero) { $0 + $1.total }
+            #expect(booked == moved, "seed \(seed) account \(k)")
+        }
+        // One account only: the implicit 512.
+        var one = RandomScenario.withInstruments(seed: UInt64(85_000 + seed))
+        one.accounts = AccountSettings()
+        var single = PlanState(engine: ForecastEngine(scenario: one))
+        for (ref, d) in RandomScenario.decisions(for: one, seed: UInt64(85_000 + seed)) { single.set(d, for: ref) }
+        let plain = single.journalEntries(projection: single.project()).flatMap(\.lines)
+        #expect(plain.allSatisfy { $0.subAccount == nil && !$0.number.hasPrefix("512") || $0.number == "512" }, "seed \(seed)")
+    }
 }
