@@ -171,4 +171,27 @@ import TestSupport
         let (mainDay, _, _) = try run("treso project examples/accounts --account main --day 2027-02-28")
         #expect(mainDay.contains("Transfer to second") && mainDay.contains("15 738.74"))
     }
+
+    /// `treso compare --format json` with several accounts: each plan lists each account's bank charges (adding up to
+    /// the plan's), lowest balance and days over its own limit; the table has a line per account.
+    @Test func compareListsEachAccount() throws {
+        let (out, err, code) = try run("treso compare examples/accounts --format json")
+        #expect(code == 0, "\(err)")
+        let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let plans = try #require(obj?["plans"] as? [[String: Any]])
+        for p in plans {
+            let accounts = try #require(p["accounts"] as? [[String: Any]])
+            #expect(accounts.map { $0["name"] as? String } == ["main", "second", "factor"])
+            let sum = accounts.compactMap { PeriodCommandTests.cents($0["bank_charges"]) }.reduce(0, +)
+            #expect(sum == PeriodCommandTests.cents(p["bank_charges"]), "\(p["name"] ?? "")")
+            let worst = accounts.compactMap { $0["days_over_limit"] as? Int }.max()
+            #expect(worst.map { $0 > 0 } == ((p["days_over_limit"] as? Int ?? 0) > 0))
+        }
+        let overdraftOnly = try #require(plans.first?["accounts"] as? [[String: Any]])
+        #expect(overdraftOnly[1]["days_over_limit"] as? Int == 18 && overdraftOnly[1]["lowest_balance"] as? String == "-35042.78")
+        let (table, _, _) = try run("treso compare examples/accounts")
+        #expect(table.contains("      on account second") && table.contains("  on account second "))
+        let (single, _, _) = try run("treso compare examples/credit-lines --format json")
+        #expect(!single.contains("\"accounts\""))
+    }
 }
