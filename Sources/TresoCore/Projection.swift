@@ -100,6 +100,17 @@ public struct CashLedger: Sendable, Hashable {
 
     public var count: Int { receipts.count }
 
+    /// The day-by-day sum of ledgers over the same days (the accounts' ledgers → the consolidated one, §17).
+    public static func sum(_ ledgers: [CashLedger]) -> CashLedger {
+        guard var out = ledgers.first else { return CashLedger(start: Day(raw: 0), days: 0) }
+        for l in ledgers.dropFirst() {
+            for i in 0..<min(out.count, l.count) {
+                out.receipts[i] += l.receipts[i]; out.disbursements[i] += l.disbursements[i]; out.financing[i] += l.financing[i]
+            }
+        }
+        return out
+    }
+
     /// Index of a day in the ledger, or nil outside the horizon.
     @inlinable public func offset(_ day: Day) -> Int? {
         let i = day - start
