@@ -242,7 +242,7 @@ struct BalanceRun {
     var isPeriodEnd: Bool { day == monthEnd || day - ledger.start == n - 1 }
 
     /// Day `i`'s movements and credit lines: the balance before transfers and overdraft charges.
-    mutating func flows(_ i: Int) -> Int64 {
+    @inline(__always) mutating func flows(_ i: Int) -> Int64 {
         day = ledger.start + i
         if day > monthEnd { monthEnd = day.endOfMonth }
         open = balance
@@ -252,7 +252,7 @@ struct BalanceRun {
     }
 
     /// The credit lines of the day (§16) on the balance so far (after the first sweep): the balance after them.
-    mutating func lines() -> Int64 {
+    @inline(__always) mutating func lines() -> Int64 {
         guard lineRun != nil else { return pre }
         let end = isPeriodEnd, i = day - ledger.start
         if let (flow, charged) = lineRun?.step(i, day: day, balance: pre, periodEnd: end) {
@@ -263,13 +263,13 @@ struct BalanceRun {
     }
 
     /// Cash moved in (+) or out (−) by a sweep: before `postCharges` it changes the day's debit, after it not.
-    mutating func transfer(_ amount: Int64) {
+    @inline(__always) mutating func transfer(_ amount: Int64) {
         pre += amount
         transferred += amount
     }
 
     /// Counts the day's debit and, on the month's last day, posts the overdraft charges: the balance after them.
-    mutating func postCharges() -> Int64 {
+    @inline(__always) mutating func postCharges() -> Int64 {
         chargesPosted = true
         debit = pre < 0 ? -pre : 0
         monthDebitSum += debit
@@ -298,7 +298,7 @@ struct BalanceRun {
     }
 
     /// Records the day: closing = the balance after every step.
-    mutating func close() {
+    @inline(__always) mutating func close() {
         let close = pre
         let i = day - ledger.start
         var flags: DayFlags = []

@@ -26,7 +26,7 @@ enum LineCommands {
                     help: "credit line: draw AMOUNT from FROM to TO, or automatically to keep FLOOR (default min_cash); clear removes the drawings")
                     { s, rest in s.draw(rest); return [] },
         LineCommand(name: "account", aliases: ["acct"], usage: ["account NAME|all"],
-                    help: "with [accounts]: show one bank account in the chart and the day table, or all of them consolidated")
+                    help: "with [accounts]: show one bank account in the chart, the day table and the period view, or all of them consolidated")
                     { s, rest in s.showAccount(rest); return [] },
         LineCommand(name: "export", aliases: [], usage: ["export [WHAT] csv|json|xlsx|table [fr] FILE"],
                     help: "WHAT: projection (the default), periods (the default while the period table shows), comparison or entries "

@@ -116,9 +116,10 @@ public enum RiskSimulation {
             }
         }
 
-        @inline(__always) func apply(to ls: inout [CashLedger], sign: Int64) {
+        /// `ls[base + account]` is the ledger of each account (one account: `ls[base]`).
+        @inline(__always) func apply(to ls: inout [CashLedger], at base: Int, sign: Int64) {
             for c in cells {
-                let o = Int(c.offset), a = Int(c.account)
+                let o = Int(c.offset), a = base + Int(c.account)
                 switch c.column {
                 case 0: ls[a].receipts[o] += sign * c.cents
                 case 1: ls[a].disbursements[o] += sign * c.cents
@@ -393,19 +394,20 @@ public enum RiskSimulation {
 
     /// One thread's working state, kept from block to block (its ledgers, engine copy and effect cache).
     private struct Lane {
-        /// Per plan, its ledger per account.
-        var ledgers: [[CashLedger]]
+        /// Per plan, its ledger per account: plan p's account k at p × accounts + k (one account: index p).
+        var ledgers: [CashLedger]
         var pathEngine: ForecastEngine
         var cache: [[Int64: CompactEffect?]]
         var scratch: CashLedger
-        var delta: [[Int64]]
+        /// Per account k, the shared move of the day d at k × days + d.
+        var delta: [Int64]
         var changedSlot: [Int32]
         init(_ w: Work) {
-            ledgers = w.prepared.map(\.ledgers)
+            ledgers = w.prepared.flatMap(\.ledgers)
             pathEngine = w.engine
             cache = Array(repeating: [:], count: w.prepared.count)
             scratch = CashLedger(start: w.engine.baseLedger.start, days: w.engine.baseLedger.count)
-            delta = Array(repeating: [Int64](repeating: 0, count: ledgers.first?.first?.count ?? 0), count: max(w.accountCount, 1))
+            delta = [Int64](repeating: 0, count: (ledgers.first?.count ?? 0) * max(w.accountCount, 1))
             changedSlot = [Int32](repeating: -1, count: w.receivables.count)
         }
     }
@@ -461,6 +463,7 @@ public enum RiskSimulation {
             var scratch = lane.scratch
             var delta = lane.delta; lane.delta = []
             var changedSlot = lane.changedSlot; lane.changedSlot = []
+            let ac = accountCount, span = ledgers.first?.count ?? 0
             defer {
                 lane.ledgers = ledgers; lane.pathEngine = pathEngine; lane.cache = cache; lane.scratch = scratch
                 lane.delta = delta; lane.changedSlot = changedSlot
@@ -495,8 +498,8 @@ public enum RiskSimulation {
                         guard c.settlement.day != base[c.index].day else { continue }
                         let amount = amounts[c.index]
                         let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[c.index])
-                        if let a = ledgers[0][0].offset(base[c.index].day) { delta[k][a] -= amount; lo = min(lo, a); hi = max(hi, a) }
-                        if let b = ledgers[0][0].offset(c.settlement.day) { delta[k][b] += amount; lo = min(lo, b); hi = max(hi, b) }
+                        if let a = ledgers[0].offset(base[c.index].day) { delta[k * span + a] -= amount; lo = min(lo, a); hi = max(hi, a) }
+                        if let b = ledgers[0].offset(c.settlement.day) { delta[k * span + b] += amount; lo = min(lo, b); hi = max(hi, b) }
                     }
 
                     for pi in 0..<n {
@@ -505,7 +508,7 @@ public enum RiskSimulation {
                         swaps.removeAll(keepingCapacity: true)
                         corrected.removeAll(keepingCapacity: true)
                         // Every moved receipt at once, then the invoices with an effect (or a default) in this plan.
-                        if lo <= hi { for k in delta.indices { for d in lo...hi { ledgers[pi][k].receipts[d] += delta[k][d] } } }
+                        if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { ledgers[pi * ac + k].receipts[d] += delta[o + d] } } }
                         // Not a nested function: capturing the path's engine would copy it on every use.
                         todo.removeAll(keepingCapacity: true)
                         for i in prep.special where changedSlot[i] >= 0 { todo.append(Int(changedSlot[i])) }
@@ -518,15 +521,15 @@ public enum RiskSimulation {
                             let ei = prep.effectIndex[i]
                             if c.settlement.day != base[i].day {
                                 // Take the invoice's share of the shared move back: it is handled here.
-                                ledgers[pi][k].add(amount, on: base[i].day, as: .receipt)
-                                ledgers[pi][k].add(-amount, on: c.settlement.day, as: .receipt)
+                                ledgers[pi * ac + k].add(amount, on: base[i].day, as: .receipt)
+                                ledgers[pi * ac + k].add(-amount, on: c.settlement.day, as: .receipt)
                                 corrected.append(i)
                             } else if def == planned {
                                 continue
                             }
                             // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
-                            if ei >= 0 { prep.compact[Int(ei)].apply(to: &ledgers[pi], sign: -1); cost -= prep.compact[Int(ei)].cost }
-                            ledgers[pi][k].add(-amount, on: base[i].day, as: .receipt)
+                            if ei >= 0 { prep.compact[Int(ei)].apply(to: &ledgers, at: pi * ac, sign: -1); cost -= prep.compact[Int(ei)].cost }
+                            ledgers[pi * ac + k].add(-amount, on: base[i].day, as: .receipt)
                             // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
                             // makes impossible (paid before the factor would fund) falls back to no decision.
                             let ref = InvoiceRef(.receivable, i)
@@ -546,8 +549,8 @@ public enum RiskSimulation {
                                 new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch, fees: fees, router: router) }
                                 cache[pi][key] = .some(new)
                             }
-                            ledgers[pi][k].add(amount, on: c.settlement.day, as: .receipt)
-                            if let new { new.apply(to: &ledgers[pi], sign: 1); cost += new.cost }
+                            ledgers[pi * ac + k].add(amount, on: c.settlement.day, as: .receipt)
+                            if let new { new.apply(to: &ledgers, at: pi * ac, sign: 1); cost += new.cost }
                             swaps.append(Swap(index: i, old: ei, new: new))
                         }
 
@@ -574,26 +577,26 @@ public enum RiskSimulation {
                                     feeShift += shift
                                     if shift != 0 { feeShifts.append((feeAccount[k], shift)) }
                                 }
-                                for f in feeShifts { ledgers[pi][f.account].add(Money(cents: -f.cents), on: fees.day, as: .financing) }
+                                for f in feeShifts { ledgers[pi * ac + f.account].add(Money(cents: -f.cents), on: fees.day, as: .financing) }
                             }
                         }
 
                         if let visit {
                             visit(SimulatedPath(path: path, engine: pathEngine, defaulted: changes.filter(\.defaulted).map(\.index),
-                                                ledger: ledgers[pi].count == 1 ? ledgers[pi][0] : CashLedger.sum(ledgers[pi])))
+                                                ledger: ac == 1 ? ledgers[pi] : CashLedger.sum(Array(ledgers[(pi * ac)..<(pi * ac + ac)]))))
                         }
                         // One engine: one account runs `Projection.run`, several the accounts' run of §17 (over any
                         // account's own limit is over the limit).
                         let window: Projection, shown: Projection
                         if router != nil {
-                            window = AccountsRun.run(ledgers: ledgers[pi], settings: s.accounts, minCash: s.minCash, days: windowDays, lines: []).consolidated
+                            window = AccountsRun.run(ledgers: Array(ledgers[(pi * ac)..<(pi * ac + ac)]), settings: s.accounts, minCash: s.minCash, days: windowDays, lines: []).consolidated
                             shown = sameAsHorizon(window, horizon: horizon) ? window
-                                : AccountsRun.run(ledgers: ledgers[pi], settings: s.accounts, minCash: s.minCash, days: horizon, lines: []).consolidated
+                                : AccountsRun.run(ledgers: Array(ledgers[(pi * ac)..<(pi * ac + ac)]), settings: s.accounts, minCash: s.minCash, days: horizon, lines: []).consolidated
                         } else {
-                            window = Projection.run(ledger: ledgers[pi][0], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                            window = Projection.run(ledger: ledgers[pi * ac], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                                                     days: windowDays)
                             shown = sameAsHorizon(window, horizon: horizon) ? window
-                                : Projection.run(ledger: ledgers[pi][0], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
+                                : Projection.run(ledger: ledgers[pi * ac], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon)
                         }
                         let column = path - blockStart
                         out.costs[pi * paths + column] = cost + window.summary.bankCharges.cents
@@ -611,27 +614,27 @@ public enum RiskSimulation {
                         if flags.contains(.belowBuffer) { counts.belowBuffer[pi] += 1 }
 
                         // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
-                        for f in feeShifts { ledgers[pi][f.account].add(Money(cents: f.cents), on: fees.day, as: .financing) }
+                        for f in feeShifts { ledgers[pi * ac + f.account].add(Money(cents: f.cents), on: fees.day, as: .financing) }
                         _ = feeShift
                         for w in swaps.reversed() {
                             let i = w.index, amount = receivables[i].amount
                             let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[i])
                             let settled = pathEngine.receivableSettlements[i].day
-                            if let e = w.new { e.apply(to: &ledgers[pi], sign: -1) }
-                            ledgers[pi][k].add(-amount, on: settled, as: .receipt)
-                            ledgers[pi][k].add(amount, on: base[i].day, as: .receipt)
-                            if w.old >= 0 { prep.compact[Int(w.old)].apply(to: &ledgers[pi], sign: 1) }
+                            if let e = w.new { e.apply(to: &ledgers, at: pi * ac, sign: -1) }
+                            ledgers[pi * ac + k].add(-amount, on: settled, as: .receipt)
+                            ledgers[pi * ac + k].add(amount, on: base[i].day, as: .receipt)
+                            if w.old >= 0 { prep.compact[Int(w.old)].apply(to: &ledgers, at: pi * ac, sign: 1) }
                         }
                         for i in corrected {
                             let amount = receivables[i].amount
                             let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[i])
-                            ledgers[pi][k].add(-amount, on: base[i].day, as: .receipt)
-                            ledgers[pi][k].add(amount, on: pathEngine.receivableSettlements[i].day, as: .receipt)
+                            ledgers[pi * ac + k].add(-amount, on: base[i].day, as: .receipt)
+                            ledgers[pi * ac + k].add(amount, on: pathEngine.receivableSettlements[i].day, as: .receipt)
                         }
-                        if lo <= hi { for k in delta.indices { for d in lo...hi { ledgers[pi][k].receipts[d] -= delta[k][d] } } }
+                        if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { ledgers[pi * ac + k].receipts[d] -= delta[o + d] } } }
                     }
                     for c in changes { changedSlot[c.index] = -1 }
-                    if lo <= hi { for k in delta.indices { for d in lo...hi { delta[k][d] = 0 } } }
+                    if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { delta[o + d] = 0 } } }
                     for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
                 }
         }

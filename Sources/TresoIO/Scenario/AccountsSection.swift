@@ -76,7 +76,7 @@ enum AccountsSection {
     }
 
     /// Installs the accounts; the scenario's single balance and overdraft become their sums (what the commands that
-    /// see one account — `treso risk`, the statements check — use).
+    /// see one account — the statements check — use; `treso risk` routes its paths to the accounts, §15).
     static func apply(_ settings: AccountSettings, to scenario: inout Scenario) {
         guard !settings.isEmpty else { return }
         scenario.accounts = settings
