@@ -674,11 +674,21 @@ def gen_scenario(seed: int) -> Scenario:
             elif pick < 0.8:
                 f["category"] = "Cat"
             forecasts.append(f)
+    # Forecast invoicing spread (calculations.md §18), from yet another stream.
+    r3 = random.Random(seed * 7919 + 18)
+    for f in forecasts:
+        if not f.get("dates") and r3.random() < 0.6:
+            f["invoicing"] = r3.choice(["end", "weekly", "daily"])
     vat = None
     if r2.random() < 0.5:
         vat = dict(regime=r2.choice(["monthly", "quarterly", "annual"]), basis=r2.choice(["invoices", "receipts"]),
                    day=r2.randint(1, 31), opening=cents_str(r2.choice([0, 0, rand_amount(r2, 1, 20000), -rand_amount(r2, 1, 20000)])),
                    previous_year=cents_str(r2.choice([0, rand_amount(r2, 1, 90000)])))
+    # VAT refunds (calculations.md §19), from another stream.
+    r4 = random.Random(seed * 7919 + 19)
+    if vat is not None and r4.random() < 0.6:
+        vat["refund"] = r4.choice(["annual", "each_return"])
+        vat["refund_delay_days"] = r4.choice([0, 15, 30, 45, 60])
     return Scenario(f"Seed {seed}", start, horizon, opening, min_cash, cal, delay_default, delays, od_limit, od_rate,
                     od_comm, recurring, receivables, payables, factoring, reverse, supplier, split, negotiation, plans,
                     list(dict.fromkeys(all_defaulted)), default_vat, od_penalty, od_usury, forecasts, vat)
@@ -792,15 +802,43 @@ class Reference:
                 continue
             f = sc.forecasts[li]
             who = f.get("counterparty") or f.get("category") or f["label"]
-            vat = rnd(rem * pct(str(f.get("vat_rate", 20))))
-            due = issue + dt.timedelta(days=int(f.get("terms_days", 30)))
-            COV["forecast invoice (" + f["kind"] + ")"] += 1
-            if f["kind"] == "sales":
-                sc.receivables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
-                                              "open", due + dt.timedelta(days=self.delay_for(who)), None, vat))
+            how = "end" if f.get("dates") else f.get("invoicing", "end")
+            if how == "end":
+                pieces = [(issue, rem, name)]
             else:
-                sc.payables.append(Invoice("FC " + name + " " + f["label"], who + " (forecast)", issue, due, rem + vat,
-                                           "open", None, None, vat))
+                # §18 spread: business days from max(period start, line start) to the period's last day; weekly
+                # groups them by ISO week (issued on the week's last business day, weighted by its business days);
+                # piece k = round(R·W_k/W) − round(R·W_{k−1}/W); 0.00 pieces left out; no business day: R on the last day.
+                lo = max(f.get("from") or self.start, self.start)
+                d, slots_ = max(a, lo), []
+                while d <= z:
+                    if self.cal.is_business(d):
+                        if how == "weekly" and slots_ and slots_[-1][0].isocalendar()[:2] == d.isocalendar()[:2]:
+                            slots_[-1] = [d, slots_[-1][1] + 1]
+                        else:
+                            slots_.append([d, 1])
+                    d += ONE_DAY
+                if not slots_:
+                    pieces = [(issue, rem, z.isoformat())]
+                else:
+                    W, cum, before, pieces = sum(w for _, w in slots_), 0, 0, []
+                    for day, w in slots_:
+                        cum += w
+                        up = rnd(Fr(rem * cum, W))
+                        if up != before:
+                            pieces.append((day, up - before, day.isoformat()))
+                        before = up
+                    COV["forecast spread " + how] += 1
+            for day, amt, nm in pieces:
+                vat = rnd(amt * pct(str(f.get("vat_rate", 20))))
+                due = day + dt.timedelta(days=int(f.get("terms_days", 30)))
+                COV["forecast invoice (" + f["kind"] + ")"] += 1
+                if f["kind"] == "sales":
+                    sc.receivables.append(Invoice("FC " + nm + " " + f["label"], who + " (forecast)", day, due, amt + vat,
+                                                  "open", due + dt.timedelta(days=self.delay_for(who)), None, vat))
+                else:
+                    sc.payables.append(Invoice("FC " + nm + " " + f["label"], who + " (forecast)", day, due, amt + vat,
+                                               "open", None, None, vat))
 
     # -- §19, written from the docs
     def vat_key(self, d):
@@ -873,11 +911,11 @@ class Reference:
                 for m, a in ((7, jul), (12, dec)):
                     d = self.vat_pay_date(kk, m)
                     if self.start <= d <= limit:
-                        events.append((d, 0, "instalment", a))
+                        events.append((d, 0, "instalment", a, kk))
                 due -= jul + dec
             d = self.vat_return_date(kk)
             if d <= limit:
-                events.append((d, 1, "return", due))
+                events.append((d, 1, "return", due, kk))
         events.sort(key=lambda e: (e[0], e[1]))
         opening = parse_cents(str(v.get("opening", 0)))
         credit = -opening if opening < 0 else 0
@@ -886,7 +924,9 @@ class Reference:
         if opening > 0 and (prev >= self.start or events):
             when = prev if prev >= self.start else events[0][0]
             out.append((self.cal.following(max(when, self.start)), opening))
-        for d, _, kind, due in events:
+        refund = v.get("refund", "none")
+        delay = int(v.get("refund_delay_days", 30))
+        for d, _, kind, due, kk in events:
             pay = 0
             if kind == "instalment":
                 pay = due
@@ -897,6 +937,18 @@ class Reference:
             else:
                 credit += -due
             out.append((self.cal.following(max(d, self.start)), pay))
+            if refund != "none" and kind == "return":
+                # §19 refunds: the whole credit after the return, when at least the legal minimum for that return:
+                # 150 € with the return of a period ending in December (CA3's January return, CA12's annual return),
+                # 760 € with any other CA3 return under "each_return" (none under "annual"); received refund_delay_days
+                # after the return's date, on the following business day.
+                year_end = self.vat_bounds(kk)[1].month == 12
+                minimum = 15000 if year_end else (76000 if refund == "each_return" and v.get("regime", "monthly") != "annual" else None)
+                r = credit if minimum is not None and credit > 0 and credit >= minimum else 0
+                if r:
+                    COV["VAT credit refunded (" + refund + ")"] += 1
+                credit -= r
+                out.append(("refund", self.cal.following(max(d + dt.timedelta(days=delay), self.start)), r))
         return out
 
     def in_h(self, d):
@@ -1349,7 +1401,17 @@ class Reference:
             for d, x in b["vat_items"]:
                 extra[self.vat_key(d)] = extra.get(self.vat_key(d), 0) + x
             mine = self.vat_payments(settle_days, extra) if any(extra.values()) else base
-            for (d, p0), (_, p1) in zip(base, mine):
+            for e0, e1 in zip(base, mine):
+                if e0[0] == "refund":
+                    _, d, r0 = e0
+                    r1 = e1[2]
+                    if r0:
+                        mvs.append(Mv(d, "receipt", r0, "VAT refund", "VAT"))
+                    if r1 != r0:
+                        COV["plan's fees' VAT refunded"] += 1
+                        mvs.append(Mv(d, "financing", r1 - r0, "fees' VAT refunded", "VAT"))
+                    continue
+                (d, p0), (_, p1) = e0, e1
                 if p0:
                     mvs.append(Mv(d, "disbursement", -p0, "VAT payment", "VAT"))
                 if p1 != p0:

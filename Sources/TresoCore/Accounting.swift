@@ -21,6 +21,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case vatDue = "44551"
     case vatCredit = "44567"
     case internalTransfers = "580"
+    case vatRefundRequested = "44583"
 
     public var name: String {
         switch self {
@@ -45,6 +46,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .vatDue: return "TVA à décaisser"
         case .vatCredit: return "Crédit de TVA à reporter"
         case .internalTransfers: return "Virements internes"
+        case .vatRefundRequested: return "Remboursement de taxes sur le chiffre d'affaires demandé"
         }
     }
 
@@ -297,7 +299,8 @@ extension PlanState {
 
     /// The VAT returns of the plan as entries: each return settles collected (44571) against deductible (44566, the
     /// plan's fees' VAT included) into VAT to pay (44551) or a credit to carry (44567); payments and instalments
-    /// debit 44551 against the bank (512). Nothing without `[vat]`.
+    /// debit 44551 against the bank (512); a refund requested moves the credit from 44567 to 44583, and its receipt
+    /// debits the bank against 44583. Nothing without `[vat]`.
     func vatEntries(_ entry: (Day, String, String, [(Account, Money, Money)]) -> Void) {
         guard let v = engine.vat else { return }
         let extra = planDeductibleVAT(v)
@@ -319,6 +322,11 @@ extension PlanState {
             }
             if r.payment != .zero {
                 entry(r.day, "VAT", label + ": payment", [(.vatDue, r.payment, .zero), (.bank, .zero, r.payment)])
+            }
+            if r.refund != .zero, let d = r.refundDay {
+                // The credit leaves 44567 when the refund is requested and 44583 when the Treasury pays it.
+                entry(r.scheduled, "VAT", label + ": refund of the credit requested", [(.vatRefundRequested, r.refund, .zero), (.vatCredit, .zero, r.refund)])
+                entry(d, "VAT", label + ": VAT refund received", [(.bank, r.refund, .zero), (.vatRefundRequested, .zero, r.refund)])
             }
         }
     }

@@ -129,6 +129,9 @@ extension PlanState {
         for r in engine.vat?.returns ?? [] where r.payment != .zero {
             out[router.vatIndex].add(-r.payment, on: r.day, as: .disbursement)
         }
+        for r in engine.vat?.returns ?? [] where r.refund != .zero {
+            if let d = r.refundDay { out[router.vatIndex].add(r.refund, on: d, as: .receipt) }
+        }
         for m in planMovements() { out[router.account(of: m, in: engine)].add(m.amount, on: m.day, as: m.category) }
         return out
     }

@@ -104,7 +104,10 @@ public struct ForecastEngine: Sendable {
             }
         }
         let vat = ForecastEngine.computeVAT(scenario: scenario, receivables: rs, payables: ps, limit: limit, table: table)
-        for r in vat?.returns ?? [] where r.payment != .zero { ledger.add(-r.payment, on: r.day, as: .disbursement) }
+        for r in vat?.returns ?? [] {
+            if r.payment != .zero { ledger.add(-r.payment, on: r.day, as: .disbursement) }
+            if r.refund != .zero, let d = r.refundDay { ledger.add(r.refund, on: d, as: .receipt) }
+        }
         self.vat = vat
         receivableSettlements = rs
         payableSettlements = ps

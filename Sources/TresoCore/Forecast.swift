@@ -1,5 +1,6 @@
 /// A sale or purchase expected but not yet invoiced (`[[forecast]]`): an amount excluding VAT per period,
-/// turned into one forecast invoice per period, issued on the period's last day (or on a dated amount's date).
+/// turned into forecast invoices: one per period issued on its last day (`invoicing = "end"`), or one per week or
+/// per business day of the period (`"weekly"`, `"daily"`); a dated amount is issued on its date.
 /// Real invoices issued in the same period for the same key consume it: see docs/calculations.md §18.
 public struct ForecastLine: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -8,6 +9,11 @@ public struct ForecastLine: Sendable, Hashable {
     }
     public enum Every: String, Sendable, Hashable, CaseIterable {
         case week, month, quarter
+    }
+    /// When a period's remaining amount is invoiced: all on its last day, or spread over its weeks or business days
+    /// (real sales are invoiced through the month, not in one lump). docs/calculations.md §18.
+    public enum Invoicing: String, Sendable, Hashable, CaseIterable {
+        case end, weekly, daily
     }
     public var label: String
     public var kind: Kind
@@ -27,6 +33,8 @@ public struct ForecastLine: Sendable, Hashable {
     public var counterparty: String?
     /// The category name (shown in the label), when `counterparty` is nil.
     public var category: String?
+    /// How a period's remaining amount is spread into forecast invoices (ignored for dated amounts).
+    public var invoicing: Invoicing = .end
 
     public init(label: String, kind: Kind, amount: Money, every: Every = .month, dated: [(day: Day, amount: Money)] = [],
                 from: Day? = nil, to: Day? = nil, vatRate: Rate = Rate(percentHundredths: 2000), termsDays: Int = 30,
@@ -40,7 +48,7 @@ public struct ForecastLine: Sendable, Hashable {
         a.label == b.label && a.kind == b.kind && a.amount == b.amount && a.every == b.every
             && a.dated.map(\.day) == b.dated.map(\.day) && a.dated.map(\.amount) == b.dated.map(\.amount)
             && a.from == b.from && a.to == b.to && a.vatRate == b.vatRate && a.termsDays == b.termsDays
-            && a.counterparty == b.counterparty && a.category == b.category
+            && a.counterparty == b.counterparty && a.category == b.category && a.invoicing == b.invoicing
     }
     public func hash(into h: inout Hasher) { h.combine(label); h.combine(kind); h.combine(amount) }
 
@@ -59,6 +67,39 @@ public struct ForecastLine: Sendable, Hashable {
             let first = Day(raw: Int32(Day.daysFromCivil(y, qm, 1)))
             return (first, Day(raw: Int32(Day.daysFromCivil(y, qm + 2, 1))).endOfMonth)
         }
+    }
+
+    /// The forecast invoices of a remaining amount R (excl. VAT) over the days `first … last`: with `.end`, R on `last`;
+    /// with `.daily`, one piece per business day; with `.weekly`, one piece per week (Monday–Sunday) on its last
+    /// business day, weighted by its business days. Piece k = round(R × Wₖ / W) − round(R × Wₖ₋₁ / W), Wₖ the
+    /// cumulative weight: one rounding each, and the pieces sum to R exactly. No business day: R on `last`.
+    /// Pieces of 0.00 are left out.
+    public static func pieces(_ remaining: Money, first: Day, last: Day, invoicing: Invoicing,
+                              calendar: BusinessCalendar) -> [(day: Day, amount: Money)] {
+        guard invoicing != .end, first <= last, remaining != .zero else { return [(last, remaining)] }
+        var slots: [(day: Day, weight: Int64)] = []
+        var d = first
+        while d <= last {
+            if calendar.isBusinessDay(d) {
+                if invoicing == .weekly, let l = slots.last, l.day.weekday < d.weekday, d - l.day < 7 {
+                    slots[slots.count - 1] = (d, l.weight + 1)
+                } else {
+                    slots.append((d, 1))
+                }
+            }
+            d = d + 1
+        }
+        guard !slots.isEmpty else { return [(last, remaining)] }
+        let total = Int128(slots.reduce(0) { $0 + $1.weight }), r = Int128(remaining.cents)
+        var out: [(day: Day, amount: Money)] = []
+        var cumulative: Int128 = 0, before: Int64 = 0
+        for slot in slots {
+            cumulative += Int128(slot.weight)
+            let upTo = Int64(clamping: divideRoundingHalfAwayFromZero(r * cumulative, total))
+            if upTo != before { out.append((slot.day, Money(cents: upTo - before))) }
+            before = upTo
+        }
+        return out
     }
 
     /// How a period is named in ids and tables: `2027-01`, `2027-W03`, `2027-Q1`, or the dated amount's date.
@@ -192,27 +233,41 @@ extension Scenario {
         for p in periods where p.remaining > .zero {
             let line = forecasts[p.line]
             let who = line.counterparty ?? line.category ?? line.label
-            let vat = Money.charge(p.remaining, rate: line.vatRate)
-            let due = p.issue + line.termsDays
-            var expected: Day? = nil
-            if line.kind == .sales {
-                let delay = customerDelays[who] ?? folded[who.lowercased()] ?? customerDelayDays
-                expected = due + delay
+            var delay = 0
+            if line.kind == .sales { delay = customerDelays[who] ?? folded[who.lowercased()] ?? customerDelayDays }
+            let spread = line.dated.isEmpty ? line.invoicing : .end
+            let pieces = forecastPieces(p)
+            for piece in pieces {
+                let vat = Money.charge(piece.amount, rate: line.vatRate)
+                let due = piece.day + line.termsDays
+                let id = "FC " + (spread == .end ? p.name : piece.day.iso) + " " + line.label
+                let part = pieces.count == 1 ? "" : "\(piece.amount.formatted()) issued \(piece.day.iso) of \(p.name)'s remaining \(p.remaining.formatted()); "
+                let inv = Invoice(id: id, counterparty: who + " (forecast)", issueDate: piece.day, dueDate: due,
+                                  amount: piece.amount + vat, expectedDate: line.kind == .sales ? due + delay : nil,
+                                  note: "forecast, not yet invoiced: " + part
+                                    + "\(p.forecast.formatted()) excl. VAT forecast, \(p.invoiced.formatted()) invoiced",
+                                  vatAmount: vat, origin: InvoiceOrigin(forecast: ForecastTag(line: p.line, period: p.name, forecast: p.forecast)))
+                if line.kind == .sales { s.receivables.append(inv) } else { s.payables.append(inv) }
             }
-            let inv = Invoice(id: "FC " + p.name + " " + line.label, counterparty: who + " (forecast)", issueDate: p.issue, dueDate: due,
-                              amount: p.remaining + vat, expectedDate: expected,
-                              note: "forecast, not yet invoiced: \(p.forecast.formatted()) excl. VAT forecast, \(p.invoiced.formatted()) invoiced",
-                              vatAmount: vat, origin: InvoiceOrigin(forecast: ForecastTag(line: p.line, period: p.name, forecast: p.forecast)))
-            if line.kind == .sales { s.receivables.append(inv) } else { s.payables.append(inv) }
         }
         return s
     }
 
-    /// Forecast invoices' total (incl. VAT) of one kind: what the verdict assumes will be issued.
+    /// The forecast invoices (issue day, amount excl. VAT) of one period's remaining amount, spread as its line says
+    /// over the period's days from the line's first day (days before the start are already invoiced).
+    public func forecastPieces(_ p: ForecastPeriod) -> [(day: Day, amount: Money)] {
+        guard forecasts.indices.contains(p.line) else { return [] }
+        let line = forecasts[p.line]
+        let lo = max(line.from ?? start, start)
+        return ForecastLine.pieces(p.remaining, first: max(p.first, lo), last: p.issue,
+                                   invoicing: line.dated.isEmpty ? line.invoicing : .end, calendar: BusinessCalendar(calendar))
+    }
+
+    /// Forecast invoices' total (incl. VAT) of one kind, and the periods they cover: what the verdict assumes will be issued.
     public func forecastTotal(_ kind: InvoiceKind) -> (count: Int, amount: Money) {
         guard !forecasts.isEmpty else { return (0, .zero) }
-        var n = 0, total = Money.zero
-        for inv in invoices(kind) where inv.isForecast { n += 1; total += inv.amount }
-        return (n, total)
+        var periods = Set<String>(), total = Money.zero
+        for inv in invoices(kind) { if let t = inv.origin?.forecast { periods.insert("\(t.line) \(t.period)"); total += inv.amount } }
+        return (periods.count, total)
     }
 }

@@ -89,6 +89,8 @@ extension PeriodCategory {
     public static let suppliersForecast = PeriodCategory(group: .suppliers, name: "Suppliers (forecast)", rank: 1)
     /// VAT payments computed from the invoices (`[vat]`), after the recurring flows.
     public static let vatReturns = PeriodCategory(group: .recurring, name: "VAT returns", rank: Int.max)
+    /// VAT credits refunded (`[vat] refund`), beside the payments.
+    public static let vatRefunds = PeriodCategory(group: .recurring, name: "VAT refunds", rank: Int.max)
 
     /// Whether the row holds forecast (not yet invoiced) cash.
     public var isForecast: Bool { self == .customersForecast || self == .suppliersForecast || name.hasSuffix(" (forecast)") }
@@ -177,7 +179,9 @@ extension PlanState {
                 case .invoice(let ref): return invoiceCategory(ref)
                 case .recurring(let i): return i >= 0 && i < recurringSlots.count ? recurringSlots[i] : slot(.other)
                 case .bank: return slot(.other)
-                case .vatReturn: return slot(.vatReturns)
+                case .vatReturn:
+                    if case .vatRefund = m.detail { return slot(.vatRefunds) }
+                    return slot(.vatReturns)
                 }
             }
         }

@@ -15,8 +15,25 @@ public struct VATSettings: Sendable, Hashable {
         /// Encaissements: VAT is due when the cash is received, deductible when paid (services, the default).
         case receipts
     }
+    /// When a VAT credit is refunded [remboursement de crédit de TVA, form 3519] instead of carried forward.
+    public enum Refund: String, Sendable, Hashable, CaseIterable {
+        /// Never: the credit is carried forward to the next returns.
+        case none
+        /// Once a year: CA3 with the return filed in January (December's or the fourth quarter's) when the credit is at
+        /// least 150 €; CA12 with the annual return, at least 150 €.
+        case annual
+        /// CA3: with every return whose credit is at least 760 € (monthly or quarterly), and January's at 150 €.
+        /// CA12: as `annual` (a refund at the instalment stage needs a credit from fixed assets, not modelled).
+        case eachReturn = "each_return"
+    }
     public var regime: Regime
     public var basis: Basis
+    public var refund: Refund = .none
+    /// Days from the request (the return's date) to the refund reaching the bank, then moved to a business day.
+    public var refundDelayDays: Int = 30
+    /// The legal minimums of a refund request (CGI, annexe II, art. 242-0 C): 150 € a year, 760 € a month or quarter.
+    public static let annualRefundMinimum = Money(cents: 15_000)
+    public static let periodicRefundMinimum = Money(cents: 76_000)
     /// Payment day of the month (1–31, clamped to the month's last day), then moved to a business day.
     public var day: Int
     /// VAT owed at the start for periods treso does not see (the last return filed but not yet paid): paid on the
@@ -58,8 +75,11 @@ public struct VATReturn: Sendable, Hashable {
     /// Credit carried forward used by this return, and what is paid.
     public var creditUsed: Money
     public var payment: Money
-    /// Credit carried forward after this return.
+    /// Credit carried forward after this return (after any refund requested with it).
     public var creditAfter: Money
+    /// Credit whose refund is requested with this return (0 when none), and the day it is received.
+    public var refund: Money = .zero
+    public var refundDay: Day? = nil
 }
 
 /// The computed VAT of one scenario (every plan shares it, apart from its fees' deductible VAT).
@@ -112,6 +132,18 @@ extension VATSettings {
         }
     }
 
+    /// The smallest credit whose refund can be requested with the return of a period ending on `last` (nil: none).
+    func refundMinimum(forPeriodEnding last: Day) -> Money? {
+        let yearEnd = last.month == 12
+        switch refund {
+        case .none: return nil
+        case .annual: return yearEnd ? VATSettings.annualRefundMinimum : nil
+        case .eachReturn:
+            if regime == .annual || yearEnd { return yearEnd ? VATSettings.annualRefundMinimum : nil }
+            return VATSettings.periodicRefundMinimum
+        }
+    }
+
     /// The VAT payments from the start through `limit`, given each period's net VAT (`periods`, from the period
     /// containing the start) minus the extra deductible VAT of a plan (`extra`, cents per period).
     func schedule(periods: [VATPeriod], startKey: Int, start: Day, limit: Day, extra: [Int64], table: SettlementTable) -> [VATReturn] {
@@ -158,9 +190,17 @@ extension VATSettings {
             } else {
                 credit += -e.due
             }
-            out.append(VATReturn(kind: e.kind, period: e.period, first: b.first, last: b.last, scheduled: e.scheduled,
-                                 day: table.following(max(e.scheduled, start)), due: Money(cents: e.due), creditUsed: Money(cents: used),
-                                 payment: Money(cents: pay), creditAfter: Money(cents: credit)))
+            var r = VATReturn(kind: e.kind, period: e.period, first: b.first, last: b.last, scheduled: e.scheduled,
+                              day: table.following(max(e.scheduled, start)), due: Money(cents: e.due), creditUsed: Money(cents: used),
+                              payment: Money(cents: pay), creditAfter: Money(cents: credit))
+            if e.kind == .return, credit > 0, let minimum = refundMinimum(forPeriodEnding: b.last), credit >= minimum.cents {
+                // The whole credit is requested: it is no longer carried forward.
+                r.refund = Money(cents: credit)
+                r.refundDay = table.following(max(e.scheduled + refundDelayDays, start))
+                r.creditAfter = .zero
+                credit = 0
+            }
+            out.append(r)
         }
         return out
     }
@@ -214,11 +254,18 @@ extension ForecastEngine {
     /// The VAT payments of the base plan, as movements on `day` (all of them when nil).
     public func vatMovements(on day: Day? = nil) -> [Movement] {
         guard let v = vat else { return [] }
-        return v.returns.compactMap { r in
-            guard r.payment != .zero, day == nil || r.day == day else { return nil }
-            return Movement(day: r.day, amount: -r.payment, category: .disbursement, source: .vatReturn, reference: "VAT",
-                            detail: .vatPayment(kind: r.kind, from: r.first, to: r.last), instrument: v.settings.formName)
+        var out: [Movement] = []
+        for r in v.returns {
+            if r.payment != .zero, day == nil || r.day == day {
+                out.append(Movement(day: r.day, amount: -r.payment, category: .disbursement, source: .vatReturn, reference: "VAT",
+                                    detail: .vatPayment(kind: r.kind, from: r.first, to: r.last), instrument: v.settings.formName))
+            }
+            if r.refund != .zero, let d = r.refundDay, day == nil || d == day {
+                out.append(Movement(day: d, amount: r.refund, category: .receipt, source: .vatReturn, reference: "VAT",
+                                    detail: .vatRefund(from: r.first, to: r.last), instrument: v.settings.formName))
+            }
         }
+        return out
     }
 }
 
@@ -268,9 +315,16 @@ extension PlanState {
         guard !extra.isEmpty else { return [] }
         let mine = vatReturns()
         var out: [Movement] = []
-        for (b, p) in zip(v.returns, mine) where b.payment != p.payment {
-            out.append(Movement(day: p.day, amount: b.payment - p.payment, category: .financing, source: .vatReturn, reference: "VAT",
-                                detail: .vatRecovered(from: p.first, to: p.last), instrument: v.settings.formName))
+        for (b, p) in zip(v.returns, mine) {
+            if b.payment != p.payment {
+                out.append(Movement(day: p.day, amount: b.payment - p.payment, category: .financing, source: .vatReturn, reference: "VAT",
+                                    detail: .vatRecovered(from: p.first, to: p.last), instrument: v.settings.formName))
+            }
+            // A larger credit is a larger refund (received on the same day as the base's would be).
+            if b.refund != p.refund, let d = p.refundDay ?? b.refundDay {
+                out.append(Movement(day: d, amount: p.refund - b.refund, category: .financing, source: .vatReturn, reference: "VAT",
+                                    detail: .vatRefund(from: p.first, to: p.last), instrument: v.settings.formName))
+            }
         }
         return out
     }

@@ -23,6 +23,9 @@ import TestSupport
             }
             s.forecasts.append(line)
         }
+        // Spread invoicing on its own stream, so the draws above stay those of earlier sessions.
+        var spread = SeededRandom(seed: seed ^ 0x5B8EAD)
+        for i in s.forecasts.indices { s.forecasts[i].invoicing = ForecastLine.Invoicing.allCases.randomElement(using: &spread)! }
         if Bool.random(using: &rng) {
             s.vat = VATSettings(regime: VATSettings.Regime.allCases.randomElement(using: &rng)!,
                                 basis: VATSettings.Basis.allCases.randomElement(using: &rng)!, day: Int.random(in: 1...31, using: &rng),
@@ -43,7 +46,14 @@ import TestSupport
         }
         let built = s.withForecastInvoices()
         let forecastInvoices = (built.receivables + built.payables).filter(\.isForecast)
-        #expect(forecastInvoices.count == periods.filter { $0.remaining > .zero }.count)
+        let tagged = Set(forecastInvoices.compactMap { $0.origin?.forecast }.map { "\($0.line) \($0.period)" })
+        #expect(tagged.count == periods.filter { $0.remaining > .zero }.count)
+        // Per period, the pieces carry exactly its remaining, each issued inside the period and not before the start.
+        for p in periods where p.remaining > .zero {
+            let mine = forecastInvoices.filter { $0.origin?.forecast?.line == p.line && $0.origin?.forecast?.period == p.name }
+            #expect(mine.reduce(Money.zero) { $0 + $1.amount - ($1.vatAmount ?? .zero) } == p.remaining, "seed \(seed) \(p.name)")
+            #expect(mine.allSatisfy { $0.issueDate >= min(max(p.first, s.start), p.issue) && $0.issueDate <= p.last }, "seed \(seed) \(p.name)")
+        }
         let excl = forecastInvoices.reduce(Money.zero) { $0 + ($1.amount - ($1.vatAmount ?? .zero)) }
         #expect(excl == periods.reduce(Money.zero) { $0 + $1.remaining })
         // The real invoices are untouched and come first.
@@ -96,6 +106,42 @@ import TestSupport
         c.fundingDelayDays = 2
         s.instruments.factoring = [c]
         return s.withForecastInvoices()
+    }
+
+    /// Spread pieces: each rounded once, summing exactly to the remainder, one per business day (daily) or week
+    /// (weekly, on its last business day, weighted by its business days), never differing by more than a cent per
+    /// day of weight.
+    @Test(arguments: 0..<200) func piecesSumExactlyToTheRemainder(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let first = Day.ymd(2026, 12, 1) + Int.random(in: 0...400, using: &rng)
+        let last = first + Int.random(in: 0...95, using: &rng)
+        let r = Money(cents: Int64.random(in: 0...(seed % 3 == 0 ? 500 : 90_000_000_000), using: &rng))
+        let cal = BusinessCalendar(CalendarKind.allCases.randomElement(using: &rng)!)
+        for how in ForecastLine.Invoicing.allCases {
+            let p = ForecastLine.pieces(r, first: first, last: last, invoicing: how, calendar: cal)
+            #expect(p.reduce(Money.zero) { $0 + $1.amount } == r, "seed \(seed) \(how)")
+            #expect(p.allSatisfy { $0.day >= first && $0.day <= last && $0.amount >= .zero })
+            #expect(zip(p, p.dropFirst()).allSatisfy { $0.day < $1.day })
+            let business = (0...(last - first)).map { first + $0 }.filter(cal.isBusinessDay)
+            switch how {
+            case .end: #expect(p.count == 1 && p[0].day == last)
+            case .daily:
+                if business.isEmpty { #expect(p.count == 1 && p[0].day == last) } else {
+                    #expect(p.allSatisfy { business.contains($0.day) })
+                    if r.cents >= Int64(business.count) {
+                        #expect(p.count == business.count)
+                        let a = p.map(\.amount.cents)
+                        #expect(a.max()! - a.min()! <= 1, "seed \(seed)")
+                    }
+                }
+            case .weekly:
+                if !business.isEmpty {
+                    let weeks = Set(business.map { $0 - ($0.weekday - 1) })
+                    #expect(p.count <= weeks.count && p.allSatisfy { business.contains($0.day) })
+                    #expect(Set(p.map { $0.day - ($0.day.weekday - 1) }).count == p.count, "one piece a week")
+                }
+            }
+        }
     }
 
     @Test func workedExampleConsumesJanuaryAndAddsTheRest() {

@@ -80,6 +80,22 @@ import TresoCore
         #expect(try #require(l.scenario).instruments.credit.creditLine("rcf")?.account == "second")
     }
 
+    /// VAT refunds (case 14) land on the VAT account like the returns: the accounts still add up day by day.
+    @Test func vatRefundsAreSplitToo() throws {
+        let l = ScenarioLoader.load(path: packageRoot() + "/examples/cases/14-vat-refund", defaultStart: .ymd(2026, 12, 1))
+        var s = try #require(l.scenario)
+        var a = BankAccount(name: "main"); a.isDefault = true
+        var b = BankAccount(name: "tax"); b.categories = ["VAT"]
+        s.accounts.accounts = [a, b]
+        let st = PlanState(engine: ForecastEngine(scenario: s))
+        #expect(st.engine.vat?.returns.contains { $0.refund != .zero } == true)
+        let parts = st.accountLedgers(), whole = st.finalLedger
+        for i in 0..<whole.count {
+            #expect(parts[0].receipts[i] + parts[1].receipts[i] == whole.receipts[i], "day \(i)")
+            #expect(parts[0].financing[i] + parts[1].financing[i] == whole.financing[i], "day \(i)")
+        }
+    }
+
     /// The demo (forecast lines, computed VAT returns, late payables) split over two accounts still adds up, day by day.
     @Test func theDemoSplitOverAccountsAddsUp() throws {
         let l = ScenarioLoader.load(path: packageRoot() + "/examples/demo", defaultStart: .ymd(2026, 12, 1))

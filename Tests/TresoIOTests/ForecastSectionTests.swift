@@ -52,6 +52,62 @@ import Glibc
         #expect(s.receivables.contains { $0.id == "FC 2027-02-15 Salon" && $0.counterparty == "Expo SA (forecast)" })
     }
 
+    @Test func invoicingSpreadsTheRemainderOverThePeriod() throws {
+        let r = load("""
+        [[forecast]]
+        label = "Ventes"
+        kind = "sales"
+        amount = 10000
+        invoicing = "weekly"
+        category = "Ventes"
+
+        [[forecast]]
+        label = "Bad"
+        kind = "sales"
+        amount = 1
+        invoicing = "hourly"
+        """)
+        let m = r.errors.map(\.description)
+        #expect(m.count == 1 && m[0].contains(":13:") && m[0].contains("'invoicing' = \"hourly\" is not one of end, weekly, daily"), "\(m)")
+        let ok = load("""
+        calendar = "none"
+        [[forecast]]
+        label = "Ventes"
+        kind = "sales"
+        amount = 3100
+        invoicing = "daily"
+        category = "Ventes"
+        to = 2027-01-31
+        """)
+        let s = try #require(ok.scenario)
+        let jan = s.receivables.filter(\.isForecast)
+        #expect(jan.count == 31 && jan.allSatisfy { $0.amount == Money(cents: 12_000) }, "\(jan.map(\.amount))")
+        #expect(jan.first?.id == "FC 2027-01-01 Ventes" && jan.first?.dueDate == Day.ymd(2027, 1, 31))
+    }
+
+    @Test func vatRefundOptions() throws {
+        let ok = load("""
+        [vat]
+        regime = "monthly"
+        refund = "each_return"
+        refund_delay_days = 45
+        """)
+        #expect(ok.errors.isEmpty, "\(ok.errors)")
+        let v = try #require(ok.scenario?.vat)
+        #expect(v.refund == .eachReturn && v.refundDelayDays == 45)
+        #expect(try #require(load("[vat]\nrefund = \"annuel\"\n").scenario?.vat).refund == .annual)
+        let bad = load("""
+        [vat]
+        refund = "weekly"
+        refund_delay_days = 400
+        """)
+        let m = bad.errors.map(\.description)
+        #expect(m.contains { $0.contains(":4:") && $0.contains("'vat.refund' = \"weekly\" is not one of none, annual, each_return") }, "\(m)")
+        #expect(m.contains { $0.contains(":5:") && $0.contains("refund_delay_days") }, "\(m)")
+        let ca12 = load("[vat]\nregime = \"annual\"\nrefund = \"each_return\"\n")
+        #expect(ca12.warnings.contains { $0.description.contains("under CA12 a credit is refunded with the annual return") }, "\(ca12.warnings)")
+    }
+
     @Test func badValuesAreErrorsWithTheirPlace() {
         let r = load("""
         [[forecast]]

@@ -46,6 +46,18 @@ public struct CustomerDelays: Sendable, Hashable {
     public var paidInvoices: Int
 }
 
+/// Which distribution one `[[forecast]]` line's receivables draw from (said next to the result).
+public struct ForecastDelays: Sendable, Hashable {
+    /// The forecast line's label, and the customer it names (nil: a category, drawn from the scenario's assumption).
+    public var label: String
+    public var customer: String?
+    public var source: DelaySource
+    /// Paid invoices in the named customer's history.
+    public var paidInvoices: Int
+    /// Forecast receivables of the line drawn.
+    public var receivables: Int
+}
+
 /// The delay distribution of every open receivable. docs/calculations.md §15.
 public struct DelayModel: Sendable {
     /// Distinct distributions, and for each receivable the index of its own (−1: its date is fixed, not drawn:
@@ -56,6 +68,8 @@ public struct DelayModel: Sendable {
     public let counts: [DelaySource: Int]
     /// Each customer with a drawn receivable, in the order of its first receivable: learned from history or assumed.
     public let customers: [CustomerDelays]
+    /// Each forecast line with a drawn receivable, in line order: which distribution it was given.
+    public let forecastLines: [ForecastDelays]
 
     /// Fewer paid invoices than this and a customer's history is not used.
     public static let minimumHistory = 3
@@ -77,13 +91,23 @@ public struct DelayModel: Sendable {
         per.reserveCapacity(s.receivables.count)
         var counts: [DelaySource: Int] = [:]
         var customers: [CustomerDelays] = []
+        var forecastLines: [Int: ForecastDelays] = [:]
         for inv in s.receivables {
-            guard inv.status == .open, inv.expectedDate == nil else { per.append(-1); continue }
-            if let i = index[inv.counterparty] {
-                per.append(i); counts[dists[Int(i)].source, default: 0] += 1; continue
+            // A forecast receivable is drawn like an invoice of the customer its line names (its history, its
+            // [risk.customers] sample), a category line like a customer without history; its expected delay is
+            // the one the engine already resolved into its expected date.
+            let tag = inv.origin?.forecast
+            guard inv.status == .open, inv.expectedDate == nil || tag != nil else { per.append(-1); continue }
+            let line = tag.flatMap { $0.line < s.forecasts.count ? s.forecasts[$0.line] : nil }
+            let name: String? = tag == nil ? inv.counterparty : line?.counterparty
+            let key = tag == nil ? inv.counterparty : "\u{0}forecast \(tag?.line ?? -1)"
+            if let i = index[key] {
+                per.append(i); counts[dists[Int(i)].source, default: 0] += 1
+                if let t = tag { forecastLines[t.line]?.receivables += 1 }
+                continue
             }
-            let own = lookup(settings.customers, inv.counterparty)
-            let history = lookup(s.paymentHistory, inv.counterparty) ?? []
+            let own = name.flatMap { lookup(settings.customers, $0) }
+            let history = name.flatMap { lookup(s.paymentHistory, $0) } ?? []
             let delays: [Int], source: DelaySource
             if let d = own?.delays, !d.isEmpty {
                 (delays, source) = (d, .customerSetting)
@@ -92,7 +116,8 @@ public struct DelayModel: Sendable {
             } else if let d = settings.all.delays, !d.isEmpty {
                 (delays, source) = (d, .scenarioSetting)
             } else {
-                let expected = lookup(s.customerDelays, inv.counterparty) ?? s.customerDelayDays
+                let expected = tag != nil ? (inv.expectedDate ?? inv.dueDate) - inv.dueDate
+                    : lookup(s.customerDelays, inv.counterparty) ?? s.customerDelayDays
                 (delays, source) = (DelayModel.defaultOffsets.map { expected + $0 }, .defaultFromExpected)
             }
             let p = own?.defaultProbability ?? settings.all.defaultProbability ?? .zero
@@ -102,11 +127,17 @@ public struct DelayModel: Sendable {
             if let j = distIndex[dist] { i = j } else {
                 i = Int32(dists.count); dists.append(dist); distIndex[dist] = i
             }
-            index[inv.counterparty] = i
-            customers.append(CustomerDelays(customer: inv.counterparty, source: source, paidInvoices: history.count))
+            index[key] = i
+            if let t = tag {
+                forecastLines[t.line] = ForecastDelays(label: line?.label ?? t.period, customer: name, source: source,
+                                                       paidInvoices: history.count, receivables: 1)
+            } else {
+                customers.append(CustomerDelays(customer: inv.counterparty, source: source, paidInvoices: history.count))
+            }
             per.append(i)
             counts[source, default: 0] += 1
         }
+        self.forecastLines = forecastLines.keys.sorted().compactMap { forecastLines[$0] }
         distributions = dists
         receivableDistribution = per
         self.counts = counts

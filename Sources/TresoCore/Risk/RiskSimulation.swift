@@ -663,7 +663,23 @@ public enum RiskSimulation {
                 + (few.isEmpty ? "" : "; under \(DelayModel.minimumHistory) paid invoices: " + names(few, paid: true)))
         }
         if model.hasDefaults { out.append("defaults drawn with the [risk] default probabilities") }
-        let fixed = s.receivables.filter { $0.status == .open && $0.expectedDate != nil }.count
+        // Forecast receivables: which line drew from which distribution.
+        if !model.forecastLines.isEmpty {
+            let parts = model.forecastLines.prefix(6).map { f -> String in
+                let what: String
+                switch f.source {
+                case .customerSetting: what = "\(f.customer ?? "") [risk.customers] delays"
+                case .history: what = "\(f.customer ?? "")'s payment history (\(f.paidInvoices) paid)"
+                case .scenarioSetting: what = "the [risk] delays"
+                case .defaultFromExpected: what = "the expected delay −5, +0, +5 or +20 days"
+                }
+                let whose = f.customer.map { " (\($0))" } ?? " (category)"
+                return "\(f.label)\(whose): \(f.receivables) from \(what)"
+            }
+            out.append("forecast receivables drawn like invoices: " + parts.joined(separator: "; ")
+                + (model.forecastLines.count > 6 ? " and \(model.forecastLines.count - 6) more lines" : ""))
+        }
+        let fixed = s.receivables.filter { $0.status == .open && $0.expectedDate != nil && !$0.isForecast }.count
         if fixed > 0 { out.append("\(fixed) receivable\(fixed == 1 ? "" : "s") with an expected date settle on it in every path") }
         return out
     }

@@ -4,8 +4,8 @@ import TresoCore
 /// Schema: docs/scenario-format.md § Forecast lines and § VAT returns.
 enum ForecastSection {
     static let rootKeys = ["forecast", "vat"]
-    static let forecastKeys = ["label", "kind", "amount", "every", "dates", "from", "to", "vat_rate", "terms_days", "counterparty", "category"]
-    static let vatKeys = ["regime", "basis", "day", "opening", "previous_year"]
+    static let forecastKeys = ["label", "kind", "amount", "every", "dates", "from", "to", "vat_rate", "terms_days", "counterparty", "category", "invoicing"]
+    static let vatKeys = ["regime", "basis", "day", "opening", "previous_year", "refund", "refund_delay_days"]
     /// At most this many forecast lines, and dated amounts per line: a scenario file stays a plan, not a ledger.
     static let maxLines = 200
     static let maxDated = 400
@@ -40,6 +40,18 @@ enum ForecastSection {
                 case "month", "monthly", "mois": every = .month
                 case "quarter", "quarterly", "trimestre": every = .quarter
                 default: if let n = t["every"] { sink.error(file, n.position, "'every' = \"\(e)\" is not one of week, month, quarter") }
+                }
+            }
+            var invoicing = ForecastLine.Invoicing.end
+            if let v = r.string("invoicing") {
+                switch v.lowercased() {
+                case "end", "period-end", "fin", "fin de période": invoicing = .end
+                case "weekly", "week", "hebdomadaire", "semaine": invoicing = .weekly
+                case "daily", "day", "quotidien", "jour": invoicing = .daily
+                default: if let n = t["invoicing"] { sink.error(file, n.position, "'invoicing' = \"\(v)\" is not one of end, weekly, daily") }
+                }
+                if t["dates"] != nil, let n = t["invoicing"] {
+                    sink.warning(file, n.position, "'invoicing' is ignored for dated amounts: each is invoiced on its date")
                 }
             }
             let amount = r.money("amount", allowNegative: false)
@@ -80,8 +92,10 @@ enum ForecastSection {
                            + "(a counterparty's invoices consume its forecast; a category takes the other counterparties')")
             }
             if let label, let kind, amount != nil || !dated.isEmpty {
-                lines.append(ForecastLine(label: label, kind: kind, amount: amount ?? .zero, every: every, dated: dated, from: from, to: to,
-                                          vatRate: rate, termsDays: terms, counterparty: counterparty, category: category))
+                var line = ForecastLine(label: label, kind: kind, amount: amount ?? .zero, every: every, dated: dated, from: from, to: to,
+                                        vatRate: rate, termsDays: terms, counterparty: counterparty, category: category)
+                line.invoicing = invoicing
+                lines.append(line)
             }
         }
 
@@ -104,6 +118,23 @@ enum ForecastSection {
                 case "receipts", "receipt", "payments", "encaissements": v.basis = .receipts
                 default: if let n = t["basis"] { sink.error(file, n.position, "'vat.basis' = \"\(b)\" is not one of invoices (débits), receipts (encaissements)") }
                 }
+            }
+            if let f = r.string("refund") {
+                switch f.lowercased() {
+                case "none", "no", "carry", "report": v.refund = .none
+                case "annual", "yearly", "annuel": v.refund = .annual
+                case "each_return", "each-return", "every_return", "periodic", "monthly", "quarterly", "mensuel", "trimestriel":
+                    v.refund = .eachReturn
+                    if v.regime == .annual, let n = t["refund"] {
+                        sink.warning(file, n.position, "'vat.refund' = \"\(f)\": under CA12 a credit is refunded with the annual return "
+                                     + "(a refund at the instalment stage needs a credit from fixed assets, not modelled)")
+                    }
+                default: if let n = t["refund"] { sink.error(file, n.position, "'vat.refund' = \"\(f)\" is not one of none, annual, each_return") }
+                }
+            }
+            v.refundDelayDays = r.int("refund_delay_days", in: 0...365) ?? 30
+            if t["refund_delay_days"] != nil, v.refund == .none, let n = t["refund_delay_days"] {
+                sink.warning(file, n.position, "'vat.refund_delay_days' is only used with 'vat.refund' = \"annual\" or \"each_return\"")
             }
             v.day = r.int("day", in: 1...31) ?? 24
             v.opening = r.money("opening") ?? .zero
