@@ -10,7 +10,7 @@ extension AppState {
         let key = DayKey(revision: workspace.revision, plan: activePlan, day: PeriodLength.allCases.firstIndex(of: periodView) ?? 0)
         guard key != cache.periodsKey || cache.periods == nil else { return }
         cache.periodsKey = key
-        let table = activePlanState.periodTable(periodView, projection: activeProjection)
+        let table = activePlanState.periodTable(periodView, projection: activeProjection, account: shownAccount)
         cache.periods = table
         let coverage = ForecastCoverage(workspace.scenario, periods: workspace.forecastPeriods, table: table)
         cache.coverage = coverage.isEmpty ? nil : coverage

@@ -20,6 +20,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
     case bankServices = "627"
     case vatDue = "44551"
     case vatCredit = "44567"
+    case internalTransfers = "580"
     case vatRefundRequested = "44583"
 
     public var name: String {
@@ -44,6 +45,7 @@ public enum Account: String, Sendable, Hashable, CaseIterable {
         case .bankServices: return "Services bancaires et assimilés"
         case .vatDue: return "TVA à décaisser"
         case .vatCredit: return "Crédit de TVA à reporter"
+        case .internalTransfers: return "Virements internes"
         case .vatRefundRequested: return "Remboursement de taxes sur le chiffre d'affaires demandé"
         }
     }
@@ -57,6 +59,12 @@ public struct JournalLine: Sendable, Hashable {
     public var account: Account
     public var debit: Money
     public var credit: Money
+    /// With several bank accounts (§17): the bank line's PCG sub-account (5121, 5122…) and its name.
+    public var subAccount: String? = nil
+    public var subAccountName: String? = nil
+    /// The number and the name written in the journal: the sub-account's when there is one.
+    public var number: String { subAccount ?? account.rawValue }
+    public var name: String { subAccountName ?? account.name }
 }
 
 /// One balanced journal entry.
@@ -73,12 +81,32 @@ public struct JournalEntry: Sendable, Hashable {
 extension PlanState {
     /// The journal entries of the plan's financing operations and the bank charges of `projection`,
     /// in date order. Every entry is balanced (debits = credits).
+    /// With `[accounts]` (§17) every bank line goes to the sub-account of the account the movement lands on (the
+    /// routing of §17), the charges and credit lines of each account's own projection likewise, and each sweep passes
+    /// through 580 (virements internes): debit 580 / credit the giver's 512x, debit the receiver's 512y / credit 580.
     public func journalEntries(projection: Projection) -> [JournalEntry] {
         var out: [JournalEntry] = []
+        let accounts = engine.scenario.accounts
+        let router = AccountRouter(accounts)
+        // The bank account the entries being written move cash on (its index in [accounts]).
+        var bankIndex = router.defaultIndex
         func entry(_ day: Day, _ ref: String, _ label: String, _ lines: [(Account, Money, Money)]) {
             let kept = lines.filter { $0.1 != .zero || $0.2 != .zero }
             guard !kept.isEmpty else { return }
-            out.append(JournalEntry(day: day, reference: ref, label: label, lines: kept.map { JournalLine(account: $0.0, debit: $0.1, credit: $0.2) }))
+            out.append(JournalEntry(day: day, reference: ref, label: label, lines: kept.map { l in
+                var line = JournalLine(account: l.0, debit: l.1, credit: l.2)
+                if l.0 == .bank && accounts.accounts.indices.contains(bankIndex) {
+                    line.subAccount = accounts.accounts[bankIndex].ledgerAccount(at: bankIndex)
+                    line.subAccountName = "Banque — " + accounts.accounts[bankIndex].name
+                }
+                return line
+            }))
+        }
+        /// The account of an effect's instrument movements: the one naming its instrument, else the invoice's.
+        func bank(of e: FinancingEffect, _ ref: InvoiceRef) -> Int {
+            if accounts.isEmpty { return 0 }
+            let inv = router.account(of: engine.invoice(ref))
+            return router.account(ofInstrument: e.movements.first { !$0.instrument.isEmpty }?.instrument ?? "", otherwise: inv)
         }
         /// The movements of an effect with one kind of detail: their first day and their sum.
         func sum(_ e: FinancingEffect, _ match: (MovementDetail) -> Bool) -> (Day, Money)? {
@@ -88,6 +116,7 @@ extension PlanState {
         }
         func penalties(_ e: FinancingEffect, _ id: String) {
             for m in e.movements {
+                if !accounts.isEmpty, case .invoice = m.source { bankIndex = router.account(of: m, in: engine) }
                 switch m.detail {
                 case .lateInterest, .lateIndemnity:
                     entry(m.day, id, m.label, [(.latePenalties, -m.amount, .zero), (.bank, .zero, -m.amount)])
@@ -114,6 +143,7 @@ extension PlanState {
             let inv = engine.invoice(ref)
             let id = inv.id
             penalties(e, id)
+            bankIndex = bank(of: e, ref)
             switch e.decision {
             case .factor(let name):
                 guard let (fday, advance) = sum(e, { $0 == .factoringAdvance }) else { continue }
@@ -182,16 +212,36 @@ extension PlanState {
             }
         }
         for m in planMovements() where m.source != .vatReturn {
+            if !accounts.isEmpty { bankIndex = router.account(of: m, in: engine) }
             let isVAT = m.detail == .minimumFeeVAT
             let financial = engine.scenario.instruments.factoringContract(m.instrument)?.feeClass == .financial
             entry(m.day, m.reference, m.label, [(isVAT ? .deductibleVAT : (financial ? .financingInterest : .factoringCommissions), -m.amount, .zero),
                                                 (.bank, .zero, -m.amount)])
         }
-        creditLineEntries(projection, entry: entry)
+        bankIndex = router.vatIndex
         vatEntries(entry)
-        for c in projection.overdraftCharges where c.total != .zero {
-            entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",
-                  [(.bankInterest, c.total, .zero), (.bank, .zero, c.total)])
+        func charges(_ p: Projection) {
+            creditLineEntries(p, entry: entry)
+            for c in p.overdraftCharges where c.total != .zero {
+                entry(c.postedOn, "bank", "overdraft interest and highest-overdraft commission \(c.periodStart.iso)…\(c.postedOn.iso)",
+                      [(.bankInterest, c.total, .zero), (.bank, .zero, c.total)])
+            }
+        }
+        if accounts.isEmpty {
+            charges(projection)
+        } else {
+            // Each account's own charges, credit lines and transfers, over the days `projection` covers.
+            for (k, p) in accountProjections(through: projection.days.last?.day).accounts.enumerated() {
+                bankIndex = k
+                charges(p)
+                for m in p.transferMovements where m.amount != .zero {
+                    if m.detail == .transferTo {
+                        entry(m.day, "transfer", m.label, [(.internalTransfers, -m.amount, .zero), (.bank, .zero, -m.amount)])
+                    } else {
+                        entry(m.day, "transfer", m.label, [(.bank, m.amount, .zero), (.internalTransfers, .zero, m.amount)])
+                    }
+                }
+            }
         }
         return out.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
     }

@@ -18,7 +18,12 @@ public struct BankAccount: Sendable, Hashable {
     public var instruments: [String] = []
     /// The account for every flow no rule routes elsewhere (the first account when none says so).
     public var isDefault = false
+    /// Its PCG sub-account of 512 in the journal entries (`ledger = "5121"`); nil = 5121, 5122… in written order.
+    public var ledger: String? = nil
     public init(name: String) { self.name = name }
+
+    /// The sub-account its bank lines are booked to: `ledger`, else 512 followed by its rank (from 1).
+    public func ledgerAccount(at index: Int) -> String { ledger ?? "512\(index + 1)" }
 }
 
 /// The accounts of a scenario and whether sweeps run between them.
@@ -39,9 +44,11 @@ struct AccountRouter {
     var byCategory: [String: Int] = [:]
     var byInstrument: [String: Int] = [:]
     var byCurrency: [String: Int] = [:]
+    var byName: [String: Int] = [:]
 
     init(_ settings: AccountSettings) {
         defaultIndex = settings.defaultIndex
+        for (i, a) in settings.accounts.enumerated() where byName[a.name] == nil { byName[a.name] = i }
         // The first account naming something wins.
         for (i, a) in settings.accounts.enumerated() {
             for c in a.counterparties where byCounterparty[c.lowercased()] == nil { byCounterparty[c.lowercased()] = i }
@@ -63,6 +70,27 @@ struct AccountRouter {
 
     func account(ofInstrument name: String, otherwise fallback: Int) -> Int {
         name.isEmpty ? fallback : (byInstrument[name] ?? fallback)
+    }
+
+    /// VAT payments (§19) and a plan's change to them: the account of the category "VAT", else the default.
+    var vatIndex: Int { byCategory["vat"] ?? defaultIndex }
+
+    /// A credit line runs on the account it names (`account = "NAME"`, checked by the loader), else the default.
+    func account(of line: CreditLine) -> Int {
+        line.account.flatMap { byName[$0] } ?? defaultIndex
+    }
+
+    /// The account of any movement a plan lists, by its source: the rules above. The one routing function for the
+    /// ledgers, the day's movement list and the period table of one account.
+    func account(of m: Movement, in engine: ForecastEngine) -> Int {
+        switch m.source {
+        case .invoice(let ref): return account(ofInstrument: m.instrument, otherwise: account(of: engine.invoice(ref)))
+        case .recurring(let i):
+            let flows = engine.scenario.recurring
+            return i >= 0 && i < flows.count ? account(of: flows[i]) : defaultIndex
+        case .vatReturn: return vatIndex
+        case .bank: return account(ofInstrument: m.instrument, otherwise: defaultIndex)
+        }
     }
 }
 
@@ -89,7 +117,7 @@ extension PlanState {
                 }
                 let e = effects[ref] ?? (engine.baseEffectRefs.isEmpty ? nil : engine.baseEffect(ref))
                 for m in e?.movements ?? [] {
-                    out[router.account(ofInstrument: m.instrument, otherwise: a)].add(m.amount, on: m.day, as: m.category)
+                    out[router.account(of: m, in: engine)].add(m.amount, on: m.day, as: m.category)
                 }
             }
         }
@@ -99,11 +127,12 @@ extension PlanState {
         }
         // Computed VAT returns (§19) are paid from the account of the category "VAT", else the default.
         for r in engine.vat?.returns ?? [] where r.payment != .zero {
-            out[router.byCategory["vat"] ?? router.defaultIndex].add(-r.payment, on: r.day, as: .disbursement)
+            out[router.vatIndex].add(-r.payment, on: r.day, as: .disbursement)
         }
-        for m in planMovements() {
-            out[router.account(ofInstrument: m.instrument, otherwise: router.defaultIndex)].add(m.amount, on: m.day, as: m.category)
+        for r in engine.vat?.returns ?? [] where r.refund != .zero {
+            if let d = r.refundDay { out[router.vatIndex].add(r.refund, on: d, as: .receipt) }
         }
+        for m in planMovements() { out[router.account(of: m, in: engine)].add(m.amount, on: m.day, as: m.category) }
         return out
     }
 
@@ -116,39 +145,54 @@ extension PlanState {
     }
 }
 
-/// The daily run over several accounts: sweeps computed on the balances before bank charges, in the accounts' order;
-/// then each account projected with its own overdraft (§4), the credit lines on the default account; the consolidated
-/// day sums the accounts, and is over the limit when any account is.
+/// The daily run over several accounts (§17), a day at a time for every account together: each account's flows; the
+/// sweep on those balances (an account the sweep covers neither draws on a line nor pays interest that day); each
+/// account's credit lines (a line on the account it names); the day's debit and overdraft charges of each account;
+/// the sweep again on the balances after every charge (a bank's cash pooling runs on the end-of-day balances); the
+/// day closed. The
+/// consolidated day sums the accounts (transfers cancel out) and is over the limit when any account is.
 enum AccountsRun {
     static func run(ledgers: [CashLedger], settings: AccountSettings, minCash: Money, days count: Int,
                     lines: [CreditLineUse]) -> (consolidated: Projection, accounts: [Projection]) {
-        var ledgers = ledgers
         let accounts = settings.accounts
-        let n = min(count, ledgers.first?.count ?? 0)
-        if settings.sweep && accounts.count > 1 && n > 0 {
-            var balance = accounts.map(\.openingBalance.cents)
-            for i in 0..<n {
-                for k in accounts.indices { balance[k] += ledgers[k].receipts[i] - ledgers[k].disbursements[i] + ledgers[k].financing[i] }
-                for k in accounts.indices where balance[k] < accounts[k].floor.cents {
-                    var need = accounts[k].floor.cents - balance[k]
-                    for d in accounts.indices where d != k && need > 0 && balance[d] > accounts[d].floor.cents {
-                        let moved = min(need, balance[d] - accounts[d].floor.cents)
-                        balance[d] -= moved; balance[k] += moved; need -= moved
-                        ledgers[d].financing[i] -= moved
-                        ledgers[k].financing[i] += moved
-                    }
-                }
-            }
-        }
-        let def = settings.defaultIndex
-        let per = accounts.indices.map { k in
-            Projection.run(ledger: ledgers[k], opening: accounts[k].openingBalance, minCash: accounts[k].floor, overdraft: accounts[k].overdraft,
-                           days: count, lines: k == def ? lines : [])
-        }
-        guard let first = per.first else {
+        let router = AccountRouter(settings)
+        guard !accounts.isEmpty, ledgers.count == accounts.count else {
             return (Projection.run(ledger: CashLedger(start: ledgers.first?.start ?? Day(raw: 0), days: 0), opening: .zero, minCash: minCash,
                                    overdraft: OverdraftTerms()), [])
         }
+        var runs = accounts.indices.map { k in
+            BalanceRun(ledger: ledgers[k], opening: accounts[k].openingBalance, minCash: accounts[k].floor, overdraft: accounts[k].overdraft,
+                       days: count, lines: lines.filter { router.account(of: $0.line) == k })
+        }
+        let n = runs.map(\.n).min() ?? 0
+        let sweeping = settings.sweep && accounts.count > 1
+        var transfers = Array(repeating: [Movement](), count: accounts.count)
+        var balance = Array(repeating: Int64(0), count: accounts.count)
+        /// Tops up each account below its floor from the others above theirs, in the accounts' order.
+        func sweep(_ day: Day) {
+            for k in accounts.indices where balance[k] < accounts[k].floor.cents {
+                var need = accounts[k].floor.cents - balance[k]
+                for d in accounts.indices where d != k && need > 0 && balance[d] > accounts[d].floor.cents {
+                    let moved = min(need, balance[d] - accounts[d].floor.cents)
+                    balance[d] -= moved; balance[k] += moved; need -= moved
+                    runs[d].transfer(-moved); runs[k].transfer(moved)
+                    record(&transfers[d], day, -moved, .transferTo, accounts[k].name)
+                    record(&transfers[k], day, moved, .transferFrom, accounts[d].name)
+                }
+            }
+        }
+        for i in 0..<n {
+            for k in accounts.indices { balance[k] = runs[k].flows(i) }
+            let day = ledgers[0].start + i
+            if sweeping { sweep(day) }
+            for k in accounts.indices { balance[k] = runs[k].lines() }
+            for k in accounts.indices { balance[k] = runs[k].postCharges() }
+            if sweeping { sweep(day) }
+            for k in accounts.indices { runs[k].close() }
+        }
+        var per = runs.map { $0.finish() }
+        for k in per.indices { per[k].transferMovements = transfers[k] }
+        let first = per[0]
         var days = first.days
         for p in per.dropFirst() {
             for i in days.indices where i < p.days.count {
@@ -164,11 +208,23 @@ enum AccountsRun {
         }
         let charges = per.flatMap(\.overdraftCharges).sorted { $0.postedOn < $1.postedOn }
         var consolidated = Projection(days: days, summary: first.summary, overdraftCharges: charges)
-        consolidated.creditLineMovements = per.flatMap(\.creditLineMovements)
+        // Stable by day: the accounts' order within a day.
+        consolidated.creditLineMovements = per.flatMap(\.creditLineMovements).enumerated()
+            .sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
         var summary = consolidated.summary()
         summary.creditLineDrawnDays = per.reduce(0) { $0 + $1.summary.creditLineDrawnDays }
         summary.peakDrawn = per.map(\.summary.peakDrawn).max() ?? .zero
         consolidated.summary = summary
         return (consolidated, per)
+    }
+
+    /// A transfer of the day, added to the one already listed with the same account that day (both sweeps).
+    private static func record(_ list: inout [Movement], _ day: Day, _ cents: Int64, _ detail: MovementDetail, _ other: String) {
+        if let last = list.last, last.day == day, last.detail == detail, last.instrument == other {
+            list[list.count - 1].amount += Money(cents: cents)
+            return
+        }
+        list.append(Movement(day: day, amount: Money(cents: cents), category: .financing, source: .bank, reference: other,
+                             detail: detail, instrument: other))
     }
 }

@@ -56,6 +56,9 @@ public struct PlanResult: Sendable {
     /// Warnings that do not exclude the plan (e.g. the overdraft's all-in rate above the usury ceiling).
     public var warnings: [String] = []
     public var verdict: Verdict = .admissible(extra: nil)
+    /// With several bank accounts (§17): each account's name and summary over the window (its own bank charges, lowest
+    /// balance, days over its own limit), in the scenario's order; empty otherwise.
+    public var accounts: [(name: String, summary: ProjectionSummary)] = []
 
     /// The summary over the comparison window.
     public var summary: ProjectionSummary { window.summary }
@@ -180,6 +183,9 @@ public struct PlanComparison: Sendable {
             r.assumptions = PlanComparison.assumptions(of: st) + PlanComparison.creditAssumptions(of: st, window: window)
             r.flowsBeyondWindow = st.flowsBeyondWindowLimit
             r.capBreaches = st.capBreaches
+            if s.accounts.accounts.count > 1 {
+                r.accounts = zip(s.accounts.accounts, st.accountProjections(through: windowEnd).accounts).map { ($0.name, $1.summary) }
+            }
             for b in r.capBreaches { r.warnings.append("financing limit exceeded: " + b.text()) }
             if st.flowsBeyondWindowLimit > 0 {
                 r.warnings.append("\(st.flowsBeyondWindowLimit) decision\(st.flowsBeyondWindowLimit == 1 ? "" : "s") move cash after \(engine.windowLimit.iso), "

@@ -62,6 +62,8 @@ public enum MovementDetail: Sendable, Hashable {
     case vatPayment(kind: VATReturn.Kind, from: Day, to: Day)
     /// Less VAT to pay because a plan's fees carry deductible VAT (period `from`…`to`).
     case vatRecovered(from: Day, to: Day)
+    /// A sweep between two of the scenario's accounts (§17): `instrument` names the other account.
+    case transferTo, transferFrom
     /// A VAT credit refunded (requested with the return of the period, form 3519 or the CA12).
     case vatRefund(from: Day, to: Day)
 
@@ -124,6 +126,8 @@ public enum MovementDetail: Sendable, Hashable {
             case .return: return "VAT return " + a.iso + "…" + b.iso + " (" + instrument + ")"
             }
         case .vatRecovered(let a, let b): return "fees' VAT deducted in the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
+        case .transferTo: return "Transfer to " + instrument
+        case .transferFrom: return "Transfer from " + instrument
         case .vatRefund(let a, let b): return "VAT refund of the credit of the return " + a.iso + "…" + b.iso + " (" + instrument + ")"
         }
     }

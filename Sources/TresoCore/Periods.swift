@@ -100,8 +100,10 @@ extension PlanState {
     /// The plan's period table over [from, through] (the projection's days by default).
     /// `byCounterparty`: one row per customer and per supplier instead of "Customers" and "Suppliers".
     /// O(invoices + effects' movements + days): every movement the daily detail lists is counted once.
+    /// `account`: the table of one account (§17) — `projection` is then that account's, and only the movements the
+    /// routing puts on it are counted, with its transfers as financing.
     public func periodTable(_ length: PeriodLength, projection: Projection, from: Day? = nil, through: Day? = nil,
-                            byCounterparty: Bool = false) -> PeriodTable {
+                            byCounterparty: Bool = false, account: Int? = nil) -> PeriodTable {
         guard let first = projection.days.first, let last = projection.days.last else {
             return PeriodTable(length: length, categories: [], periods: [])
         }
@@ -146,6 +148,12 @@ extension PlanState {
         @inline(__always) func add(_ cents: Int64, _ category: Int, on day: Day) {
             guard day >= lo && day <= hi else { return }
             cells[category * n + Int(periodOf[day - lo])] += cents
+        }
+        // One account: every plan movement passes the routing of §17 (the same function as the account's ledger).
+        let router = account.map { _ in AccountRouter(s.accounts) }
+        func mine(_ m: Movement) -> Bool {
+            guard let router, let account else { return true }
+            return router.account(of: m, in: engine) == account
         }
         let customers = byCounterparty ? -1 : slot(.customers)
         let suppliers = byCounterparty ? -1 : slot(.suppliers)
@@ -200,6 +208,7 @@ extension PlanState {
                 for i in invoices.indices where invoices[i].status == .open {
                     let day = settlements[i].day
                     guard day >= lo && day <= hi, i >= skip.count || !skip[i] else { continue }
+                    if let router, let account, router.account(of: invoices[i]) != account { continue }
                     if hasForecasts && !byCounterparty && invoices[i].isForecast {
                         add(sign * invoices[i].amount.cents, slot(kind == .receivable ? .customersForecast : .suppliersForecast), on: day)
                         continue
@@ -209,16 +218,18 @@ extension PlanState {
             }
         }
         for e in baseInRange {
-            for m in e.movements { add(m.amount.cents, category(of: m), on: m.day) }
+            for m in e.movements where mine(m) { add(m.amount.cents, category(of: m), on: m.day) }
         }
         for e in effects.values {
-            for m in e.movements { add(m.amount.cents, category(of: m), on: m.day) }
+            for m in e.movements where mine(m) { add(m.amount.cents, category(of: m), on: m.day) }
         }
         for o in engine.recurringOccurrences {
+            if let router, let account, router.account(of: s.recurring[o.flow]) != account { continue }
             add(s.recurring[o.flow].amount.cents, recurringSlots[o.flow], on: o.day)
         }
-        if engine.vat != nil { for m in engine.vatMovements() { add(m.amount.cents, category(of: m), on: m.day) } }
-        for m in planMovements() { add(m.amount.cents, category(of: m), on: m.day) }
+        if engine.vat != nil { for m in engine.vatMovements() where mine(m) { add(m.amount.cents, category(of: m), on: m.day) } }
+        for m in planMovements() where mine(m) { add(m.amount.cents, category(of: m), on: m.day) }
+        for m in projection.transferMovements { add(m.amount.cents, slot(.financing), on: m.day) }
         for c in projection.overdraftCharges { add(-c.total.cents, slot(.bankCharges), on: c.postedOn) }
         // Credit-line drawings and repayments are financing, their interest and commitment fees bank charges (§16).
         for m in projection.creditLineMovements { add(m.amount.cents, category(of: m), on: m.day) }

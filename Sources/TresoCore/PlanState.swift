@@ -389,6 +389,23 @@ public struct PlanState: Sendable {
         return out
     }
 
+    /// The movements of a day on one account (§17): the plan's movements the routing puts there, then that account's
+    /// transfers, credit lines and bank charges from its own projection (`accountProjections().accounts[account]`).
+    public func movements(on day: Day, account: Int, projection: Projection) -> [Movement] {
+        let router = AccountRouter(engine.scenario.accounts)
+        var out = engine.baseMovements(on: day, overriddenBy: effects)
+        var touching: [FinancingEffect] = []
+        for e in effects.values where e.movements.contains(where: { $0.day == day }) { touching.append(e) }
+        touching.sort { $0.ref < $1.ref }
+        for e in touching { out += e.movements.filter { $0.day == day } }
+        out += planMovements().filter { $0.day == day }
+        out = out.filter { router.account(of: $0, in: engine) == account }
+        out += projection.transferMovements.filter { $0.day == day }
+        out += projection.creditLineMovements.filter { $0.day == day }
+        out += ForecastEngine.chargeMovements(on: day, in: projection)
+        return out
+    }
+
 }
 
 extension PlanState {

@@ -71,6 +71,9 @@ public struct Projection: Sendable {
     public var overdraftCharges: [OverdraftCharge]
     /// Credit-line drawings, repayments, interest and commitment fees, in day order (empty without a line).
     public var creditLineMovements: [Movement] = []
+    /// With several accounts (§17): the sweeps into and out of this account, in day order (empty in the consolidated
+    /// projection, where they cancel out).
+    public var transferMovements: [Movement] = []
 
     public func position(on day: Day) -> DailyPosition? {
         guard let first = days.first else { return nil }
@@ -96,6 +99,17 @@ public struct CashLedger: Sendable, Hashable {
     }
 
     public var count: Int { receipts.count }
+
+    /// The day-by-day sum of ledgers over the same days (the accounts' ledgers → the consolidated one, §17).
+    public static func sum(_ ledgers: [CashLedger]) -> CashLedger {
+        guard var out = ledgers.first else { return CashLedger(start: Day(raw: 0), days: 0) }
+        for l in ledgers.dropFirst() {
+            for i in 0..<min(out.count, l.count) {
+                out.receipts[i] += l.receipts[i]; out.disbursements[i] += l.disbursements[i]; out.financing[i] += l.financing[i]
+            }
+        }
+        return out
+    }
 
     /// Index of a day in the ledger, or nil outside the horizon.
     @inlinable public func offset(_ day: Day) -> Int? {
@@ -166,70 +180,143 @@ extension Projection {
     /// `lines`: the credit lines the plan draws on (§16), run day by day with the balance they depend on.
     public static func run(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int? = nil,
                            lines: [CreditLineUse] = []) -> Projection {
-        let n = min(max(count ?? ledger.count, 0), ledger.count)
-        var days: [DailyPosition] = []
-        days.reserveCapacity(n)
-        var balance = opening.cents
-        var monthDebitSum: Int64 = 0
-        var monthMaxDebit: Int64 = 0
-        var periodStart = ledger.start
-        var lowest = Int64.max, lowestDay = ledger.start
-        var peak: Int64 = 0
-        var overdrawn = 0, overLimit = 0, belowBuffer = 0
-        var interestTotal: Int64 = 0, commissionTotal: Int64 = 0, penaltyTotal: Int64 = 0
-        var monthOverLimitSum: Int64 = 0
-        var charges: [OverdraftCharge] = []
-        let limit = overdraft.limit.cents
-        // The month's last day, advanced when passed (a calendar conversion per month, not per day).
-        var monthEnd = ledger.start.endOfMonth
-        var lineRun = lines.isEmpty ? nil : CreditLineRun(lines, start: ledger.start, minCash: minCash.cents)
-        for i in 0..<n {
-            let day = ledger.start + i
-            if day > monthEnd { monthEnd = day.endOfMonth }
-            let open = balance
-            var pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
-            var lineFlow: Int64 = 0, lineCharge: Int64 = 0
-            if let (flow, charged) = lineRun?.step(i, day: day, balance: pre, periodEnd: day == monthEnd || i == n - 1) {
-                lineFlow = flow; lineCharge = charged
-                pre += flow - charged
-            }
-            let debit = pre < 0 ? -pre : 0
-            monthDebitSum += debit
-            if debit > limit { monthOverLimitSum += debit - limit }
-            if debit > monthMaxDebit { monthMaxDebit = debit }
-            var charge: Int64 = 0
-            if day == monthEnd || i == n - 1 {
-                let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: DayCount.moneyMarketYear)
-                let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
-                let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: DayCount.moneyMarketYear)
-                charge = interest.cents + commission.cents + penalty.cents
-                interestTotal += interest.cents
-                commissionTotal += commission.cents
-                penaltyTotal += penalty.cents
-                if charge != 0 || monthDebitSum != 0 {
-                    charges.append(OverdraftCharge(postedOn: day, periodStart: periodStart, debitDays: monthDebitSum,
-                                                   largestDebit: Money(cents: monthMaxDebit), interest: interest, commission: commission,
-                                                   overLimitDebitDays: monthOverLimitSum, penalty: penalty))
-                }
-                monthOverLimitSum = 0
-                monthDebitSum = 0
-                monthMaxDebit = 0
-                periodStart = day + 1
-            }
-            let close = pre - charge
-            charge += lineCharge
-            var flags: DayFlags = []
-            if close < 0 { flags.insert(.overdrawn); overdrawn += 1 }
-            if close < 0 && -close > limit { flags.insert(.overLimit); overLimit += 1 }
-            if close < minCash.cents { flags.insert(.belowBuffer); belowBuffer += 1 }
-            if close < lowest { lowest = close; lowestDay = day }
-            if -close > peak { peak = -close }
-            days.append(DailyPosition(day: day, opening: Money(cents: open), receipts: Money(cents: ledger.receipts[i]),
-                                      disbursements: Money(cents: ledger.disbursements[i]), financing: Money(cents: ledger.financing[i] + lineFlow),
-                                      charges: Money(cents: charge), closing: Money(cents: close), flags: flags, debit: Money(cents: debit)))
-            balance = close
+        var r = BalanceRun(ledger: ledger, opening: opening, minCash: minCash, overdraft: overdraft, days: count, lines: lines)
+        for i in 0..<r.n {
+            _ = r.flows(i)
+            _ = r.lines()
+            _ = r.postCharges()
+            r.close()
         }
-        if n == 0 { lowest = opening.cents }
+        return r.finish()
+    }
+}
+
+/// One account's balance run a day at a time (§4, §16): `Projection.run` for one account, and `AccountsRun` for
+/// several, which moves cash between the accounts between the steps (the sweep, §17). A day is
+/// `flows` (the ledger's movements) → `transfer` (the first sweep) → `lines` (the credit lines: drawings, repayments
+/// and their month-end charges) → `postCharges` (the day's debit, then the overdraft charges on the month's last day,
+/// computed on the debits counted through today) → `transfer` (the sweep again, covering the charges) → `close`.
+struct BalanceRun {
+    let ledger: CashLedger
+    let minCash: Int64
+    let overdraft: OverdraftTerms
+    let limit: Int64
+    let n: Int
+    let opening: Int64
+    var days: [DailyPosition] = []
+    var balance: Int64
+    var monthDebitSum: Int64 = 0
+    var monthMaxDebit: Int64 = 0
+    var periodStart: Day
+    var lowest = Int64.max
+    var lowestDay: Day
+    var peak: Int64 = 0
+    var overdrawn = 0, overLimit = 0, belowBuffer = 0
+    var interestTotal: Int64 = 0, commissionTotal: Int64 = 0, penaltyTotal: Int64 = 0
+    var monthOverLimitSum: Int64 = 0
+    var charges: [OverdraftCharge] = []
+    // The month's last day, advanced when passed (a calendar conversion per month, not per day).
+    var monthEnd: Day
+    var lineRun: CreditLineRun?
+    // The day being run.
+    var day: Day
+    var open: Int64 = 0
+    var pre: Int64 = 0
+    var lineFlow: Int64 = 0, lineCharge: Int64 = 0
+    var transferred: Int64 = 0
+    var charge: Int64 = 0
+    var debit: Int64 = 0
+    var chargesPosted = false
+
+    init(ledger: CashLedger, opening: Money, minCash: Money, overdraft: OverdraftTerms, days count: Int?, lines: [CreditLineUse]) {
+        self.ledger = ledger; self.minCash = minCash.cents; self.overdraft = overdraft; self.opening = opening.cents
+        n = min(max(count ?? ledger.count, 0), ledger.count)
+        limit = overdraft.limit.cents
+        balance = opening.cents
+        periodStart = ledger.start; lowestDay = ledger.start; day = ledger.start
+        monthEnd = ledger.start.endOfMonth
+        lineRun = lines.isEmpty ? nil : CreditLineRun(lines, start: ledger.start, minCash: minCash.cents)
+        days.reserveCapacity(n)
+    }
+
+    var isPeriodEnd: Bool { day == monthEnd || day - ledger.start == n - 1 }
+
+    /// Day `i`'s movements and credit lines: the balance before transfers and overdraft charges.
+    @inline(__always) mutating func flows(_ i: Int) -> Int64 {
+        day = ledger.start + i
+        if day > monthEnd { monthEnd = day.endOfMonth }
+        open = balance
+        pre = open + ledger.receipts[i] - ledger.disbursements[i] + ledger.financing[i]
+        lineFlow = 0; lineCharge = 0; transferred = 0; charge = 0; chargesPosted = false
+        return pre
+    }
+
+    /// The credit lines of the day (§16) on the balance so far (after the first sweep): the balance after them.
+    @inline(__always) mutating func lines() -> Int64 {
+        guard lineRun != nil else { return pre }
+        let end = isPeriodEnd, i = day - ledger.start
+        if let (flow, charged) = lineRun?.step(i, day: day, balance: pre, periodEnd: end) {
+            lineFlow = flow; lineCharge = charged
+            pre += flow - charged
+        }
+        return pre
+    }
+
+    /// Cash moved in (+) or out (−) by a sweep: before `postCharges` it changes the day's debit, after it not.
+    @inline(__always) mutating func transfer(_ amount: Int64) {
+        pre += amount
+        transferred += amount
+    }
+
+    /// Counts the day's debit and, on the month's last day, posts the overdraft charges: the balance after them.
+    @inline(__always) mutating func postCharges() -> Int64 {
+        chargesPosted = true
+        debit = pre < 0 ? -pre : 0
+        monthDebitSum += debit
+        if debit > limit { monthOverLimitSum += debit - limit }
+        if debit > monthMaxDebit { monthMaxDebit = debit }
+        if isPeriodEnd {
+            let interest = Money.charge(Money(cents: monthDebitSum), rate: overdraft.annualRate, times: 1, over: DayCount.moneyMarketYear)
+            let commission = Money.charge(Money(cents: monthMaxDebit), rate: overdraft.highestOverdraftRate)
+            let penalty = Money.charge(Money(cents: monthOverLimitSum), rate: overdraft.penaltyRate, times: 1, over: DayCount.moneyMarketYear)
+            charge = interest.cents + commission.cents + penalty.cents
+            interestTotal += interest.cents
+            commissionTotal += commission.cents
+            penaltyTotal += penalty.cents
+            if charge != 0 || monthDebitSum != 0 {
+                charges.append(OverdraftCharge(postedOn: day, periodStart: periodStart, debitDays: monthDebitSum,
+                                               largestDebit: Money(cents: monthMaxDebit), interest: interest, commission: commission,
+                                               overLimitDebitDays: monthOverLimitSum, penalty: penalty))
+            }
+            monthOverLimitSum = 0
+            monthDebitSum = 0
+            monthMaxDebit = 0
+            periodStart = day + 1
+        }
+        pre -= charge
+        return pre
+    }
+
+    /// Records the day: closing = the balance after every step.
+    @inline(__always) mutating func close() {
+        let close = pre
+        let i = day - ledger.start
+        var flags: DayFlags = []
+        if close < 0 { flags.insert(.overdrawn); overdrawn += 1 }
+        if close < 0 && -close > limit { flags.insert(.overLimit); overLimit += 1 }
+        if close < minCash { flags.insert(.belowBuffer); belowBuffer += 1 }
+        if close < lowest { lowest = close; lowestDay = day }
+        if -close > peak { peak = -close }
+        days.append(DailyPosition(day: day, opening: Money(cents: open), receipts: Money(cents: ledger.receipts[i]),
+                                  disbursements: Money(cents: ledger.disbursements[i]),
+                                  financing: Money(cents: ledger.financing[i] + lineFlow + transferred),
+                                  charges: Money(cents: charge + lineCharge), closing: Money(cents: close), flags: flags,
+                                  debit: Money(cents: debit)))
+        balance = close
+    }
+
+    func finish() -> Projection {
+        let lowest = n == 0 ? opening : self.lowest
         var summary = ProjectionSummary(lowestBalance: Money(cents: lowest), lowestBalanceDate: lowestDay, peakOverdraft: Money(cents: peak),
                                         daysOverdrawn: overdrawn, daysOverLimit: overLimit, daysBelowBuffer: belowBuffer,
                                         bankCharges: Money(cents: interestTotal + commissionTotal + penaltyTotal),

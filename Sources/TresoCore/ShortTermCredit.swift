@@ -14,6 +14,8 @@ public struct CreditLine: Sendable, Hashable {
     public var commitmentFeeRate: Rate = .zero
     /// Smallest single drawing (an automatic drawing is raised to it, within the limit).
     public var minimumDrawing: Money = .zero
+    /// The bank account it runs on (§17, `[accounts.NAME]`); nil = the default account.
+    public var account: String? = nil
     public init(name: String) { self.name = name }
 }
 

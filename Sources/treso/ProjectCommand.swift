@@ -25,7 +25,7 @@ struct Project: ParsableCommand {
     @Option(help: "Project this plan of the scenario (default: no decision, \"overdraft only\").")
     var plan: String?
 
-    @Option(help: "With [accounts]: project this bank account alone (default: every account consolidated).")
+    @Option(help: "With [accounts]: project this bank account alone, with --day and --by too (default: every account consolidated).")
     var account: String?
 
     @Option(help: "day (the daily table), week or month: the period table, categories by period (weeks run Monday to Sunday).")
@@ -44,17 +44,15 @@ struct Project: ParsableCommand {
             for r in state.refusals { printError("warning: [\(state.name)] \(r.text(currency: state.engine.scenario.currency))") }
             var projection = state.project()
             var accountTitle = ""
+            var accountIndex: Int? = nil
             if let account {
                 let names = s.accounts.accounts.map(\.name)
                 guard let k = names.firstIndex(of: account) else {
                     printError("error: no bank account named \"\(account)\"" + (names.isEmpty ? " (the scenario has no [accounts])" : " (accounts: " + names.joined(separator: ", ") + ")"))
                     throw ExitWithCode(code: 64)
                 }
-                guard day == nil && by == .day else {
-                    printError("error: --account shows the daily table of one account; --day and --by show every account together")
-                    throw ExitWithCode(code: 64)
-                }
                 projection = state.accountProjections().accounts[k]
+                accountIndex = k
                 accountTitle = ", account " + account
             }
             if let day {
@@ -62,7 +60,8 @@ struct Project: ParsableCommand {
                     printError("error: \(day.iso) is outside the projection (\(s.start.iso) … \(s.end.iso))")
                     throw ExitWithCode(code: 1)
                 }
-                let moves = state.movements(on: day, projection: projection)
+                let moves = accountIndex.map { state.movements(on: day, account: $0, projection: projection) }
+                    ?? state.movements(on: day, projection: projection)
                 let text = try format.textOnly()
                 printReport(ProjectionExport.dayDetail(pos, movements: moves, format: text, currency: s.currency), format: text)
                 return
@@ -74,14 +73,18 @@ struct Project: ParsableCommand {
             }
             let title = "\(s.name) [\(state.name)\(accountTitle)]: \(lo.iso) … \(hi.iso)"
             if by != .day {
-                let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty)
+                let t = state.periodTable(by, projection: projection, from: lo, through: hi, byCounterparty: byCounterparty,
+                                          account: accountIndex)
                 switch format {
                 case .table:
                     var text = PeriodExport.table(t, title: title, currency: s.currency)
-                    let f = ForecastVATExport.forecastTable(s, from: lo, through: hi)
-                    if !f.isEmpty { text += "\n" + f }
-                    let v = ForecastVATExport.vatTable(state, from: lo, through: hi)
-                    if !v.isEmpty { text += "\n" + v }
+                    // The forecast and VAT tables are the company's, not one account's.
+                    if accountIndex == nil {
+                        let f = ForecastVATExport.forecastTable(s, from: lo, through: hi)
+                        if !f.isEmpty { text += "\n" + f }
+                        let v = ForecastVATExport.vatTable(state, from: lo, through: hi)
+                        if !v.isEmpty { text += "\n" + v }
+                    }
                     try out.emit(text, format: .table)
                 case .csv: try out.emit(PeriodExport.sheet(t).csv(out.dialect), format: .csv)
                 case .json: try out.emit(PeriodExport.json(t), format: .json)

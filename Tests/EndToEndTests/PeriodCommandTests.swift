@@ -24,10 +24,10 @@ import TestSupport
         }
         for p in periods {
             let cats = try #require(p["categories"] as? [String: Any])
-            let sum = cats.values.compactMap(Self.cents).reduce(0, +)
-            let open = try #require(Self.cents(p["opening"])), close = try #require(Self.cents(p["closing"]))
+            let sum = cats.values.compactMap(PeriodCommandTests.cents).reduce(0, +)
+            let open = try #require(PeriodCommandTests.cents(p["opening"])), close = try #require(PeriodCommandTests.cents(p["closing"]))
             #expect(sum == close - open, "\(p["start"] ?? "")")
-            #expect(Self.cents(p["lowest"]).map { $0 <= max(open, close) } == true)
+            #expect(PeriodCommandTests.cents(p["lowest"]).map { $0 <= max(open, close) } == true)
             #expect(p["lowest_date"] is String)
         }
         let first = try #require(periods.first?["categories"] as? [String: Any])
@@ -146,5 +146,52 @@ import TestSupport
         #expect(text.contains("<v>20000</v>"), "\(text)")
         let (_, missing, code3) = try run("treso compare examples/demo --format xlsx")
         #expect(code3 == 64 && missing.contains("--format xlsx needs --output"))
+    }
+
+    /// `--account NAME` with `--by` and `--day` (§17): one account's period table adds up to its own balances, its
+    /// transfers are financing, and the accounts' tables add up to the consolidated one.
+    @Test func perAccountPeriodTablesAddUpToTheConsolidatedOne() throws {
+        func closings(_ args: String) throws -> [Int64] {
+            let (out, err, code) = try run("treso project examples/accounts --by month --format json" + args)
+            #expect(code == 0, "\(err)")
+            let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+            let periods = try #require(obj?["periods"] as? [[String: Any]])
+            for p in periods {
+                let cats = try #require(p["categories"] as? [String: Any])
+                let open = try #require(PeriodCommandTests.cents(p["opening"])), close = try #require(PeriodCommandTests.cents(p["closing"]))
+                #expect(cats.values.compactMap(PeriodCommandTests.cents).reduce(0, +) == close - open, "\(args) \(p["start"] ?? "")")
+            }
+            return try periods.map { try #require(PeriodCommandTests.cents($0["closing"])) }
+        }
+        let whole = try closings("")
+        let parts = try ["main", "second", "factor"].map { try closings(" --account " + $0) }
+        #expect(parts.count == 3 && whole.indices.allSatisfy { i in parts.reduce(0) { $0 + $1[i] } == whole[i] })
+        let (day, _, code) = try run("treso project examples/accounts --account second --day 2027-02-28")
+        #expect(code == 0 && day.contains("Transfer from main") && day.contains("+162.23"))
+        let (mainDay, _, _) = try run("treso project examples/accounts --account main --day 2027-02-28")
+        #expect(mainDay.contains("Transfer to second") && mainDay.contains("15 738.74"))
+    }
+
+    /// `treso compare --format json` with several accounts: each plan lists each account's bank charges (adding up to
+    /// the plan's), lowest balance and days over its own limit; the table has a line per account.
+    @Test func compareListsEachAccount() throws {
+        let (out, err, code) = try run("treso compare examples/accounts --format json")
+        #expect(code == 0, "\(err)")
+        let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let plans = try #require(obj?["plans"] as? [[String: Any]])
+        for p in plans {
+            let accounts = try #require(p["accounts"] as? [[String: Any]])
+            #expect(accounts.map { $0["name"] as? String } == ["main", "second", "factor"])
+            let sum = accounts.compactMap { PeriodCommandTests.cents($0["bank_charges"]) }.reduce(0, +)
+            #expect(sum == PeriodCommandTests.cents(p["bank_charges"]), "\(p["name"] ?? "")")
+            let worst = accounts.compactMap { $0["days_over_limit"] as? Int }.max()
+            #expect(worst.map { $0 > 0 } == ((p["days_over_limit"] as? Int ?? 0) > 0))
+        }
+        let overdraftOnly = try #require(plans.first?["accounts"] as? [[String: Any]])
+        #expect(overdraftOnly[1]["days_over_limit"] as? Int == 18 && overdraftOnly[1]["lowest_balance"] as? String == "-35042.78")
+        let (table, _, _) = try run("treso compare examples/accounts")
+        #expect(table.contains("      on account second") && table.contains("  on account second "))
+        let (single, _, _) = try run("treso compare examples/credit-lines --format json")
+        #expect(!single.contains("\"accounts\""))
     }
 }

@@ -117,9 +117,10 @@ struct TUITests {
 
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
 
-        /// Polls the pane until `ok` holds (no fixed sleeps); returns the screen or records a failure.
+        /// Polls the pane until `ok` holds (no fixed sleeps); returns the screen or records a failure. The timeout leaves
+        /// room for the planner's background risk simulation, a debug build run while the other suites load both cores.
         @discardableResult
-        func wait(for what: String, timeout: Double = 15, sourceLocation: SourceLocation = #_sourceLocation,
+        func wait(for what: String, timeout: Double = 45, sourceLocation: SourceLocation = #_sourceLocation,
                   _ ok: (String) -> Bool) throws -> String {
             let deadline = Date().addingTimeInterval(timeout)
             var last = ""

@@ -73,6 +73,13 @@ import TestSupport
         #expect(s.activeProjection.days == second.days)
         #expect(s.screen.contains("account second"))
         #expect(s.dayDetail.position == second.days[s.day])
+        // The day's movements and the period view switch to the account too.
+        let d = s.workspace.scenario.start + s.day
+        #expect(s.dayDetail.movements == s.activePlanState.movements(on: d, account: 1, projection: second))
+        s.press("t", "t")
+        let months = try #require(s.periodTable)
+        #expect(months == s.activePlanState.periodTable(.month, projection: second, account: 1))
+        #expect(months.periods.first?.opening.cents == 500_000)
         s.send(.run("account nope"))
         #expect(s.message?.text.contains("no account named \"nope\" (accounts: main, second, factor)") == true)
         s.send(.run("account all"))

@@ -54,6 +54,58 @@ import TestSupport
         }
     }
 
+    /// With several bank accounts (§17) the paths route their flows like the projection (same router, same accounts'
+    /// run, sweeps included): with single-value delays every quantile is the deterministic consolidated closing and a
+    /// breach on any account's own limit counts.
+    @Test(arguments: [0, 7])
+    func pathsRouteTheirFlowsToTheAccounts(shift: Int) {
+        for seed in UInt64(11)...14 {
+            var s = RandomScenario.withVerdictRules(seed: seed, horizonDays: 150)
+            var a = BankAccount(name: "main"); a.isDefault = true; a.openingBalance = s.openingBalance
+            a.overdraft = OverdraftTerms(limit: Money(cents: 1_000_000), annualRate: Rate(percent: "8")!)
+            var b = BankAccount(name: "second"); b.counterparties = s.receivables.prefix(4).map(\.counterparty)
+            b.overdraft = OverdraftTerms(limit: Money(cents: 500_000), annualRate: Rate(percent: "12")!)
+            var c = BankAccount(name: "factor"); c.instruments = s.instruments.factoring.map(\.name)
+            s.accounts.accounts = [a, b, c]
+            s.accounts.sweep = seed % 2 == 0
+            let pinnedScenario = pinned(s, shift: shift)
+            let report = RiskSimulation.run(states: plans(s, ForecastEngine(scenario: s), seed: seed),
+                                            model: DelayModel(scenario: pinnedScenario), paths: 5, seed: seed)
+            var shifted = s
+            shifted.customerDelayDays += shift
+            for inv in s.receivables { shifted.customerDelays[inv.counterparty] = (s.customerDelays[inv.counterparty] ?? s.customerDelayDays) + shift }
+            let truth = plans(shifted, ForecastEngine(scenario: shifted), seed: seed)
+            for (r, st) in zip(report.plans, truth) {
+                let p = st.project()
+                for (q, d) in zip(r.days, p.days) {
+                    #expect(q.p5 == d.closing && q.p95 == d.closing, "seed \(seed) \(r.name) \(d.day.iso)")
+                }
+                #expect(r.overLimitPaths == (p.summary.daysOverLimit > 0 ? 5 : 0), "seed \(seed) \(r.name)")
+                let cost = st.financingCost.total + st.project(through: report.windowEnd).summary.bankCharges
+                #expect(r.expectedCost == cost, "seed \(seed) \(r.name)")
+            }
+        }
+    }
+
+    /// The second account pays a supplier beyond its own limit while the main account holds the cash: every path
+    /// breaches, though the summed balance (what `treso risk` looked at before) never goes below zero.
+    @Test func aBreachOnAnyAccountCountsInEveryPath() {
+        var s = Scenario(start: start, horizonDays: 40, calendar: .none,
+                         receivables: [Invoice(id: "R", counterparty: "Acme", issueDate: start, dueDate: start + 5, amount: Money(cents: 1_000_000))],
+                         payables: [Invoice(id: "P", counterparty: "Steel", issueDate: start, dueDate: start + 15, amount: Money(cents: 1_000_000))])
+        s.risk = RiskSettings(all: CustomerRisk(delays: [0, 20]))
+        var a = BankAccount(name: "main"); a.isDefault = true; a.openingBalance = Money(cents: 2_000_000)
+        var b = BankAccount(name: "second"); b.counterparties = ["Steel"]; b.overdraft = OverdraftTerms(limit: Money(cents: 500_000))
+        s.accounts.accounts = [a, b]
+        let e = ForecastEngine(scenario: s)
+        let r = RiskSimulation.run(states: [PlanState(engine: e)], model: DelayModel(scenario: s), paths: 200, seed: 1).plans[0]
+        #expect(r.overLimitPaths == 200)
+        #expect(r.days.allSatisfy { $0.p5.cents >= 1_000_000 })
+        s.accounts.sweep = true
+        let swept = RiskSimulation.run(states: [PlanState(engine: ForecastEngine(scenario: s))], model: DelayModel(scenario: s), paths: 200, seed: 1).plans[0]
+        #expect(swept.overLimitPaths == 0)
+    }
+
     /// One receivable paid 0 or 20 days late with equal odds; a payment on day 15 breaks the limit unless the
     /// receipt came first (delay ≤ 10): P(over limit) = 0.5 within 3 standard errors, whatever the path count.
     func coinFlip(paths: Int, seed: UInt64 = 1) -> RiskReport {

@@ -57,6 +57,45 @@ import TresoCore
         #expect(has("no Dailly program named \"other\" (defined: d)"))
     }
 
+    /// `account = "NAME"` names one of [accounts.NAME]; otherwise the error says where and which accounts exist.
+    @Test func aCreditLineNamesAnExistingAccount() throws {
+        let dir = HostileInputTests.scenario("""
+        start = 2027-01-04
+        [accounts.main]
+        default = true
+        [accounts.second]
+        [credit_line.rcf]
+        limit = 1000
+        account = "secnod"
+        [credit_line.ok]
+        limit = 1000
+        account = "second"
+        """)
+        let errors = HostileInputTests.errors(dir)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("treso.toml:7:11") == true)
+        #expect(errors.first?.contains("'credit_line.rcf.account': no bank account named \"secnod\" (accounts: main, second)") == true)
+        let l = ScenarioLoader.load(path: packageRoot() + "/examples/accounts", defaultStart: .ymd(2027, 1, 4))
+        #expect(l.errors.isEmpty, "\(l.errors)")
+        #expect(try #require(l.scenario).instruments.credit.creditLine("rcf")?.account == "second")
+    }
+
+    /// VAT refunds (case 14) land on the VAT account like the returns: the accounts still add up day by day.
+    @Test func vatRefundsAreSplitToo() throws {
+        let l = ScenarioLoader.load(path: packageRoot() + "/examples/cases/14-vat-refund", defaultStart: .ymd(2026, 12, 1))
+        var s = try #require(l.scenario)
+        var a = BankAccount(name: "main"); a.isDefault = true
+        var b = BankAccount(name: "tax"); b.categories = ["VAT"]
+        s.accounts.accounts = [a, b]
+        let st = PlanState(engine: ForecastEngine(scenario: s))
+        #expect(st.engine.vat?.returns.contains { $0.refund != .zero } == true)
+        let parts = st.accountLedgers(), whole = st.finalLedger
+        for i in 0..<whole.count {
+            #expect(parts[0].receipts[i] + parts[1].receipts[i] == whole.receipts[i], "day \(i)")
+            #expect(parts[0].financing[i] + parts[1].financing[i] == whole.financing[i], "day \(i)")
+        }
+    }
+
     /// The demo (forecast lines, computed VAT returns, late payables) split over two accounts still adds up, day by day.
     @Test func theDemoSplitOverAccountsAddsUp() throws {
         let l = ScenarioLoader.load(path: packageRoot() + "/examples/demo", defaultStart: .ymd(2026, 12, 1))

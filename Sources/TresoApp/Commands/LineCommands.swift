@@ -27,7 +27,7 @@ enum LineCommands {
                     help: "credit line: draw AMOUNT from FROM to TO, or automatically to keep FLOOR (default min_cash); clear removes the drawings")
                     { s, rest in s.draw(rest); return [] },
         LineCommand(name: "account", aliases: ["acct"], usage: ["account NAME|all"],
-                    help: "with [accounts]: show one bank account in the chart and the day table, or all of them consolidated")
+                    help: "with [accounts]: show one bank account in the chart, the day table and the period view, or all of them consolidated")
                     { s, rest in s.showAccount(rest); return [] },
         LineCommand(name: "export", aliases: [], usage: ["export [WHAT] csv|json|xlsx|table [fr] FILE"],
                     help: "WHAT: projection (the default), periods (the default while the period table shows), comparison or entries "
@@ -158,6 +158,7 @@ extension AppState {
             cache.account = nil
             cache.accountKey = DayKey(revision: -1, plan: -1, day: -1)
             cache.dayDetail.key = DayKey(revision: -1, plan: -1, day: -1)
+            cache.periodsKey = DayKey(revision: -1, plan: -1, day: -1)
             message = Message("showing every account consolidated")
             return
         }
@@ -165,7 +166,7 @@ extension AppState {
             message = Message("no account named \"\(name)\" (accounts: " + names.joined(separator: ", ") + ")", isError: true); return
         }
         shownAccount = k
-        message = Message("showing account \(name): the chart and the day's balance (the movements listed and the comparison stay consolidated)")
+        message = Message("showing account \(name): the chart, the day's movements and the periods (the comparison stays consolidated: it compares plans for the company)")
     }
 
     /// `:export [WHAT] FORMAT [fr] FILE`: the same sheets and texts as `treso project|compare|entries`, written by the
@@ -191,14 +192,15 @@ extension AppState {
         let s = workspace.scenario
         let plan = activePlanState
         let p = activeProjection
-        let title = "\(s.name) [\(plan.name)]: \(s.start.iso) … \(s.end.iso)"
+        let accountName = shownAccount.flatMap { s.accounts.accounts.indices.contains($0) ? ", account " + s.accounts.accounts[$0].name : nil } ?? ""
+        let title = "\(s.name) [\(plan.name)\(accountName)]: \(s.start.iso) … \(s.end.iso)"
         var text = ""
         var sheets: [Sheet] = []
         let subject: String
         switch what {
         case "periods":
             let length = periodView == .day ? PeriodLength.week : periodView
-            let t = plan.periodTable(length, projection: p)
+            let t = plan.periodTable(length, projection: p, account: shownAccount)
             subject = "the \(length.rawValue)ly table of \"\(plan.name)\""
             switch format {
             case .table: text = PeriodExport.table(t, title: title, currency: s.currency)

@@ -231,7 +231,8 @@ public struct AppState: Sendable, Equatable {
         guard key != cache.dayDetail.key else { return }
         let d = workspace.scenario.start + day
         let projection = activeProjection
-        let moves = activePlanState.movements(on: d, projection: projection)
+        let moves = shownAccount.map { activePlanState.movements(on: d, account: $0, projection: projection) }
+            ?? activePlanState.movements(on: d, projection: projection)
         if cache.dayDetail.day != d { dayScroll = 0 }
         cache.dayDetail = DayDetail(day: d, position: projection.position(on: d), movements: moves, key: key)
         dayScroll = min(dayScroll, max(0, moves.count - 1))

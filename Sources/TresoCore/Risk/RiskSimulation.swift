@@ -73,36 +73,57 @@ public enum RiskSimulation {
     /// it to an empty ledger) and its cost: swapping it in and out on every path then touches a few integers only.
     struct CompactEffect {
         var cost: Int64
-        var cells: [(offset: Int32, column: UInt8, cents: Int64)]
+        var cells: [(offset: Int32, column: UInt8, account: Int32, cents: Int64)]
         /// Its commissions and, when it factors with a contract that has an annual minimum fee, that contract's
         /// index in `MinimumFees.contracts` (else −1): the fee's top-up depends on the commissions charged.
         var commissions: Int64 = 0
         var feeContract: Int32 = -1
 
-        init(_ e: FinancingEffect, engine: ForecastEngine, scratch: inout CashLedger, fees: MinimumFees) {
+        /// `router`: with several bank accounts (§17), each cell on the account the routing puts it (the invoice's
+        /// settlement on the invoice's account, each movement on its own); nil = one account.
+        init(_ e: FinancingEffect, engine: ForecastEngine, scratch: inout CashLedger, fees: MinimumFees, router: AccountRouter? = nil) {
             cost = e.cost.total.cents
             commissions = e.cost.commissions.cents
             feeContract = fees.index(of: e.decision)
             cells = []
-            e.apply(to: &scratch, engine: engine, sign: 1)
             var days = e.movements.map(\.day)
             days.append(engine.settlement(e.ref).day)
-            for d in days {
-                guard let o = scratch.offset(d) else { continue }
-                for (col, v) in [(UInt8(0), scratch.receipts[o]), (1, scratch.disbursements[o]), (2, scratch.financing[o])] where v != 0 {
-                    cells.append((Int32(o), col, v))
+            func harvest(_ account: Int32) {
+                for d in days {
+                    guard let o = scratch.offset(d) else { continue }
+                    for (col, v) in [(UInt8(0), scratch.receipts[o]), (1, scratch.disbursements[o]), (2, scratch.financing[o])] where v != 0 {
+                        cells.append((Int32(o), col, account, v))
+                    }
+                    scratch.receipts[o] = 0; scratch.disbursements[o] = 0; scratch.financing[o] = 0
                 }
-                scratch.receipts[o] = 0; scratch.disbursements[o] = 0; scratch.financing[o] = 0
+            }
+            guard let router else {
+                e.apply(to: &scratch, engine: engine, sign: 1)
+                harvest(0)
+                return
+            }
+            let home = router.account(of: engine.invoice(e.ref))
+            var byAccount: [Int: [Movement]] = [:]
+            for m in e.movements { byAccount[router.account(of: m, in: engine), default: []].append(m) }
+            for a in Set(byAccount.keys).union([home]).sorted() {
+                if a == home && e.replacesSettlement {
+                    var settlementOnly = e
+                    settlementOnly.movements = []
+                    settlementOnly.apply(to: &scratch, engine: engine, sign: 1)
+                }
+                for m in byAccount[a] ?? [] { scratch.add(m.amount, on: m.day, as: m.category) }
+                harvest(Int32(a))
             }
         }
 
-        @inline(__always) func apply(to l: inout CashLedger, sign: Int64) {
+        /// `ls[base + account]` is the ledger of each account (one account: `ls[base]`).
+        @inline(__always) func apply(to ls: inout [CashLedger], at base: Int, sign: Int64) {
             for c in cells {
-                let o = Int(c.offset)
+                let o = Int(c.offset), a = base + Int(c.account)
                 switch c.column {
-                case 0: l.receipts[o] += sign * c.cents
-                case 1: l.disbursements[o] += sign * c.cents
-                default: l.financing[o] += sign * c.cents
+                case 0: ls[a].receipts[o] += sign * c.cents
+                case 1: ls[a].disbursements[o] += sign * c.cents
+                default: ls[a].financing[o] += sign * c.cents
                 }
             }
         }
@@ -143,7 +164,8 @@ public enum RiskSimulation {
 
     /// One plan, prepared once: its ledger and, per receivable, its effect (own or base) if any.
     private struct Prepared {
-        var ledger: CashLedger
+        /// Its ledger per bank account (§17), the consolidated one alone without [accounts].
+        var ledgers: [CashLedger]
         var cost: Int64
         var defaulted: [Bool]
         var effectIndex: [Int32]
@@ -301,8 +323,11 @@ public enum RiskSimulation {
 
         var scratch = CashLedger(start: engine.baseLedger.start, days: engine.baseLedger.count)
         let fees = MinimumFees(engine: engine)
+        // Several bank accounts (§17): every path's flows routed like the projection's, each account run with its own
+        // overdraft and the sweep; nil (one account) runs the single ledger exactly as before.
+        let router = s.accounts.isEmpty ? nil : AccountRouter(s.accounts)
         let prepared: [Prepared] = states.map { st in
-            var p = Prepared(ledger: st.finalLedger, cost: st.financingCost.total.cents,
+            var p = Prepared(ledgers: router == nil ? [st.finalLedger] : st.accountLedgers(), cost: st.financingCost.total.cents,
                              defaulted: Array(repeating: false, count: receivables.count),
                              effectIndex: Array(repeating: -1, count: receivables.count), effects: [], decisions: [])
             p.feeCommissions = Array(repeating: 0, count: fees.contracts.count)
@@ -319,7 +344,7 @@ public enum RiskSimulation {
                 if let e = st.effects[ref] ?? engine.baseEffect(ref) {
                     p.effectIndex[i] = Int32(p.effects.count)
                     p.effects.append(e)
-                    p.compact.append(CompactEffect(e, engine: engine, scratch: &scratch, fees: fees))
+                    p.compact.append(CompactEffect(e, engine: engine, scratch: &scratch, fees: fees, router: router))
                     p.decisions.append(st.decision(for: ref))
                 }
                 if p.effectIndex[i] >= 0 || p.defaulted[i] { p.special.append(i); p.isSpecial[i] = true }
@@ -329,7 +354,7 @@ public enum RiskSimulation {
 
 
         let work = Work(engine: engine, prepared: prepared, receivables: receivables, drawn: drawn, model: model, seed: seed,
-                        horizon: horizon, windowDays: windowDays, fees: fees)
+                        horizon: horizon, windowDays: windowDays, fees: fees, router: router)
         return (work, windowEnd)
     }
 
@@ -403,18 +428,20 @@ public enum RiskSimulation {
 
     /// One thread's working state, kept from block to block (its ledgers, engine copy and effect cache).
     private struct Lane {
+        /// Per plan, its ledger per account: plan p's account k at p × accounts + k (one account: index p).
         var ledgers: [CashLedger]
         var pathEngine: ForecastEngine
         var cache: [[Int64: CompactEffect?]]
         var scratch: CashLedger
+        /// Per account k, the shared move of the day d at k × days + d.
         var delta: [Int64]
         var changedSlot: [Int32]
         init(_ w: Work) {
-            ledgers = w.prepared.map(\.ledger)
+            ledgers = w.prepared.flatMap(\.ledgers)
             pathEngine = w.engine
             cache = Array(repeating: [:], count: w.prepared.count)
             scratch = CashLedger(start: w.engine.baseLedger.start, days: w.engine.baseLedger.count)
-            delta = [Int64](repeating: 0, count: ledgers.first?.count ?? 0)
+            delta = [Int64](repeating: 0, count: (ledgers.first?.count ?? 0) * max(w.accountCount, 1))
             changedSlot = [Int32](repeating: -1, count: w.receivables.count)
         }
     }
@@ -429,6 +456,11 @@ public enum RiskSimulation {
         let seed: UInt64
         let horizon: Int, windowDays: Int
         let fees: MinimumFees
+        /// Several bank accounts (§17): the routing, each receivable's account and each minimum-fee contract's.
+        let router: AccountRouter?
+        let accountCount: Int
+        let receivableAccount: [Int32]
+        let feeAccount: [Int]
         /// What the draw loop reads, in contiguous arrays rather than through 150-byte invoices and distributions
         /// holding arrays (measured: the draw loop over 50 000 receivables was bound by those loads): per drawn
         /// receivable its due day and distribution; per distribution its default probability and delays (flat);
@@ -438,8 +470,12 @@ public enum RiskSimulation {
         let amounts: [Int64]
 
         init(engine: ForecastEngine, prepared: [Prepared], receivables: [Invoice], drawn: [Int], model: DelayModel, seed: UInt64,
-             horizon: Int, windowDays: Int, fees: MinimumFees) {
+             horizon: Int, windowDays: Int, fees: MinimumFees, router: AccountRouter?) {
             self.engine = engine; self.prepared = prepared; self.receivables = receivables; self.drawn = drawn
+            self.router = router
+            accountCount = router == nil ? 1 : engine.scenario.accounts.accounts.count
+            receivableAccount = router.map { r in receivables.map { Int32(r.account(of: $0)) } } ?? []
+            feeAccount = fees.contracts.map { router?.account(ofInstrument: $0.name, otherwise: router?.defaultIndex ?? 0) ?? 0 }
             self.model = model; self.seed = seed; self.horizon = horizon; self.windowDays = windowDays; self.fees = fees
             drawnDue = drawn.map { receivables[$0].dueDate }
             drawnDist = drawn.map { model.receivableDistribution[$0] }
@@ -461,6 +497,7 @@ public enum RiskSimulation {
             var scratch = lane.scratch
             var delta = lane.delta; lane.delta = []
             var changedSlot = lane.changedSlot; lane.changedSlot = []
+            let ac = accountCount, span = ledgers.first?.count ?? 0
             defer {
                 lane.ledgers = ledgers; lane.pathEngine = pathEngine; lane.cache = cache; lane.scratch = scratch
                 lane.delta = delta; lane.changedSlot = changedSlot
@@ -494,8 +531,9 @@ public enum RiskSimulation {
                         if c.defaulted { drawnDefaults.append(ci) }
                         guard c.settlement.day != base[c.index].day else { continue }
                         let amount = amounts[c.index]
-                        if let a = ledgers[0].offset(base[c.index].day) { delta[a] -= amount; lo = min(lo, a); hi = max(hi, a) }
-                        if let b = ledgers[0].offset(c.settlement.day) { delta[b] += amount; lo = min(lo, b); hi = max(hi, b) }
+                        let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[c.index])
+                        if let a = ledgers[0].offset(base[c.index].day) { delta[k * span + a] -= amount; lo = min(lo, a); hi = max(hi, a) }
+                        if let b = ledgers[0].offset(c.settlement.day) { delta[k * span + b] += amount; lo = min(lo, b); hi = max(hi, b) }
                     }
 
                     for pi in 0..<n {
@@ -504,7 +542,7 @@ public enum RiskSimulation {
                         swaps.removeAll(keepingCapacity: true)
                         corrected.removeAll(keepingCapacity: true)
                         // Every moved receipt at once, then the invoices with an effect (or a default) in this plan.
-                        if lo <= hi { for d in lo...hi { ledgers[pi].receipts[d] += delta[d] } }
+                        if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { ledgers[pi * ac + k].receipts[d] += delta[o + d] } } }
                         // Not a nested function: capturing the path's engine would copy it on every use.
                         todo.removeAll(keepingCapacity: true)
                         for i in prep.special where changedSlot[i] >= 0 { todo.append(Int(changedSlot[i])) }
@@ -512,19 +550,20 @@ public enum RiskSimulation {
                         for ci in todo {
                             let c = changes[ci]
                             let i = c.index, amount = receivables[i].amount
+                            let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[i])
                             let planned = prep.defaulted[i], def = planned || c.defaulted
                             let ei = prep.effectIndex[i]
                             if c.settlement.day != base[i].day {
                                 // Take the invoice's share of the shared move back: it is handled here.
-                                ledgers[pi].add(amount, on: base[i].day, as: .receipt)
-                                ledgers[pi].add(-amount, on: c.settlement.day, as: .receipt)
+                                ledgers[pi * ac + k].add(amount, on: base[i].day, as: .receipt)
+                                ledgers[pi * ac + k].add(-amount, on: c.settlement.day, as: .receipt)
                                 corrected.append(i)
                             } else if def == planned {
                                 continue
                             }
                             // The old effect (if any) out, the ordinary receipt out: the invoice contributes nothing.
-                            if ei >= 0 { prep.compact[Int(ei)].apply(to: &ledgers[pi], sign: -1); cost -= prep.compact[Int(ei)].cost }
-                            ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
+                            if ei >= 0 { prep.compact[Int(ei)].apply(to: &ledgers, at: pi * ac, sign: -1); cost -= prep.compact[Int(ei)].cost }
+                            ledgers[pi * ac + k].add(-amount, on: base[i].day, as: .receipt)
                             // The engine's effect of the plan's decision on the drawn settlement; a decision the drawn date
                             // makes impossible (paid before the factor would fund) falls back to no decision.
                             let ref = InvoiceRef(.receivable, i)
@@ -541,17 +580,18 @@ public enum RiskSimulation {
                                 case .failure:
                                     if case .success(let e) = pathEngine.effect(of: .none, on: ref, defaulted: def) { effect = e }
                                 }
-                                new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch, fees: fees) }
+                                new = effect.map { CompactEffect($0, engine: pathEngine, scratch: &scratch, fees: fees, router: router) }
                                 cache[pi][key] = .some(new)
                             }
-                            ledgers[pi].add(amount, on: c.settlement.day, as: .receipt)
-                            if let new { new.apply(to: &ledgers[pi], sign: 1); cost += new.cost }
+                            ledgers[pi * ac + k].add(amount, on: c.settlement.day, as: .receipt)
+                            if let new { new.apply(to: &ledgers, at: pi * ac, sign: 1); cost += new.cost }
                             swaps.append(Swap(index: i, old: ei, new: new))
                         }
 
                         // Minimum fees: when the path changed the commissions charged under such a contract, its top-up
                         // (posted on the horizon's last business day) is recomputed; undone below.
                         var feeShift: Int64 = 0
+                        var feeShifts: [(account: Int, cents: Int64)] = []
                         if !fees.contracts.isEmpty && !swaps.isEmpty {
                             var dc = [Int64](repeating: 0, count: fees.contracts.count), du = [Int](repeating: 0, count: fees.contracts.count)
                             var moved = false
@@ -567,20 +607,31 @@ public enum RiskSimulation {
                                     let before = fees.topUp(k, commissions: prep.feeCommissions[k], users: prep.feeUsers[k])
                                     let after = fees.topUp(k, commissions: prep.feeCommissions[k] + dc[k], users: prep.feeUsers[k] + du[k])
                                     cost += after.0 - before.0
-                                    feeShift += (after.0 + after.1) - (before.0 + before.1)
+                                    let shift = (after.0 + after.1) - (before.0 + before.1)
+                                    feeShift += shift
+                                    if shift != 0 { feeShifts.append((feeAccount[k], shift)) }
                                 }
-                                if feeShift != 0 { ledgers[pi].add(Money(cents: -feeShift), on: fees.day, as: .financing) }
+                                for f in feeShifts { ledgers[pi * ac + f.account].add(Money(cents: -f.cents), on: fees.day, as: .financing) }
                             }
                         }
 
                         if let visit {
                             visit(SimulatedPath(path: path, engine: pathEngine, defaulted: changes.filter(\.defaulted).map(\.index),
-                                                ledger: ledgers[pi]))
+                                                ledger: ac == 1 ? ledgers[pi] : CashLedger.sum(Array(ledgers[(pi * ac)..<(pi * ac + ac)]))))
                         }
-                        let window = Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
+                        // One engine: one account runs `Projection.run`, several the accounts' run of §17 (over any
+                        // account's own limit is over the limit).
+                        let window: Projection, shown: Projection
+                        if router != nil {
+                            window = AccountsRun.run(ledgers: Array(ledgers[(pi * ac)..<(pi * ac + ac)]), settings: s.accounts, minCash: s.minCash, days: windowDays, lines: prep.lines).consolidated
+                            shown = sameAsHorizon(window, horizon: horizon) ? window
+                                : AccountsRun.run(ledgers: Array(ledgers[(pi * ac)..<(pi * ac + ac)]), settings: s.accounts, minCash: s.minCash, days: horizon, lines: prep.lines).consolidated
+                        } else {
+                            window = Projection.run(ledger: ledgers[pi * ac], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft,
                                                     days: windowDays, lines: prep.lines)
-                        let shown = sameAsHorizon(window, horizon: horizon) ? window
-                            : Projection.run(ledger: ledgers[pi], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon, lines: prep.lines)
+                            shown = sameAsHorizon(window, horizon: horizon) ? window
+                                : Projection.run(ledger: ledgers[pi * ac], opening: s.openingBalance, minCash: s.minCash, overdraft: s.overdraft, days: horizon, lines: prep.lines)
+                        }
                         let column = path - blockStart
                         out.costs[pi * paths + column] = cost + window.summary.bankCharges.cents
                         // The horizon's figures, from its days (a window run's summary covers the whole window).
@@ -597,24 +648,27 @@ public enum RiskSimulation {
                         if flags.contains(.belowBuffer) { counts.belowBuffer[pi] += 1 }
 
                         // Undo, in reverse, so the plan's ledger is exactly its deterministic one again.
-                        if feeShift != 0 { ledgers[pi].add(Money(cents: feeShift), on: fees.day, as: .financing) }
+                        for f in feeShifts { ledgers[pi * ac + f.account].add(Money(cents: f.cents), on: fees.day, as: .financing) }
+                        _ = feeShift
                         for w in swaps.reversed() {
                             let i = w.index, amount = receivables[i].amount
+                            let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[i])
                             let settled = pathEngine.receivableSettlements[i].day
-                            if let e = w.new { e.apply(to: &ledgers[pi], sign: -1) }
-                            ledgers[pi].add(-amount, on: settled, as: .receipt)
-                            ledgers[pi].add(amount, on: base[i].day, as: .receipt)
-                            if w.old >= 0 { prep.compact[Int(w.old)].apply(to: &ledgers[pi], sign: 1) }
+                            if let e = w.new { e.apply(to: &ledgers, at: pi * ac, sign: -1) }
+                            ledgers[pi * ac + k].add(-amount, on: settled, as: .receipt)
+                            ledgers[pi * ac + k].add(amount, on: base[i].day, as: .receipt)
+                            if w.old >= 0 { prep.compact[Int(w.old)].apply(to: &ledgers, at: pi * ac, sign: 1) }
                         }
                         for i in corrected {
                             let amount = receivables[i].amount
-                            ledgers[pi].add(-amount, on: base[i].day, as: .receipt)
-                            ledgers[pi].add(amount, on: pathEngine.receivableSettlements[i].day, as: .receipt)
+                            let k = receivableAccount.isEmpty ? 0 : Int(receivableAccount[i])
+                            ledgers[pi * ac + k].add(-amount, on: base[i].day, as: .receipt)
+                            ledgers[pi * ac + k].add(amount, on: pathEngine.receivableSettlements[i].day, as: .receipt)
                         }
-                        if lo <= hi { for d in lo...hi { ledgers[pi].receipts[d] -= delta[d] } }
+                        if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { ledgers[pi * ac + k].receipts[d] -= delta[o + d] } } }
                     }
                     for c in changes { changedSlot[c.index] = -1 }
-                    if lo <= hi { for d in lo...hi { delta[d] = 0 } }
+                    if lo <= hi { for k in 0..<ac { let o = k * span; for d in lo...hi { delta[o + d] = 0 } } }
                     for c in changes { pathEngine.receivableSettlements[c.index] = base[c.index] }
                 }
         }

@@ -22,6 +22,19 @@ public enum ComparisonExport {
         return "compared through \(c.windowEnd.iso) (\(n) day\(n == 1 ? "" : "s") past the horizon so every moved flow settles)"
     }
 
+    /// One row per bank account (§17) when the scenario has several: `money` of its window summary, or `text`.
+    static func accountRows(_ c: PlanComparison, _ prefix: String, text: ((ProjectionSummary) -> String)? = nil,
+                            money: ((ProjectionSummary) -> Money)? = nil) -> [(label: String, values: [String])?] {
+        guard let first = c.results.first, first.accounts.count > 1 else { return [] }
+        return first.accounts.indices.map { k in
+            (prefix + first.accounts[k].name, c.results.map { r in
+                guard k < r.accounts.count else { return "" }
+                let s = r.accounts[k].summary
+                return text?(s) ?? money?(s).formatted() ?? ""
+            })
+        }
+    }
+
     static func rows(_ c: PlanComparison) -> [(label: String, values: [String])?] {
         let separator: (label: String, values: [String])? = ("", [])
         func row(_ label: String, _ f: (PlanResult) -> String) -> (label: String, values: [String])? { (label, c.results.map(f)) }
@@ -30,7 +43,7 @@ public enum ComparisonExport {
             c.results.contains { f($0) != .zero } ? (label, c.results.map { f($0).formatted() }) : nil
         }
         func mark(_ n: Int) -> String { n == 0 ? "0" : "▲ " + String(n) }
-        return [
+        let all: [(label: String, values: [String])?] = [
             row("Total cost (excl. VAT)") { $0.totalCost.formatted() },
             row("  operating (reduces EBE)") { $0.operatingCost.formatted() },
             part("    of which price increases") { $0.financing.priceIncrease },
@@ -40,6 +53,7 @@ public enum ComparisonExport {
             row("    of which bank charges") { ($0.bankCharges - $0.summary.commitmentFees).formatted() },
             part("      of which over-limit penalty") { $0.summary.overdraftPenalty },
             part("      of which credit-line interest") { $0.summary.creditLineInterest },
+        ] + accountRows(c, "      on account ", money: { $0.bankCharges - $0.commitmentFees }) + [
             part("    of which late interest") { $0.financing.lateInterest },
             part("    of which late indemnities") { $0.financing.lateIndemnities },
             part("    of which discounts given up") { $0.financing.lostDiscounts },
@@ -55,11 +69,13 @@ public enum ComparisonExport {
             row("Days overdrawn") { String($0.summary.daysOverdrawn) },
             row("Days below the buffer") { String($0.summary.daysBelowBuffer) },
             row("Days over the limit") { mark($0.summary.daysOverLimit) },
+        ] + accountRows(c, "  on account ", text: { mark($0.daysOverLimit) }) + [
             row("Legal breaches") { mark($0.legalBreaches) },
             separator,
             row("Decisions applied") { String($0.decisionsApplied) },
             row("Decisions refused") { String($0.refusals.count) },
-        ].compactMap { $0 }.map { $0.label.isEmpty ? nil : $0 }
+        ]
+        return all.compactMap { $0 }.map { $0.label.isEmpty ? nil : $0 }
     }
 
     public static func table(_ c: PlanComparison, title: String, currency: String) -> String {
@@ -165,7 +181,18 @@ public enum ComparisonExport {
     }
 
     public static func json(_ c: PlanComparison) -> String {
-        let plans: [JSON] = c.results.enumerated().map { i, r in .object(fields(r, best: c.bestIndex == i, window: c.windowEnd).map { ($0.0, $0.1.json) }) }
+        let plans: [JSON] = c.results.enumerated().map { i, r in
+            var f = fields(r, best: c.bestIndex == i, window: c.windowEnd).map { ($0.0, $0.1.json) }
+            // With several bank accounts (§17): each one's figures over the window.
+            if !r.accounts.isEmpty {
+                f.append(("accounts", .array(r.accounts.map { a in
+                    .object([("name", .string(a.name)), ("bank_charges", .money(a.summary.bankCharges)),
+                             ("lowest_balance", .money(a.summary.lowestBalance)), ("lowest_balance_date", .day(a.summary.lowestBalanceDate)),
+                             ("days_overdrawn", .int(a.summary.daysOverdrawn)), ("days_over_limit", .int(a.summary.daysOverLimit))])
+                })))
+            }
+            return .object(f)
+        }
         return JSON.object([("plans", .array(plans)), ("best", c.bestIndex.map { .string(c.results[$0].name) } ?? .null),
                             ("horizon_end", .day(c.horizonEnd)), ("window_end", .day(c.windowEnd)),
                             ("days_past_horizon", .int(c.daysPastHorizon)),

@@ -13,7 +13,7 @@ public enum EntriesExport {
             for (i, e) in entries.enumerated() {
                 for (j, l) in e.lines.enumerated() {
                     t.add([j == 0 ? String(i + 1) : "", j == 0 ? e.day.iso : "", j == 0 ? e.reference : "",
-                           l.account.rawValue + " " + l.account.name, l.debit == .zero ? "" : l.debit.formatted(),
+                           l.number + " " + l.name, l.debit == .zero ? "" : l.debit.formatted(),
                            l.credit == .zero ? "" : l.credit.formatted(), j == 0 ? e.label : ""])
                     totals[l.account, default: .zero] += l.debit - l.credit
                 }
@@ -39,8 +39,8 @@ public enum EntriesExport {
         var s = Sheet(name: "Entries", headers: ["entry", "date", "reference", "label", "account", "account_name", "debit", "credit"])
         for (i, e) in entries.enumerated() {
             for l in e.lines {
-                s.rows.append([.int(i + 1), .day(e.day), .text(e.reference), .text(e.label), .text(l.account.rawValue),
-                               .text(l.account.name), .money(l.debit), .money(l.credit)])
+                s.rows.append([.int(i + 1), .day(e.day), .text(e.reference), .text(e.label), .text(l.number),
+                               .text(l.name), .money(l.debit), .money(l.credit)])
             }
         }
         return s
@@ -51,7 +51,7 @@ public enum EntriesExport {
         let list: [JSON] = entries.enumerated().map { i, e in
             .object([("entry", .int(i + 1)), ("date", .day(e.day)), ("reference", .string(e.reference)), ("label", .string(e.label)),
                      ("lines", .array(e.lines.map { l in
-                         .object([("account", .string(l.account.rawValue)), ("account_name", .string(l.account.name)),
+                         .object([("account", .string(l.number)), ("account_name", .string(l.name)),
                                   ("debit", .money(l.debit)), ("credit", .money(l.credit))])
                      }))])
         }

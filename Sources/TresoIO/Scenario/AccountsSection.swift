@@ -23,7 +23,7 @@ enum AccountsSection {
             }
             let r = FieldReader(table: sub, file: file, context: "accounts." + name, sink: sink)
             r.rejectUnknown(["opening_balance", "limit", "annual_rate", "highest_overdraft_rate", "penalty_rate", "currency", "floor",
-                             "counterparties", "categories", "instruments", "default"])
+                             "counterparties", "categories", "instruments", "default", "ledger"])
             var a = BankAccount(name: name)
             a.openingBalance = r.money("opening_balance") ?? .zero
             a.overdraft.limit = r.money("limit", allowNegative: false) ?? .zero
@@ -36,6 +36,17 @@ enum AccountsSection {
             a.currency = r.string("currency")?.uppercased()
             a.floor = r.money("floor") ?? .zero
             a.isDefault = r.bool("default") ?? false
+            if let ledger = r.string("ledger"), let n = r.node("ledger") {
+                if ledger.count >= 4 && ledger.count <= 10 && ledger.hasPrefix("512") && ledger.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    if let other = out.accounts.first(where: { $0.ledgerAccount(at: 0) == ledger && $0.ledger != nil }) {
+                        sink.error(file, n.position, "'accounts.\(name).ledger' = \"\(ledger)\" is already the ledger of account \"\(other.name)\"")
+                    } else {
+                        a.ledger = ledger
+                    }
+                } else {
+                    sink.error(file, n.position, "'accounts.\(name).ledger' must be a sub-account of 512 (4 to 10 digits, e.g. \"5121\"), not \"\(ledger)\"")
+                }
+            }
             func names(_ key: String) -> [String] {
                 guard let n = r.node(key) else { return [] }
                 guard let arr = n.arrayValue else { sink.error(file, n.position, "'accounts.\(name).\(key)' must be an array of names"); return [] }
@@ -65,7 +76,7 @@ enum AccountsSection {
     }
 
     /// Installs the accounts; the scenario's single balance and overdraft become their sums (what the commands that
-    /// see one account — `treso risk`, the statements check — use).
+    /// see one account — the statements check — use; `treso risk` routes its paths to the accounts, §15).
     static func apply(_ settings: AccountSettings, to scenario: inout Scenario) {
         guard !settings.isEmpty else { return }
         scenario.accounts = settings

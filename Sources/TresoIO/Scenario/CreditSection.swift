@@ -23,12 +23,13 @@ enum CreditSection {
         // in the same daily balance.
         let maxRate = 50
         for (name, r, at) in named("credit_line") {
-            r.rejectUnknown(["limit", "annual_rate", "commitment_fee", "minimum_drawing"])
+            r.rejectUnknown(["limit", "annual_rate", "commitment_fee", "minimum_drawing", "account"])
             var c = CreditLine(name: name)
             c.limit = r.money("limit", allowNegative: false) ?? c.limit
             c.annualRate = r.percent("annual_rate", in: 0...maxRate) ?? c.annualRate
             c.commitmentFeeRate = r.percent("commitment_fee", in: 0...maxRate) ?? c.commitmentFeeRate
             c.minimumDrawing = r.money("minimum_drawing", allowNegative: false) ?? c.minimumDrawing
+            c.account = r.string("account")
             if c.limit == .zero {
                 sink.error(file, r.node("limit")?.position ?? at, "'credit_line.\(name).limit' must be above zero (the most the bank lends at once)")
             }
@@ -60,6 +61,17 @@ enum CreditSection {
             out.billDiscount.append(p)
         }
         return out
+    }
+
+    /// Each line's `account` names one of `[accounts.NAME]` (§17); an unknown name is an error where it is written.
+    static func checkAccounts(_ credit: ShortTermCredit, _ accounts: AccountSettings, root: FieldReader, sink: DiagnosticSink) {
+        let names = accounts.accounts.map(\.name)
+        for line in credit.creditLines {
+            guard let name = line.account, !names.contains(name) else { continue }
+            let at = root.table("credit_line")?[line.name]?.tableValue?["account"]?.position ?? TOMLPosition(line: 0, column: 0)
+            sink.error(root.file, at, "'credit_line.\(line.name).account': no bank account named \"\(name)\""
+                       + (names.isEmpty ? " (the scenario has no [accounts.NAME])" : " (accounts: \(names.joined(separator: ", ")))"))
+        }
     }
 
     /// A plan's `drawings = [ { line = "bank", amount = 50000, from = 2027-01-04, to = 2027-02-26 }, { line = "bank", auto = true } ]`.

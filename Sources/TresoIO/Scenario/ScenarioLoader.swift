@@ -154,6 +154,7 @@ public enum ScenarioLoader {
         let financing = FinancingSection.read(root: root, sink: sink)
         let risk = RiskSection.read(root: root, sink: sink)
         let accounts = AccountsSection.read(root: root, sink: sink)
+        CreditSection.checkAccounts(financing.instruments.credit, accounts, root: root, sink: sink)
         let forecast = ForecastSection.read(root: root, sink: sink)
         let defaultVAT = root.percent("default_vat_rate") ?? Rate(percentHundredths: 2000)
         var defaulted: [String] = []
