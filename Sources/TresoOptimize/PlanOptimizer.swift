@@ -169,6 +169,25 @@ public struct PlanOptimizer: Sendable {
     }
 
     /// The credit lines a request lets the plan draw on: all by default, else those named (or all with "lines").
+    /// The cheapest reference or stored plan that keeps the floor (every account's own limit), the caps and the law,
+    /// using only the credit lines the request offers: what the optimizer answers when its model finds nothing better
+    /// (no plan from the solver in time, or several accounts the model sees as one).
+    func bestKnownPlan(_ builder: ModelBuilder, _ request: OptimizeRequest) -> ModelBuilder.Plan? {
+        let offered = Set(Self.offeredLines(engine.scenario, request).map(\.name))
+        var best: ModelBuilder.Plan?
+        for p in PlanComparison.referencePlans() + engine.scenario.plans where p.drawings.allSatisfy({ offered.contains($0.line) }) {
+            var st = PlanState(engine: engine, plan: p)
+            st.name = request.planName
+            let r = builder.evaluate(st)
+            // (Refused decisions are not applied: the plan is what its other decisions make it.)
+            guard builder.excess(of: r, st).amount <= .zero, r.capBreaches.isEmpty, r.legalBreaches == 0, r.flowsBeyondWindow == 0,
+                  best.map({ r.totalCost < $0.result.totalCost }) ?? true else { continue }
+            let chosen = st.decisions.sorted { $0.key < $1.key }.map { (ref: $0.key, decision: $0.value) }
+            best = (st, r, chosen)
+        }
+        return best
+    }
+
     static func offeredLines(_ s: Scenario, _ request: OptimizeRequest) -> [CreditLine] {
         guard request.creditLinesInModel else { return [] }
         return s.instruments.credit.creditLines.filter { l in
@@ -400,18 +419,9 @@ public struct PlanOptimizer: Sendable {
             }
             // Nothing from the solver in time (100 000 invoices on a loaded machine): the best plan already known —
             // a reference plan or a stored one that keeps the floor, the caps and the law — rather than none.
-            if best == nil && request.fixPlan == nil {
-                for p in PlanComparison.referencePlans() + engine.scenario.plans where p.drawings.isEmpty {
-                    var st = PlanState(engine: engine, plan: p)
-                    st.name = request.planName
-                    let r = keeping.evaluate(st)
-                    // (Refused decisions are not applied: the plan is what its other decisions make it.)
-                    guard keeping.excess(of: r, st).amount <= .zero, r.capBreaches.isEmpty, r.legalBreaches == 0, r.flowsBeyondWindow == 0,
-                          best.map({ r.totalCost < $0.plan.result.totalCost }) ?? true else { continue }
-                    let chosen = st.decisions.sorted { $0.key < $1.key }.map { (ref: $0.key, decision: $0.value) }
-                    best = ((st, r, chosen), keeping)
-                }
-                if request.trace, let b = best { print("trace fallback plan cost=\(b.plan.result.totalCost)") }
+            if best == nil && request.fixPlan == nil, let known = bestKnownPlan(keeping, request) {
+                best = (known, keeping)
+                if request.trace { print("trace fallback plan cost=\(known.result.totalCost)") }
             }
             if let best {
                 let plan = best.builder.pruned(best.plan, allowedExcess: .zero)
@@ -486,7 +496,14 @@ public struct PlanOptimizer: Sendable {
             boundSolve = r
             plan = builder.plan(from: r.values, base: base, name: request.planName)
             check = builder.excess(of: plan.result, plan.state)
-            if check.amount > .zero {
+            if check.amount > .zero, request.fixPlan == nil, !engine.scenario.accounts.accounts.isEmpty,
+               let known = bestKnownPlan(builder, request) {
+                // Several accounts: the model (the accounts as one) found no plan keeping every account's own limit,
+                // but a reference or stored plan does — that plan, without a proof, rather than "infeasible".
+                plan = known
+                check = builder.excess(of: plan.result, plan.state)
+                status = .feasible
+            } else if check.amount > .zero {
                 status = .infeasible
                 shortfall = check.amount; shortfallDay = check.day
             } else {
@@ -551,6 +568,9 @@ struct CandidateOption {
 }
 
 struct ModelBuilder {
+    /// A plan the engine ran: its state, its result and the decisions it holds.
+    typealias Plan = (state: PlanState, result: PlanResult, chosen: [(ref: InvoiceRef, decision: Decision)])
+
     let engine: ForecastEngine
     let base: PlanState
     let request: OptimizeRequest

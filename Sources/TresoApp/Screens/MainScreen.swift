@@ -353,7 +353,13 @@ enum MainScreen {
         columns.append(Table.Column("Verdict", width: .fixed(12)))
 
         let visible = l.visibleComparisonRows
-        let offset = Table.scrollOffset(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, rowCount: c.results.count, visibleRows: visible)
+        var offset = Table.scrollOffset(selected: focused ? s.comparisonCursor : s.activePlan, offset: 0, rowCount: c.results.count, visibleRows: visible)
+        // The ★ best plan stays in view with the active one when the pane cannot show every plan (80×24 with seven
+        // plans): the window slides just enough to hold both.
+        if !focused, let best = c.bestIndex, visible > 0, !(offset..<(offset + visible)).contains(best),
+           abs(best - s.activePlan) < visible {
+            offset = best > s.activePlan ? best - visible + 1 : best
+        }
         var rows: [Table.Row] = []
         for (i, r) in c.results.enumerated().dropFirst(offset).prefix(visible) {
             let sum = r.summary
@@ -392,6 +398,10 @@ enum MainScreen {
             rows.append(Table.Row(cells, style: t[.text], cellStyles: styles))
         }
         let active = s.activePlan - offset
+        // Which plans are shown when they do not all fit ("Plans 2–7 of 7"), so a hidden one is never a surprise.
+        if rows.count < c.results.count, !rows.isEmpty {
+            columns[0] = Table.Column("Plans \(offset + 1)–\(offset + rows.count) of \(c.results.count)", width: .fill)
+        }
         let widget = Table(columns: columns, rows: rows, selected: focused ? s.comparisonCursor - offset : nil,
                            marked: rows.indices.contains(active) ? [active] : [], offset: 0, showsHeader: true, showsMarks: true,
                            markSymbol: "▶", columnSpacing: 1, headerStyle: t[.tableHeader], selectedStyle: t[.selection],
