@@ -66,7 +66,7 @@ private:
 extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, const int *index, const double *values,
                                              const double *colLower, const double *colUpper, const double *objective,
                                              const double *rowLower, const double *rowUpper, const unsigned char *isInteger,
-                                             const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses,
+                                             const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses, int maxNodes,
                                              treso_cbc_report report, void *context, double *solution) {
     treso_cbc_outcome out = {3, INFINITY, -INFINITY};
     OsiClpSolverInterface lp;
@@ -104,6 +104,7 @@ extern "C" treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, co
     if (relativeGap > 0) { args.push_back("-ratio"); args.push_back(std::to_string(relativeGap)); }
     if (large) { args.push_back("-cuts"); args.push_back("off"); args.push_back("-preprocess"); args.push_back("off"); }
     if (pumpPasses > 0) { args.push_back("-passF"); args.push_back(std::to_string(pumpPasses)); }
+    if (maxNodes >= 0) { args.push_back("-maxN"); args.push_back(std::to_string(maxNodes)); }   // deterministic, unlike -sec
     // Benchmarks and experiments (docs/decisions.md): more CBC options, space-separated, e.g. "-passF 30".
     if (const char *extra = getenv("TRESO_CBC_EXTRA")) {
         std::string e(extra), word;

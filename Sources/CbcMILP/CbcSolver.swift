@@ -101,6 +101,7 @@ public struct CbcSolver: MILPSolver {
             Cbc_setParameter(model, "preprocess", "off")
         }
         if options.relativeGap > 0 { Cbc_setAllowableFractionGap(model, options.relativeGap) }
+        if let nodes = options.maxNodes { Cbc_setParameter(model, "maxN", String(max(nodes, 0))) }
         _ = Cbc_solve(model)
 
         let n = m.columnCount

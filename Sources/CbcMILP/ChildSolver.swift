@@ -147,7 +147,7 @@ private struct ChildSession {
         let hasStart = options.start.map { $0.count == m.columnCount } ?? false
         let flags: Int64 = (options.large ? 1 : 0) | (options.log ? 2 : 0) | (hasStart ? 4 : 0)
         var ok = write([ChildProtocol.magic, Int64(m.columnCount), Int64(m.rowCount), Int64(m.values.count), flags,
-                        Int64(options.pumpPasses ?? 0), 0, 0])
+                        Int64(options.pumpPasses ?? 0), Int64(options.maxNodes.map { max($0, 0) } ?? -1), 0])
         ok = ok && write([options.timeLimit, options.relativeGap])
         ok = ok && write(m.columnStarts) && write(m.rowIndex) && write(m.values)
         ok = ok && write(m.columnLower) && write(m.columnUpper) && write(m.objective) && write(m.rowLower) && write(m.rowUpper)
@@ -320,7 +320,7 @@ private struct ChildSession {
 /// The child's side: read the model, solve it with CBC reporting incumbents, send the result.
 private enum ChildMain {
     struct Received {
-        var n = 0, m = 0, flags: Int64 = 0, pumpPasses: Int32 = 0
+        var n = 0, m = 0, flags: Int64 = 0, pumpPasses: Int32 = 0, maxNodes: Int32 = -1
         var seconds = 0.0, gap = 0.0
         var starts: [Int32] = [], index: [Int32] = []
         var values: [Double] = [], colLower: [Double] = [], colUpper: [Double] = [], objective: [Double] = []
@@ -334,6 +334,7 @@ private enum ChildMain {
         guard let header: [Int64] = readArray(fd, 8), header[0] == ChildProtocol.magic else { return nil }
         guard let real: [Double] = readArray(fd, 2) else { return nil }
         r.n = Int(header[1]); r.m = Int(header[2]); r.flags = header[4]; r.pumpPasses = Int32(clamping: header[5])
+        r.maxNodes = Int32(clamping: header[6])
         let nz = Int(header[3])
         guard r.n >= 0, r.m >= 0, nz >= 0 else { return nil }
         r.seconds = real[0]; r.gap = real[1]
@@ -374,7 +375,7 @@ private enum ChildMain {
         let out = start.withUnsafeBufferPointer { sp in
             treso_cbc_solve(Int32(r.n), Int32(r.m), r.starts, r.index, r.values, r.colLower, r.colUpper, r.objective,
                             r.rowLower, r.rowUpper, r.isInteger, r.start == nil ? nil : sp.baseAddress, r.seconds, r.gap,
-                            r.flags & 1 != 0 ? 1 : 0, r.flags & 2 != 0 ? 1 : 0, r.pumpPasses, reportToParent, context, &solution)
+                            r.flags & 1 != 0 ? 1 : 0, r.flags & 2 != 0 ? 1 : 0, r.pumpPasses, r.maxNodes, reportToParent, context, &solution)
         }
         let hasSolution = out.status == 0 || out.status == 1
         sendFrame(fd, tag: .result, status: Int64(out.status), objective: out.objective, bound: out.bound,

@@ -79,10 +79,13 @@ public struct MILPOptions: Sendable {
     public var start: [Double]?
     /// Feasibility-pump passes (nil: the solver's default).
     public var pumpPasses: Int?
+    /// Stop after this many branch-and-bound nodes (nil: no limit). Unlike the time limit, where the search stops
+    /// does not depend on the machine's speed or load.
+    public var maxNodes: Int?
     public init(timeLimit: Double = 60, relativeGap: Double = 0, large: Bool = false, log: Bool = false, start: [Double]? = nil,
-                pumpPasses: Int? = nil) {
+                pumpPasses: Int? = nil, maxNodes: Int? = nil) {
         self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.large = large; self.log = log; self.start = start
-        self.pumpPasses = pumpPasses
+        self.pumpPasses = pumpPasses; self.maxNodes = maxNodes
     }
 }
 

@@ -314,7 +314,7 @@ public struct PlanOptimizer: Sendable {
         }
         var start: [Double]? = nil
         func solve(sUpper: Double, minimiseShortfall: Bool, floorShift: Double = 0, phase: OptimizerProgress.Phase,
-                   cap: Double = .infinity) throws -> MILPResult {
+                   cap: Double = .infinity, maxNodes: Int? = nil) throws -> MILPResult {
             var m = builder.model
             m.columnUpper[builder.slack] = sUpper
             if minimiseShortfall {
@@ -329,7 +329,7 @@ public struct PlanOptimizer: Sendable {
             if left <= 0.01 { return MILPResult(status: .unknown, values: [], objective: .infinity, bound: -.infinity) }
             let r = solver.solve(m, options: MILPOptions(timeLimit: min(left, cap), relativeGap: request.maxGap,
                                                         large: builder.options.count > Self.largeModel, log: request.trace,
-                                                        start: minimiseShortfall || floorShift != 0 ? nil : start),
+                                                        start: minimiseShortfall || floorShift != 0 ? nil : start, maxNodes: maxNodes),
                                  observer: observer(phase, unresolvedRoundings: builder.unresolvedRoundings))
             if request.trace { print("trace solve_s=\(elapsed() - t) status=\(r.status) obj=\(r.objective) bound=\(r.bound)") }
             if let failure = r.failure { throw OptimizeError.solverCrashed(failure) }
@@ -442,14 +442,23 @@ public struct PlanOptimizer: Sendable {
         builder.build(through: builder.longestEnd)
         if request.trace { print("trace build_s=\(elapsed()) rows=\(builder.model.rowCount) cols=\(builder.model.columnCount) nz=\(builder.model.values.count)") }
         var status: OptimizedPlan.Status
+        var quick: MILPResult? = nil
         if !builder.lineColumns.isEmpty && cancel?.isCancelled != true {
-            // With credit lines CBC's own heuristics find good drawings slowly (drawn steps that tie within cents): a
-            // warm start first. Always, so that the plan does not depend on how fast the machine is (ties between
-            // plans of equal cost are broken the same way every time).
-            start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
-            if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+            // With credit lines CBC's own heuristics find good drawings slowly (drawn steps that tie within cents). First
+            // a short search bounded by a node count — not by time, so that whether it is kept, and so the plan, does
+            // not depend on the machine's speed or load (ties between plans of equal cost are broken the same way
+            // every time; its time cap is far above what the nodes take). Kept when it proves its answer (the demo);
+            // otherwise a warm start, and the full search from it.
+            let first = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest, cap: remaining() / 2,
+                                  maxNodes: Self.lineFirstTryNodes)
+            if first.status == .optimal || first.status == .infeasible || first.cancelled { quick = first }
+            if request.trace { print("trace first_try_s=\(elapsed()) status=\(first.status) kept=\(quick != nil)") }
+            if quick == nil && cancel?.isCancelled != true {
+                start = lineWarmStart(builder, timeLimit: min(remaining() / 4, 5), trace: request.trace)
+                if request.trace { print("trace warm_start_s=\(elapsed()) found=\(start != nil)") }
+            }
         }
-        var r = try solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
+        var r = try quick ?? solve(sUpper: 0, minimiseShortfall: false, phase: .cheapest)
         if r.values.isEmpty && r.status != .infeasible, let warm = start {
             // Out of time before CBC reported a plan: the warm start is one (not proven).
             r = MILPResult(status: .feasible, values: warm, objective: zip(builder.model.objective, warm).reduce(0) { $0 + $1.0 * $1.1 },
@@ -526,6 +535,10 @@ public struct PlanOptimizer: Sendable {
 }
 
 extension PlanOptimizer {
+    /// Branch-and-bound nodes of the first, warm-start-free search of a model with credit lines (measured in
+    /// docs/decisions.md: the demo proves its optimum well within it; cases it cannot prove go on to the warm start).
+    static let lineFirstTryNodes = 200
+
     /// A first plan for the model with credit lines, for CBC to start from (its own heuristics find good drawings
     /// slowly: the steps make many near-equal plans): the model with the drawn steps continuous, each run's steps then
     /// rounded up (more drawn only raises the balance, by far more than the extra interest) and fixed, and the rest solved.

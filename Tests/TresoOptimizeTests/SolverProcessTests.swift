@@ -96,6 +96,20 @@ func isSolution(_ x: [Double], of m: LinearModel, objective: Double) -> Bool {
         if let o = seen.withLock({ $0 }) { #expect(r.objective <= o) }
     }
 
+    /// A node limit stops the search where it stops whatever the machine's speed: the same unproven incumbent
+    /// every time, in the child as in the library (the optimizer's first try with credit lines relies on it).
+    @Test func aNodeLimitStopsTheSearchTheSameWayEveryTime() throws {
+        let m = marketSplit(rows: 4, columns: 40, seed: 11)
+        let options = MILPOptions(timeLimit: 60, maxNodes: 20)
+        let a = try child().solve(m, options: options)
+        let b = try child().solve(m, options: options)
+        let c = CbcSolver(isolation: .inProcess).solve(m, options: options)
+        #expect(a.status == .feasible, "stopped by the node limit, not proven: \(a.status)")
+        #expect(isSolution(a.values, of: m, objective: a.objective))
+        #expect(a.values == b.values && a.objective == b.objective)
+        #expect(c.status == .feasible && c.objective == a.objective)
+    }
+
     /// The time limit is enforced by the parent: a child that never answers is stopped at the limit.
     @Test func theTimeLimitIsHard() throws {
         var solver = try child()

@@ -23,7 +23,7 @@ typedef struct {
 treso_cbc_outcome treso_cbc_solve(int n, int m, const int *starts, const int *index, const double *values,
                                   const double *colLower, const double *colUpper, const double *objective,
                                   const double *rowLower, const double *rowUpper, const unsigned char *isInteger,
-                                  const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses,
+                                  const double *start, double seconds, double relativeGap, int large, int log, int pumpPasses, int maxNodes,
                                   treso_cbc_report report, void *context, double *solution);
 
 /// Makes the kernel kill this process when its parent (treso) dies, even by SIGKILL: a solve must not outlive the
