@@ -123,7 +123,7 @@ import TresoCore
             ("table header", { $0.contains(" Id ") && $0.contains("Customer") }),
             ("selected row", { $0.contains("▸FA-") }),
             ("comparison title", { $0.contains("Plans compared") }),
-            ("comparison header", { $0.contains(" Plan ") && $0.contains("Cost") }),
+            ("comparison header", { ($0.contains(" Plan ") || $0.contains(" Plans ")) && $0.contains("Cost") }),
             ("negotiate-terms plan", { $0.contains("negotiate t") && !$0.contains("Plans compared") }),
         ]
         var picked: [String] = []
