@@ -297,7 +297,7 @@ struct TUITests {
         try s.type("optimize keep buffer")
         try s.keys("Enter")
         let done = try s.wait(for: "the optimal plan and its message", timeout: 60) {
-            $0.contains("plan 7/7: optimal") && $0.contains("plan \"optimal\" added")
+            $0.contains("plan 8/8: optimal") && $0.contains("plan \"optimal\" added")
         }
         let shown = Self.grouped(cost)
         #expect(done.contains("plan \"optimal\" added: \(decisions) decisions, cost " + shown + " · bound "), "\(done) vs \(json)")
@@ -309,7 +309,7 @@ struct TUITests {
         try s.keys("Enter")
         try s.waitFor("optimize: keep must be limit or buffer")
         try s.keys("u")
-        try s.waitFor("plan 3/6")
+        try s.waitFor("plan 3/7")
         try s.keys("q")
         try s.waitFor("TRESO-EXITED-1")
     }
