@@ -374,9 +374,9 @@ public struct PlanState: Sendable {
         return (horizon, windowEnd <= s.end ? horizon : run(windowEnd))
     }
 
-    /// Every movement of a day under this plan, with its source: ordinary settlements not replaced by a
-    /// decision, the decisions' movements, plan-level fees, and the bank charges of `projection`.
-    public func movements(on day: Day, projection: Projection) -> [Movement] {
+    /// A day's settlements not replaced by a decision, the decisions' movements and the plan-level fees (no bank
+    /// charges, no credit lines): what every day list starts from.
+    private func settledAndDecided(on day: Day) -> [Movement] {
         var out = engine.baseMovements(on: day, overriddenBy: effects)
         // Only the effects with a movement that day are sorted: a plan may hold 100 000 decisions.
         var touching: [FinancingEffect] = []
@@ -384,6 +384,13 @@ public struct PlanState: Sendable {
         touching.sort { $0.ref < $1.ref }
         for e in touching { out += e.movements.filter { $0.day == day } }
         out += planMovements().filter { $0.day == day }
+        return out
+    }
+
+    /// Every movement of a day under this plan, with its source: ordinary settlements not replaced by a
+    /// decision, the decisions' movements, plan-level fees, and the bank charges of `projection`.
+    public func movements(on day: Day, projection: Projection) -> [Movement] {
+        var out = settledAndDecided(on: day)
         out += projection.creditLineMovements.filter { $0.day == day }
         out += ForecastEngine.chargeMovements(on: day, in: projection)
         return out
@@ -393,12 +400,7 @@ public struct PlanState: Sendable {
     /// transfers, credit lines and bank charges from its own projection (`accountProjections().accounts[account]`).
     public func movements(on day: Day, account: Int, projection: Projection) -> [Movement] {
         let router = AccountRouter(engine.scenario.accounts)
-        var out = engine.baseMovements(on: day, overriddenBy: effects)
-        var touching: [FinancingEffect] = []
-        for e in effects.values where e.movements.contains(where: { $0.day == day }) { touching.append(e) }
-        touching.sort { $0.ref < $1.ref }
-        for e in touching { out += e.movements.filter { $0.day == day } }
-        out += planMovements().filter { $0.day == day }
+        var out = settledAndDecided(on: day)
         out = out.filter { router.account(of: $0, in: engine) == account }
         out += projection.transferMovements.filter { $0.day == day }
         out += projection.creditLineMovements.filter { $0.day == day }
