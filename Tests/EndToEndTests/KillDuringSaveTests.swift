@@ -28,7 +28,9 @@ struct KillDuringSaveTests {
     static func save(_ dir: String, name: String, kill when: Kill?) -> (killed: Bool, seconds: Double, status: Int32) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tresoBinary())
-        p.arguments = ["optimize", dir, "--save", name]
+        // Without the demo's "bank" instruments (its credit line among them): on the demo's first rows the line's model
+        // runs to the time limit (a known follow-up), and this test is about saving, not solving.
+        p.arguments = ["optimize", dir, "--save", name, "--instruments", "fintech,scf,platform,bnpl,negotiate"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
