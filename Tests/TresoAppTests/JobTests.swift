@@ -284,7 +284,7 @@ import Glibc
         let job = try #require(Self.riskJob(reduce(&s, .resize(width: 100, height: 30))))
         let runner = JobRunner(workers: JobWorkers(optimize: { _, _ in .stoppedEmpty }, optimizeStopsPromptly: true))
         runner.start(.risk(job))
-        #expect(runner.waitUntilIdle(seconds: 60))
+        #expect(runner.waitUntilIdle(seconds: 300))
         let reports = runner.drain()
         #expect(reports.count == 1)
         if case .riskComputed(let g, _)? = reports.first { #expect(g == job.generation) } else { Issue.record("\(reports)") }
@@ -295,7 +295,7 @@ import Glibc
         let newer = try #require(Self.riskJob(reduce(&t, .run("plan new newer"))))
         runner.start(.risk(job))
         runner.start(.risk(newer))
-        #expect(runner.waitUntilIdle(seconds: 60))
+        #expect(runner.waitUntilIdle(seconds: 300))
         let last = runner.drain()
         #expect(last.count == 1)
         if case .riskComputed(let g, _)? = last.first { #expect(g == newer.generation) } else { Issue.record("\(last)") }
@@ -303,7 +303,7 @@ import Glibc
         // Cancelled while it runs: its report never comes.
         runner.start(.risk(job))
         runner.cancel(.risk)
-        #expect(runner.waitUntilIdle(seconds: 60))
+        #expect(runner.waitUntilIdle(seconds: 300))
         #expect(runner.drain().isEmpty)
     }
 
